@@ -1,0 +1,38 @@
+# Tiermark — `make run` serves the demo, `make test` runs the suite. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: run test lint messages rules-doc bench bench-quick clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## run: migrate SQLite, load the demo once, serve on 127.0.0.1:$(PORT) with a Celery worker and beat.
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo --if-empty
+	PORT=$(PORT) bin/dev-server
+
+## test: the whole suite (uses DATABASE_URL and REDIS_URL when they are set).
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## messages: refresh and compile the translation catalogues (needs gettext).
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+rules-doc: $(STAMP)
+	$(BIN)/python manage.py rules_doc
+
+clean:
+	rm -rf var/celery

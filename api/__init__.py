@@ -1,0 +1,1 @@
+"""The REST interface: serializers, filtersets, views, permissions. No business logic lives here."""

@@ -1,0 +1,1 @@
+"""The programme: tiers, rules, applications, designations, alerts, the hard-tech pool."""

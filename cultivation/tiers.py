@@ -1,0 +1,115 @@
+"""The tier catalogue, the two ladders and the derived life-cycle stage (domain.md P5, P6).
+
+Pure Python: no queries. Every other module asks here for tier codes, labels,
+ladder order, validity and the stage a set of active designations implies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from registry.stages import Stage
+
+INNOVATIVE_SME = "innovative_sme"
+SRDI_SME = "srdi_sme"
+LITTLE_GIANT = "little_giant"
+SINGLE_CHAMPION = "single_champion"
+GAZELLE = "gazelle"
+POTENTIAL_UNICORN = "potential_unicorn"
+UNICORN = "unicorn"
+HARDTECH_POOL = "hardtech_pool"
+
+QUALITY = "quality"
+GROWTH = "growth"
+PROGRAMME = "programme"
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One designation (or programme) a firm can hold."""
+
+    code: str
+    label: str
+    ladder: str
+    rung: int
+    stage: Stage
+    validity_years: int | None  # None: annual list (valid to the end of the next list year)
+
+    @property
+    def is_annual_list(self) -> bool:
+        return self.validity_years is None
+
+
+TIERS: dict[str, Tier] = {
+    tier.code: tier
+    for tier in (
+        Tier(INNOVATIVE_SME, _("创新型中小企业"), QUALITY, 1, Stage.STARTUP, 3),
+        Tier(SRDI_SME, _("专精特新中小企业"), QUALITY, 2, Stage.GROWTH, 3),
+        Tier(LITTLE_GIANT, _("专精特新“小巨人”企业"), QUALITY, 3, Stage.DEVELOPMENT, 3),
+        Tier(SINGLE_CHAMPION, _("制造业单项冠军企业"), QUALITY, 4, Stage.LEAP, 3),
+        Tier(GAZELLE, _("瞪羚企业"), GROWTH, 1, Stage.GROWTH, None),
+        Tier(POTENTIAL_UNICORN, _("潜在独角兽企业"), GROWTH, 2, Stage.DEVELOPMENT, None),
+        Tier(UNICORN, _("独角兽企业"), GROWTH, 3, Stage.LEAP, None),
+        Tier(HARDTECH_POOL, _("硬科技企业帮扶库"), PROGRAMME, 1, Stage.STARTUP, None),
+    )
+}
+TIER_CHOICES = [(tier.code, tier.label) for tier in TIERS.values()]
+DESIGNATION_TIER_CHOICES = [(t.code, t.label) for t in TIERS.values() if t.ladder != PROGRAMME]
+
+LADDERS: dict[str, tuple[str, ...]] = {
+    QUALITY: (INNOVATIVE_SME, SRDI_SME, LITTLE_GIANT, SINGLE_CHAMPION),
+    GROWTH: (GAZELLE, POTENTIAL_UNICORN, UNICORN),
+}
+
+# The rung below that must be active to apply (P6). 单项冠军 accepts 小巨人 *or* revenue >= 4亿;
+# that alternative is a rule criterion, so the catalogue names no hard prerequisite for it.
+PREREQUISITE: dict[str, str | None] = {
+    INNOVATIVE_SME: None,
+    SRDI_SME: INNOVATIVE_SME,
+    LITTLE_GIANT: SRDI_SME,
+    SINGLE_CHAMPION: None,
+    GAZELLE: None,
+    POTENTIAL_UNICORN: None,
+    UNICORN: None,
+    HARDTECH_POOL: None,
+}
+
+
+def next_rung(code: str) -> str | None:
+    """The tier above ``code`` on its ladder, or None at the top (or off-ladder)."""
+    for ladder in LADDERS.values():
+        if code in ladder:
+            index = ladder.index(code)
+            return ladder[index + 1] if index + 1 < len(ladder) else None
+    return None
+
+
+def derive_stage(active_tiers: Iterable[str], *, listed: bool = False) -> Stage:
+    """The life-cycle stage implied by active designations (P5): the highest one wins.
+
+    Listed firms are in the leap stage whatever they hold.
+    """
+    if listed:
+        return Stage.LEAP
+    stages = [TIERS[code].stage for code in active_tiers if code in TIERS]
+    return max(stages, key=Stage.order, default=Stage.STARTUP)
+
+
+def expiry_for(code: str, granted_on: date) -> date:
+    """The last day a designation granted on ``granted_on`` is valid (P7).
+
+    Three-year titles end the day before the third anniversary; annual lists
+    (gazelle, unicorn) stay valid to the end of the next list year.
+    """
+    tier = TIERS[code]
+    if tier.validity_years is None:
+        return date(granted_on.year + 1, 12, 31)
+    try:
+        anniversary = granted_on.replace(year=granted_on.year + tier.validity_years)
+    except ValueError:  # 29 February
+        anniversary = granted_on.replace(year=granted_on.year + tier.validity_years, day=28)
+    return anniversary - timedelta(days=1)

@@ -1,0 +1,332 @@
+"""The firm register: districts, "33618" clusters, firms, their annual figures and users."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import credit_code
+from .fields import CreditCodeField
+from .roles import scope_of
+from .stages import Stage
+
+ZERO = Decimal("0")
+FIRST_YEAR = 1980
+LAST_YEAR = 2100
+
+
+class BilingualName(models.Model):
+    """A row named in Chinese and English; ``name`` follows the active language."""
+
+    name_zh = models.CharField(_("中文名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=120)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = get_language() or "zh-hans"
+        return self.name_en if language.startswith("en") else self.name_zh
+
+
+class District(BilingualName):
+    """A district or county (区县) of the city, keyed by its GB/T 2260 code."""
+
+    code = models.CharField(_("行政区划代码"), max_length=6, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("区县")
+        verbose_name_plural = _("区县")
+
+
+class Cluster(BilingualName):
+    """One of the 30 clusters of the "33618" modern manufacturing system (domain.md §5)."""
+
+    class Level(models.TextChoices):
+        TRILLION = "trillion", _("万亿级主导产业集群")
+        FIVE_HUNDRED_BILLION = "500bn", _("五千亿级支柱产业集群")
+        HUNDRED_BILLION = "100bn", _("千亿级特色优势产业集群")
+        NEW_STAR = "new_star", _("“新星”产业集群")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    provisional = models.BooleanField(
+        _("待核实"), default=False, help_text=_("名称尚未在公开文件中核实（domain.md §5 标注 [U]）。")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("“33618”产业集群")
+        verbose_name_plural = _("“33618”产业集群")
+
+
+class Sector(models.TextChoices):
+    """The SME size rule (domain.md §1.8) depends on the sector."""
+
+    INDUSTRY = "industry", _("工业")
+    SOFTWARE = "software", _("软件和信息技术服务业")
+
+
+class FirmQuerySet(models.QuerySet):
+    def visible_to(self, user) -> FirmQuerySet:
+        """The firms ``user`` may see (see ``registry.roles``); every list starts here."""
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        if scope.firm_id:
+            return self.filter(pk=scope.firm_id)
+        if scope.district_id:
+            return self.filter(district_id=scope.district_id)
+        return self.none()
+
+
+class Firm(models.Model):
+    """A firm on the register. Its natural key is the Unified Social Credit Code (P10)."""
+
+    credit_code = CreditCodeField(_("统一社会信用代码"), unique=True)
+    credit_code_override = models.TextField(
+        _("校验码核验说明"),
+        blank=True,
+        help_text=_("代码未通过校验码检查但与营业执照一致时（如早期试点代码），由经办人填写核验依据。"),
+    )
+    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="firms", verbose_name=_("所属区县")
+    )
+    cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.PROTECT,
+        related_name="firms",
+        null=True,
+        blank=True,
+        verbose_name=_("所属产业集群"),
+    )
+    founded_on = models.DateField(_("成立日期"))
+    niche_since = models.PositiveSmallIntegerField(
+        _("进入细分市场年份"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_YEAR)],
+        help_text=_("开始从事当前细分市场的年份，用于计算“从事特定细分市场时间”。"),
+    )
+    sector = models.CharField(_("行业"), max_length=12, choices=Sector.choices, default=Sector.INDUSTRY)
+    strategic_emerging = models.BooleanField(_("主导产品属于战略性新兴产业"), default=False)
+    is_listed = models.BooleanField(_("已上市"), default=False)
+    stage = models.CharField(
+        _("发展阶段"),
+        max_length=12,
+        choices=Stage.choices,
+        default=Stage.STARTUP,
+        editable=False,
+        db_index=True,
+        help_text=_("由有效认定自动推导，不可手工填写。"),
+    )
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = FirmQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        indexes = [models.Index(fields=["district", "cluster"], name="firm_district_cluster")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.credit_code})"
+
+    def clean(self) -> None:
+        """Refuse a failed checksum unless a caseworker recorded why the code is right anyway (P10)."""
+        super().clean()
+        self.credit_code_override = self.credit_code_override.strip()
+        errors: dict[str, object] = {}
+        if self.credit_code and not self.credit_code_override:
+            error = credit_code.checksum_error(self.credit_code)
+            if error is not None:
+                errors["credit_code"] = error
+        if self.founded_on and self.founded_on > timezone.localdate():
+            errors["founded_on"] = _("成立日期不能晚于今天。")
+        if self.niche_since and self.founded_on and self.niche_since < self.founded_on.year:
+            errors["niche_since"] = _("进入细分市场年份不能早于成立年份。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class FrozenFiguresError(ValidationError):
+    """Raised when someone tries to change figures a reviewer has relied on (P9)."""
+
+
+class AnnualFiguresQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AnnualFiguresQuerySet:
+        """Figures of the firms ``user`` may see."""
+        scope = scope_of(user)
+        if scope.everything:
+            return self
+        if scope.firm_id:
+            return self.filter(firm_id=scope.firm_id)
+        if scope.district_id:
+            return self.filter(firm__district_id=scope.district_id)
+        return self.none()
+
+
+def money(verbose_name, **kwargs) -> models.DecimalField:
+    """An amount in 万元 with two decimal places."""
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+class AnnualFigures(models.Model):
+    """One firm's figures for one fiscal year, in 万元 (P9)."""
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="figures", verbose_name=_("企业"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    operating_revenue = money(_("营业收入（万元）"))
+    main_business_revenue = money(_("主营业务收入（万元）"))
+    rd_expense = money(_("研发费用（万元）"))
+    net_profit = money(_("净利润（万元）"), help_text=_("亏损填负数。"))
+    total_assets = money(_("资产总额（万元）"))
+    total_liabilities = money(_("负债总额（万元）"))
+    employees = models.PositiveIntegerField(_("从业人员（人）"))
+    rd_staff = models.PositiveIntegerField(_("研发人员（人）"))
+    class1_ip = models.PositiveIntegerField(_("Ⅰ类知识产权（件）"), default=0)
+    class2_ip = models.PositiveIntegerField(_("Ⅱ类知识产权（件）"), default=0)
+    equity_financing = money(_("当年新增股权融资（万元）"), default=ZERO)
+    valuation_usd_m = models.DecimalField(
+        _("最新估值（百万美元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    cumulative_financing_usd_m = models.DecimalField(
+        _("累计融资（百万美元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    audited = models.BooleanField(_("经审计"), default=False)
+    frozen = models.BooleanField(_("已冻结"), default=False, editable=False)
+    frozen_reason = models.CharField(_("冻结原因"), max_length=200, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = AnnualFiguresQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["firm", "-year"]
+        verbose_name = _("年度数据")
+        verbose_name_plural = _("年度数据")
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "year"], name="figures_unique_firm_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="figures_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(operating_revenue__gte=0)
+                & Q(main_business_revenue__gte=0)
+                & Q(rd_expense__gte=0)
+                & Q(total_assets__gte=0)
+                & Q(total_liabilities__gte=0)
+                & Q(equity_financing__gte=0),
+                name="figures_amounts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(valuation_usd_m__isnull=True) | Q(valuation_usd_m__gte=0),
+                name="figures_valuation_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(cumulative_financing_usd_m__isnull=True) | Q(cumulative_financing_usd_m__gte=0),
+                name="figures_financing_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(rd_staff__lte=F("employees")), name="figures_rd_staff_le_staff"
+            ),
+            models.CheckConstraint(
+                condition=Q(main_business_revenue__lte=F("operating_revenue")),
+                name="figures_main_le_operating",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm.name} {self.year}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        """The same rules as the database constraints, as form messages people can act on."""
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.year is not None and not FIRST_YEAR <= self.year <= timezone.localdate().year:
+            errors["year"] = _("年度应在 %(first)d 至今年之间。") % {"first": FIRST_YEAR}
+        if self.rd_staff is not None and self.employees is not None and self.rd_staff > self.employees:
+            errors["rd_staff"] = _("研发人员不能多于从业人员。")
+        if (
+            self.main_business_revenue is not None
+            and self.operating_revenue is not None
+            and self.main_business_revenue > self.operating_revenue
+        ):
+            errors["main_business_revenue"] = _("主营业务收入不能高于营业收入。")
+        if errors:
+            raise ValidationError(errors)
+        self.refuse_if_frozen()
+
+    def refuse_if_frozen(self) -> None:
+        """A frozen year cannot be edited: a reviewer relied on it (P9)."""
+        if self.pk and AnnualFigures.objects.filter(pk=self.pk, frozen=True).exists():
+            raise FrozenFiguresError(
+                _("%(year)d 年度数据已冻结（%(reason)s），不能修改；如需更正请联系经办人提交更正。"),
+                code="frozen",
+                params={"year": self.year, "reason": self.frozen_reason or _("已用于评审")},
+            )
+
+
+class User(AbstractUser):
+    """A person: caseworker, reviewer or firm user (roles are groups; scope is district or firm)."""
+
+    firm = models.ForeignKey(
+        Firm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("所属企业"),
+        help_text=_("企业用户只能访问本企业。"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("负责区县"),
+        help_text=_("区县经办人只能处理本区县企业；留空表示市级。"),
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.firm_id and (self.is_staff or self.is_superuser):
+            raise ValidationError({"firm": _("企业用户不能同时是管理后台人员。")})

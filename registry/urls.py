@@ -1,0 +1,10 @@
+"""Top-level URLs: admin, API with its schema and docs, language switch."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

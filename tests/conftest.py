@@ -1,0 +1,49 @@
+"""Shared fixtures, and the rule that CI runs against the real services.
+
+Outside CI a test marked ``postgres`` or ``redis`` is skipped when that
+service is not configured; in CI (``CI=true``) the whole run stops instead,
+so a missing service can never turn into a quietly skipped test.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def using_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_configure(config):
+    if not IN_CI:
+        return
+    if not using_postgres():
+        raise pytest.UsageError("CI must run against PostgreSQL: set DATABASE_URL.")
+    if not settings.REDIS_URL:
+        raise pytest.UsageError("CI must run against Redis: set REDIS_URL.")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords and not using_postgres():
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(pytest.mark.skip(reason="needs Redis (set REDIS_URL)"))
+
+
+@pytest.fixture
+def caseworker(db):
+    """A city-level caseworker."""
+    return UserFactory(username="city-caseworker", roles=["caseworker"], is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="programme-admin", is_staff=True, is_superuser=True)

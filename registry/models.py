@@ -191,9 +191,10 @@ class AnnualFiguresQuerySet(models.QuerySet):
         return self.none()
 
 
-def money(verbose_name, **kwargs) -> models.DecimalField:
-    """An amount in 万元 with two decimal places."""
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+def money(verbose_name, *, negative: bool = False, **kwargs) -> models.DecimalField:
+    """An amount in 万元 with two decimal places; non-negative unless ``negative``."""
+    validators = [] if negative else [MinValueValidator(ZERO)]
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, validators=validators, **kwargs)
 
 
 class AnnualFigures(models.Model):
@@ -204,7 +205,7 @@ class AnnualFigures(models.Model):
     operating_revenue = money(_("营业收入（万元）"))
     main_business_revenue = money(_("主营业务收入（万元）"))
     rd_expense = money(_("研发费用（万元）"))
-    net_profit = money(_("净利润（万元）"), help_text=_("亏损填负数。"))
+    net_profit = money(_("净利润（万元）"), negative=True, help_text=_("亏损填负数。"))
     total_assets = money(_("资产总额（万元）"))
     total_liabilities = money(_("负债总额（万元）"))
     employees = models.PositiveIntegerField(_("从业人员（人）"))
@@ -213,10 +214,20 @@ class AnnualFigures(models.Model):
     class2_ip = models.PositiveIntegerField(_("Ⅱ类知识产权（件）"), default=0)
     equity_financing = money(_("当年新增股权融资（万元）"), default=ZERO)
     valuation_usd_m = models.DecimalField(
-        _("最新估值（百万美元）"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("最新估值（百万美元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
     )
     cumulative_financing_usd_m = models.DecimalField(
-        _("累计融资（百万美元）"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("累计融资（百万美元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
     )
     audited = models.BooleanField(_("经审计"), default=False)
     frozen = models.BooleanField(_("已冻结"), default=False, editable=False)
@@ -269,7 +280,10 @@ class AnnualFigures(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self.refuse_if_frozen()
+        if self.pk and AnnualFigures.objects.filter(pk=self.pk, frozen=True).exists():
+            raise FrozenFiguresError(
+                _("%(year)d 年度数据已冻结，不能删除。"), code="frozen", params={"year": self.year}
+            )
         return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
@@ -291,13 +305,28 @@ class AnnualFigures(models.Model):
         self.refuse_if_frozen()
 
     def refuse_if_frozen(self) -> None:
-        """A frozen year cannot be edited: a reviewer relied on it (P9)."""
-        if self.pk and AnnualFigures.objects.filter(pk=self.pk, frozen=True).exists():
-            raise FrozenFiguresError(
-                _("%(year)d 年度数据已冻结（%(reason)s），不能修改；如需更正请联系经办人提交更正。"),
-                code="frozen",
-                params={"year": self.year, "reason": self.frozen_reason or _("已用于评审")},
-            )
+        """A frozen year cannot be changed: a reviewer relied on it (P9).
+
+        Saving a frozen row unchanged (e.g. the firm page re-submitting its
+        inline figures) is allowed; changing any figure is not.
+        """
+        if not self.pk:
+            return
+        stored = AnnualFigures.objects.filter(pk=self.pk, frozen=True).first()
+        if stored is None or not self.differs_from(stored):
+            return
+        raise FrozenFiguresError(
+            _("%(year)d 年度数据已冻结（%(reason)s），不能修改；如需更正请联系经办人提交更正。"),
+            code="frozen",
+            params={"year": stored.year, "reason": stored.frozen_reason or _("已用于评审")},
+        )
+
+    def differs_from(self, other: AnnualFigures) -> bool:
+        return any(
+            getattr(self, f.attname) != getattr(other, f.attname)
+            for f in self._meta.concrete_fields
+            if f.editable and f.name != "updated_at"
+        )
 
 
 class User(AbstractUser):

@@ -22,6 +22,8 @@ def using_postgres() -> bool:
 
 
 def pytest_configure(config):
+    # Hashing passwords properly is slow by design; tests do not need it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if not IN_CI:
         return
     if not using_postgres():

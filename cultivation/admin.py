@@ -1,0 +1,86 @@
+"""Admin for the programme's records, and the programme's additions to the firm admin.
+
+``registry`` must not import ``cultivation`` (layers point one way), so the
+firm admin's tier filter and designations inline are added here, by
+re-registering ``registry.admin.FirmAdmin`` with them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from registry.admin import FirmAdmin as RegistryFirmAdmin
+from registry.admin import ScopedAdminMixin
+from registry.models import Firm
+from registry.pagination import EstimatedCountPaginator
+
+from .models import Designation, PoolMembership
+from .services import refresh_stage
+from .tiers import DESIGNATION_TIER_CHOICES
+
+
+class ActiveTierFilter(admin.SimpleListFilter):
+    """Firms that hold a tier now (an active, unexpired designation)."""
+
+    title = _("现有称号")
+    parameter_name = "tier"
+
+    def lookups(self, request, model_admin):
+        return [*DESIGNATION_TIER_CHOICES, ("none", _("暂无称号"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        active = Designation.objects.active().filter(firm=OuterRef("pk"))
+        if value == "none":
+            return queryset.filter(~Exists(active))
+        return queryset.filter(Exists(active.filter(tier=value)))
+
+
+class DesignationInline(admin.TabularInline):
+    model = Designation
+    extra = 0
+    fields = ("tier", "granted_on", "expires_on", "status", "batch")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Firm)
+
+
+@admin.register(Firm)
+class FirmAdmin(RegistryFirmAdmin):
+    list_filter = (*RegistryFirmAdmin.list_filter[:4], ActiveTierFilter, *RegistryFirmAdmin.list_filter[4:])
+    inlines = [*RegistryFirmAdmin.inlines, DesignationInline]
+
+
+@admin.register(Designation)
+class DesignationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("firm", "tier", "granted_on", "expires_on", "status", "batch")
+    list_select_related = ("firm",)
+    list_filter = ("tier", "status", "firm__district")
+    search_fields = ("firm__name", "=firm__credit_code", "batch")
+    raw_id_fields = ("firm",)
+    date_hierarchy = "expires_on"
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_stage(firm=obj.firm)
+
+
+@admin.register(PoolMembership)
+class PoolMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("firm", "cohort_year", "baseline_year", "baseline_revenue", "status")
+    list_select_related = ("firm",)
+    list_filter = ("cohort_year", "status", "firm__district")
+    search_fields = ("firm__name", "=firm__credit_code")
+    raw_id_fields = ("firm",)

@@ -1,0 +1,257 @@
+"""The caseworkers' admin for the register: firms with their figures, districts, clusters, users."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AnnualFigures, Cluster, District, Firm, User
+from .pagination import EstimatedCountPaginator
+from .resources import AnnualFiguresResource, FirmResource
+from .roles import can_edit_register, scope_of
+
+admin.site.site_header = _("Tiermark 优质企业梯度培育管理")
+admin.site.site_title = _("Tiermark")
+admin.site.index_title = _("管理首页")
+
+
+class ReasonFormMixin(forms.ModelForm):
+    """Adds the optional "reason for this change" recorded in the audit trail."""
+
+    change_reason = forms.CharField(
+        label=_("修改原因"),
+        required=False,
+        max_length=100,
+        help_text=_("记录在变更历史中，便于追溯。"),
+    )
+
+
+FIRM_FIELDS = (
+    "credit_code",
+    "credit_code_override",
+    "name",
+    "district",
+    "cluster",
+    "founded_on",
+    "niche_since",
+    "sector",
+    "strategic_emerging",
+    "is_listed",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "address",
+)
+FIGURE_FIELDS = (
+    "year",
+    "operating_revenue",
+    "main_business_revenue",
+    "rd_expense",
+    "net_profit",
+    "total_assets",
+    "total_liabilities",
+    "employees",
+    "rd_staff",
+    "class1_ip",
+    "class2_ip",
+    "equity_financing",
+    "valuation_usd_m",
+    "cumulative_financing_usd_m",
+    "audited",
+)
+
+
+class FirmForm(ReasonFormMixin):
+    class Meta:
+        model = Firm
+        fields = FIRM_FIELDS
+
+
+class ScopedAdminMixin:
+    """Querysets through ``visible_to``; writes only by caseworkers inside their scope."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_edit_register(request.user)
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and can_edit_register(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_edit_register(request.user)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+
+class FiguresYearFilter(admin.SimpleListFilter):
+    """Which fiscal years a firm has reported, and who is missing last year's figures."""
+
+    title = _("年度数据")
+    parameter_name = "figures_year"
+
+    def lookups(self, request, model_admin):
+        last = timezone.localdate().year - 1
+        options = [("missing", _("缺少 %(year)d 年度数据") % {"year": last})]
+        years = range(last, last - 5, -1)
+        return options + [(str(y), _("有 %(year)d 年度数据") % {"year": y}) for y in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        last = timezone.localdate().year - 1
+        year = last if value == "missing" else int(value)
+        has_year = Exists(AnnualFigures.objects.filter(firm=OuterRef("pk"), year=year))
+        return queryset.filter(~has_year if value == "missing" else has_year)
+
+
+class AnnualFiguresInline(admin.TabularInline):
+    model = AnnualFigures
+    extra = 0
+    fields = (*FIGURE_FIELDS, "frozen")
+    readonly_fields = ("frozen",)
+    ordering = ("-year",)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and can_edit_register(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and can_edit_register(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_edit_register(request.user)
+
+
+@admin.register(Firm)
+class FirmAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
+    form = FirmForm
+    resource_classes = [FirmResource]
+    list_display = ("name", "credit_code", "district", "cluster", "stage", "sector", "founded_on")
+    list_select_related = ("district", "cluster")
+    list_filter = (
+        "district",
+        "cluster__level",
+        "cluster",
+        "stage",
+        "sector",
+        "is_listed",
+        FiguresYearFilter,
+    )
+    search_fields = ("name", "=credit_code")
+    search_help_text = _("按企业名称或完整的统一社会信用代码搜索")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    ordering = ("name",)
+    readonly_fields = ("stage", "created_at", "updated_at")
+    autocomplete_fields = ()
+    inlines = [AnnualFiguresInline]
+    fieldsets = (
+        (None, {"fields": ("credit_code", "credit_code_override", "name", "district", "cluster")}),
+        (
+            _("经营信息"),
+            {"fields": ("founded_on", "niche_since", "sector", "strategic_emerging", "is_listed", "stage")},
+        ),
+        (_("联系方式"), {"fields": ("contact_name", "contact_phone", "contact_email", "address")}),
+        (_("修改原因"), {"fields": ("change_reason",)}),
+        (_("记录"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A district caseworker can only put firms in their own district."""
+        if db_field.name == "district":
+            scope = scope_of(request.user)
+            if scope.district_id:
+                kwargs["queryset"] = District.objects.filter(pk=scope.district_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or ""
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason") or ""
+        for inline_form in formset.forms:
+            inline_form.instance._change_reason = reason
+        super().save_formset(request, form, formset, change)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("credit_code")  # the natural key: other systems refer to it
+        return fields
+
+
+class AnnualFiguresForm(ReasonFormMixin):
+    class Meta:
+        model = AnnualFigures
+        fields = ("firm", *FIGURE_FIELDS)
+
+
+@admin.register(AnnualFigures)
+class AnnualFiguresAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
+    form = AnnualFiguresForm
+    resource_classes = [AnnualFiguresResource]
+    list_display = (
+        "firm",
+        "year",
+        "operating_revenue",
+        "rd_expense",
+        "employees",
+        "class1_ip",
+        "audited",
+        "frozen",
+    )
+    list_select_related = ("firm",)
+    list_filter = ("year", "audited", "frozen", "firm__district")
+    search_fields = ("firm__name", "=firm__credit_code")
+    raw_id_fields = ("firm",)
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    readonly_fields = ("frozen", "frozen_reason")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.frozen:
+            return [f.name for f in AnnualFigures._meta.fields] + ["change_reason"]
+        return super().get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or ""
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(District)
+class DistrictAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_zh", "name_en")
+    search_fields = ("code", "name_zh", "name_en")
+
+
+@admin.register(Cluster)
+class ClusterAdmin(SimpleHistoryAdmin):
+    list_display = ("name_zh", "name_en", "level", "provisional", "code")
+    list_filter = ("level", "provisional")
+    search_fields = ("code", "name_zh", "name_en")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "email", "firm", "district", "is_staff", "is_active")
+    list_select_related = ("firm", "district")
+    list_filter = ("groups", "district", "is_staff", "is_superuser", "is_active")
+    raw_id_fields = ("firm",)
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("梯度培育"), {"fields": ("firm", "district")}),
+    )

@@ -38,8 +38,7 @@ class CodeWidget(widgets.ForeignKeyWidget):
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
             raise ValueError(
-                _("未找到%(model)s“%(value)s”。")
-                % {"model": self.model._meta.verbose_name, "value": value}
+                _("未找到%(model)s“%(value)s”。") % {"model": self.model._meta.verbose_name, "value": value}
             ) from None
 
 

@@ -69,8 +69,9 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("url", ["/admin/registry/firm/", "/admin/registry/annualfigures/",
-                                 "/admin/cultivation/designation/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/registry/firm/", "/admin/registry/annualfigures/", "/admin/cultivation/designation/"]
+)
 def test_changelist_queries_do_not_grow_with_rows(logged_in, url):
     def add(n):
         for _ in range(n):

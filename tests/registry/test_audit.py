@@ -54,7 +54,9 @@ def test_admin_edit_records_user_change_and_reason(client, caseworker):
 def test_history_page_lists_the_change(client, caseworker):
     firm = FirmFactory()
     client.force_login(caseworker)
-    client.post(f"/admin/registry/firm/{firm.pk}/change/", firm_form(firm, name="改名后", change_reason="更名"))
+    client.post(
+        f"/admin/registry/firm/{firm.pk}/change/", firm_form(firm, name="改名后", change_reason="更名")
+    )
     page = client.get(f"/admin/registry/firm/{firm.pk}/history/")
     assert page.status_code == 200
     assert "更名" in page.text and caseworker.username in page.text

@@ -53,7 +53,11 @@ def test_negative_net_profit_is_a_loss_not_an_error():
     [
         ({"rd_staff": 200, "employees": 150}, "rd_staff", "研发人员不能多于从业人员"),
         ({"main_business_revenue": Decimal("9000")}, "main_business_revenue", "不能高于营业收入"),
-        ({"operating_revenue": Decimal("-1"), "main_business_revenue": Decimal("-2")}, "operating_revenue", ""),
+        (
+            {"operating_revenue": Decimal("-1"), "main_business_revenue": Decimal("-2")},
+            "operating_revenue",
+            "",
+        ),
         ({"year": 2999}, "year", "年度应在"),
     ],
 )

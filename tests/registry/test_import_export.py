@@ -67,11 +67,23 @@ def test_district_caseworker_cannot_import_into_another_district():
 
 def test_figures_import_is_all_or_nothing(caseworker):
     firm = FirmFactory()
-    headers = ["firm", "year", "operating_revenue", "main_business_revenue", "rd_expense", "net_profit",
-               "total_assets", "total_liabilities", "employees", "rd_staff"]
+    headers = [
+        "firm",
+        "year",
+        "operating_revenue",
+        "main_business_revenue",
+        "rd_expense",
+        "net_profit",
+        "total_assets",
+        "total_liabilities",
+        "employees",
+        "rd_staff",
+    ]
     good = [firm.credit_code, 2023, "5000", "4000", "200", "300", "6000", "2000", 100, 20]
     staff_over = [firm.credit_code, 2024, "6000", "5000", "250", "300", "6500", "2100", 100, 101]
-    result = AnnualFiguresResource(user=caseworker).import_data(tablib.Dataset(good, staff_over, headers=headers))
+    result = AnnualFiguresResource(user=caseworker).import_data(
+        tablib.Dataset(good, staff_over, headers=headers)
+    )
     assert [r.number for r in result.invalid_rows] == [2]
     assert "rd_staff" in result.invalid_rows[0].error_dict
     assert not AnnualFigures.objects.exists()
@@ -80,8 +92,18 @@ def test_figures_import_is_all_or_nothing(caseworker):
 def test_figures_import_refuses_frozen_years(caseworker):
     row = FiguresFactory(year=2023)
     AnnualFigures.objects.filter(pk=row.pk).update(frozen=True)
-    headers = ["firm", "year", "operating_revenue", "main_business_revenue", "rd_expense", "net_profit",
-               "total_assets", "total_liabilities", "employees", "rd_staff"]
+    headers = [
+        "firm",
+        "year",
+        "operating_revenue",
+        "main_business_revenue",
+        "rd_expense",
+        "net_profit",
+        "total_assets",
+        "total_liabilities",
+        "employees",
+        "rd_staff",
+    ]
     data = [row.firm.credit_code, 2023, "1", "1", "1", "1", "1", "1", 1, 1]
     result = AnnualFiguresResource(user=caseworker).import_data(tablib.Dataset(data, headers=headers))
     assert result.has_validation_errors() or result.has_errors()
@@ -89,7 +111,7 @@ def test_figures_import_refuses_frozen_years(caseworker):
     assert row.operating_revenue == Decimal("8000.00")
 
 
-@pytest.mark.parametrize("payload", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd"])
+@pytest.mark.parametrize("payload", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd"])
 def test_export_escapes_formula_cells(caseworker, payload):
     FirmFactory(name=payload, contact_name=payload)
     dataset = FirmResource(user=caseworker).export()

@@ -255,11 +255,22 @@ def chunks(total: int, size: int) -> Iterator[range]:
 
 
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """A plain multi-row INSERT through Django's connection (both SQLite and PostgreSQL)."""
+    """Bulk-insert plain tuples: COPY on PostgreSQL, ``executemany`` on SQLite.
+
+    Both loops run in C. Django's client-side-binding cursor builds every
+    statement in Python, which made 100,000 firms take minutes on PostgreSQL.
+    """
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        raw = connection.connection.cursor()
+        with raw, raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     marks = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)

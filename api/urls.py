@@ -1,9 +1,20 @@
 """The REST API: resources under /api/, the OpenAPI schema and the Swagger UI (no CDN)."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("firms", views.FirmViewSet, basename="firm")
+router.register("clusters", views.ClusterViewSet, basename="cluster")
+router.register("districts", views.DistrictViewSet, basename="district")
+router.register("rule-sets", views.RuleSetViewSet, basename="rule-set")
 
 urlpatterns = [
+    path("eligibility/", views.EligibilityView.as_view(), name="eligibility"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", include(router.urls)),
 ]

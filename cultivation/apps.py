@@ -7,3 +7,10 @@ class CultivationConfig(AppConfig):
 
     name = "cultivation"
     verbose_name = _("梯度培育")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .signals import sync_builtin_rule_sets
+
+        post_migrate.connect(sync_builtin_rule_sets, sender=self)

@@ -1,12 +1,28 @@
-"""State changes of the programme. Admin, portal, API and tasks all call these."""
+"""State changes of the programme. Admin, portal, API and tasks all call these.
+
+Each service takes keyword-only arguments with the acting user, runs in one
+transaction, and leaves an audit record (django-simple-history rows carry the
+actor and the reason).
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registry.models import Firm
+from registry.roles import can_edit_register, scope_of
 
-from .models import Designation
+from .models import Attestation, Designation
+from .models import RuleSet as RuleSetRecord
+from .rules.checks import RuleError
+from .selectors import rule_set_named
 from .tiers import derive_stage
 
 
@@ -19,3 +35,80 @@ def refresh_stage(*, firm: Firm) -> str:
         Firm.objects.filter(pk=firm.pk).update(stage=stage)
         firm.stage = stage
     return stage
+
+
+def ensure_can_act_on(user, firm: Firm) -> None:
+    """Refuse a user acting on a firm outside their scope."""
+    scope = scope_of(user)
+    allowed = scope.everything or scope.firm_id == firm.pk or scope.district_id == firm.district_id
+    if not allowed:
+        raise PermissionDenied(_("您无权处理该企业。"))
+
+
+@transaction.atomic
+def claim_attestation(*, firm: Firm, code: str, evidence, note: str = "", actor) -> Attestation:
+    """A firm (or a caseworker for it) claims an attested criterion with evidence; it is pending."""
+    ensure_can_act_on(actor, firm)
+    if Attestation.objects.live().filter(firm=firm, code=code).exists():
+        raise ValidationError({"code": _("该事项已有待确认或已确认的申报。")})
+    attestation = Attestation(firm=firm, code=code, evidence=evidence, note=note, claimed_by=actor)
+    attestation.full_clean()
+    attestation._change_reason = _("企业申报")
+    attestation.save()
+    return attestation
+
+
+@transaction.atomic
+def decide_attestation(*, attestation: Attestation, confirm: bool, actor, reason: str = "") -> Attestation:
+    """A caseworker confirms or rejects a pending claim; a rejection needs a reason."""
+    locked = Attestation.objects.select_for_update().get(pk=attestation.pk)
+    if not can_edit_register(actor):
+        raise PermissionDenied(_("只有经办人可以确认佐证事项。"))
+    ensure_can_act_on(actor, locked.firm)
+    if locked.status != Attestation.Status.CLAIMED:
+        raise ValidationError(_("该申报已处理（%(status)s）。") % {"status": locked.get_status_display()})
+    if not confirm and not reason.strip():
+        raise ValidationError({"decision_reason": _("不通过时请填写原因。")})
+    locked.status = Attestation.Status.CONFIRMED if confirm else Attestation.Status.REJECTED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason.strip()
+    locked._change_reason = reason.strip() or _("确认")
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def derive_rule_set(
+    *,
+    base: RuleSetRecord,
+    code: str,
+    effective_from: datetime.date,
+    overrides: Mapping[str, Mapping[str, Any]],
+    title: str = "",
+    note: str = "",
+    actor,
+) -> RuleSetRecord:
+    """Publish a new rule-set version with changed thresholds; the base stays as it was (P1)."""
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("只有项目管理员可以发布规则集。"))
+    if RuleSetRecord.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("规则集代码已存在。")})
+    if RuleSetRecord.objects.filter(effective_from=effective_from).exists():
+        raise ValidationError({"effective_from": _("同一天已有规则集生效。")})
+    try:
+        spec = rule_set_named(base.code).derive(
+            code, effective_from, overrides, title=title or None, note=note or None
+        )
+    except (RuleError, KeyError, ValueError, TypeError) as error:
+        raise ValidationError({"overrides": str(error)}) from error
+    return RuleSetRecord.objects.create(
+        code=spec.code,
+        effective_from=spec.effective_from,
+        title=spec.title,
+        provisional=spec.provisional,
+        based_on=base,
+        definition=spec.to_dict(),
+        note=note,
+        created_by=actor,
+    )

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "registry.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,6 +178,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tiermark API",
@@ -195,7 +197,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Formula escaping is done by our resources (registry.resources), which also cover + - @.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+MAX_REQUEST_BODY = 1024 * 1024  # JSON and form bodies
+MAX_UPLOAD_BODY = 12 * 1024 * 1024  # multipart: evidence files (10 MB) and imports
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # Demo accounts' password (seed_demo); documented in README.

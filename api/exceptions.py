@@ -1,0 +1,47 @@
+"""One error shape for the whole API: ``{"detail": ..., "fields": {...}}``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+
+def flatten(detail) -> dict:
+    """DRF's nested error detail as ``{"field": ["message", ...]}`` (nested fields joined by dots)."""
+    fields: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if isinstance(key, int):
+                    walk(f"{prefix}[{key}]", inner)
+                else:
+                    walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+            for index, inner in enumerate(value):
+                if inner:
+                    walk(f"{prefix}[{index}]", inner)
+        else:
+            messages = value if isinstance(value, list) else [value]
+            fields.setdefault(prefix or "non_field_errors", []).extend(str(m) for m in messages)
+
+    walk("", detail)
+    return fields
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"detail": _("请求数据有误，请检查各字段。"), "fields": flatten(exc.detail)}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {"detail": str(response.data["detail"]), "fields": {}}
+    return response

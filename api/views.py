@@ -1,0 +1,134 @@
+"""API views: parse input, call one selector or service, render. No rules here."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cultivation.models import RuleSet as RuleSetRecord
+from cultivation.selectors import eligibility_of_facts, eligibility_of_firm, rule_set_on
+from registry.models import Cluster, District, Firm
+
+from .serializers import (
+    ClusterSerializer,
+    DistrictSerializer,
+    EvaluationQuerySerializer,
+    FirmSerializer,
+    RuleSetDetailSerializer,
+    RuleSetSerializer,
+    WhatIfSerializer,
+)
+
+WHAT_IF_EXAMPLE = {
+    "rule_set": "CN-2022",
+    "as_of": "2025-06-30",
+    "founded_on": "2016-04-01",
+    "niche_since": 2017,
+    "sector": "industry",
+    "strategic_emerging": True,
+    "designations": ["innovative_sme"],
+    "cluster": "intelligent-equipment",
+    "attested": {"quality_certification": True, "own_brand": True},
+    "years": [
+        {
+            "year": 2024,
+            "operating_revenue": "8000.00",
+            "main_business_revenue": "7200.00",
+            "rd_expense": "400.00",
+            "net_profit": "600.00",
+            "total_assets": "9000.00",
+            "total_liabilities": "4000.00",
+            "employees": 150,
+            "rd_staff": 30,
+            "class1_ip": 3,
+            "class2_ip": 8,
+            "equity_financing": "0.00",
+            "valuation_usd_m": None,
+            "cumulative_financing_usd_m": None,
+        }
+    ],
+}
+
+
+class EligibilityView(APIView):
+    """Evaluate facts against every tier without saving anything (what-if)."""
+
+    @extend_schema(
+        request=WhatIfSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+        examples=[OpenApiExample("A growing manufacturer", value=WHAT_IF_EXAMPLE, request_only=True)],
+        summary="What-if eligibility for every tier",
+    )
+    def post(self, request):
+        serializer = WhatIfSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rule_set = serializer.validated_data.get("rule_set")
+        report = eligibility_of_facts(serializer.to_facts(), rule_set.code if rule_set else None)
+        return Response(report.to_dict())
+
+
+class FirmViewSet(viewsets.ReadOnlyModelViewSet):
+    """Firms the user may see, by credit code."""
+
+    serializer_class = FirmSerializer
+    lookup_field = "credit_code"
+    lookup_value_regex = "[0-9A-Za-z]{18}"
+
+    def get_queryset(self):
+        return (
+            Firm.objects.visible_to(self.request.user).select_related("district", "cluster").order_by("name")
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("rule_set", str, description="rule-set code; default: the set in force"),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="evaluation day; default: today"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="The firm's eligibility for every tier, from its stored records",
+    )
+    @action(detail=True, methods=["get"])
+    def eligibility(self, request, credit_code=None):
+        firm = self.get_object()
+        query = EvaluationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rule_set = query.validated_data.get("rule_set")
+        report = eligibility_of_firm(
+            firm, query.validated_data.get("as_of"), rule_set.code if rule_set else None
+        )
+        return Response(report.to_dict())
+
+
+class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 30 "33618" clusters; ``provisional`` marks names not yet confirmed in public texts."""
+
+    queryset = Cluster.objects.order_by("position")
+    serializer_class = ClusterSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+
+class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = District.objects.order_by("code")
+    serializer_class = DistrictSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+
+class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Every stored rule-set version; the detail includes each tier's criteria and thresholds."""
+
+    queryset = RuleSetRecord.objects.select_related("based_on").order_by("effective_from")
+    lookup_field = "code"
+    pagination_class = None
+
+    def get_serializer_class(self):
+        return RuleSetDetailSerializer if self.action == "retrieve" else RuleSetSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "in_force_code": rule_set_on(timezone.localdate()).code}

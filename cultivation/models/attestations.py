@@ -1,0 +1,129 @@
+"""Attested criteria and disqualifying conditions (P3)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registry.models import Firm
+
+from ..rules.attestations import ATTESTATION_CHOICES, DISQUALIFICATION_CHOICES
+from ..validators import validate_evidence
+from .scoping import ScopedQuerySet
+
+
+def evidence_path(instance: Attestation, filename: str) -> str:
+    """Evidence lives under the firm's own folder, named by a random token (no user-chosen paths)."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"evidence/{instance.firm_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class AttestationQuerySet(ScopedQuerySet):
+    def live(self):
+        """Claims that still count: awaiting a decision or confirmed."""
+        return self.filter(status__in=[Attestation.Status.CLAIMED, Attestation.Status.CONFIRMED])
+
+
+class Attestation(models.Model):
+    """A firm's claim that it meets an attested criterion, with evidence (P3).
+
+    Pending until a caseworker confirms it; only confirmed claims count as met.
+    """
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REJECTED = "rejected", _("未通过")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, related_name="attestations", verbose_name=_("企业")
+    )
+    code = models.CharField(_("认定事项"), max_length=40, choices=ATTESTATION_CHOICES)
+    evidence = models.FileField(
+        _("证明材料"), upload_to=evidence_path, validators=[validate_evidence], max_length=200
+    )
+    note = models.TextField(_("说明"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.CLAIMED, db_index=True
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("申报人"),
+    )
+    claimed_at = models.DateTimeField(_("申报时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("确认意见"), blank=True)
+    history = HistoricalRecords()
+
+    objects = AttestationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        verbose_name = _("佐证事项")
+        verbose_name_plural = _("佐证事项")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "code"],
+                condition=Q(status__in=["claimed", "confirmed"]),
+                name="attestation_one_live_claim",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm.name} · {self.get_code_display()}"
+
+
+class DisqualificationQuerySet(ScopedQuerySet):
+    def in_force(self):
+        return self.filter(lifted_on__isnull=True)
+
+
+class Disqualification(models.Model):
+    """A negative common condition a caseworker recorded against a firm (P3, §1.0a)."""
+
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, related_name="disqualifications", verbose_name=_("企业")
+    )
+    code = models.CharField(_("情形"), max_length=40, choices=DISQUALIFICATION_CHOICES)
+    occurred_on = models.DateField(_("发生日期"))
+    reason = models.TextField(_("情况说明"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    lifted_on = models.DateField(_("解除日期"), null=True, blank=True)
+    lifted_reason = models.TextField(_("解除原因"), blank=True)
+    history = HistoricalRecords()
+
+    objects = DisqualificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on"]
+        verbose_name = _("否决情形")
+        verbose_name_plural = _("否决情形")
+
+    def __str__(self) -> str:
+        return f"{self.firm.name} · {self.get_code_display()}"

@@ -1,0 +1,47 @@
+"""The rules engine: versioned rule sets as data and a pure-Python evaluator (domain P1-P4, DESIGN §6).
+
+Public API::
+
+    from cultivation.rules import Facts, YearFigures, Attest, evaluate, rule_set_for, CN_2022
+
+    report = evaluate(facts, rule_set_for(facts.as_of))
+    report["srdi_sme"].eligible        # True / False / None (pending attestations decide)
+    report.to_dict()                   # the JSON answer of POST /api/eligibility/
+
+Nothing here touches the ORM; only labels and messages use Django's translation machinery.
+"""
+
+from .attestations import ATTESTATION_CHOICES, ATTESTATIONS, DISQUALIFICATION_CHOICES, DISQUALIFICATIONS
+from .catalogue import CN_2022, CN_2026, RULE_SETS
+from .checks import CHECKS, RuleError
+from .evaluator import evaluate, evaluate_tier
+from .facts import Attest, Facts, FactsError, YearFigures
+from .results import CriterionResult, EligibilityReport, Status, TierReport
+from .ruleset import Criterion, RuleSet, ScoreClass, TierRule, rule_set_for
+
+__all__ = [
+    "ATTESTATIONS",
+    "ATTESTATION_CHOICES",
+    "CHECKS",
+    "CN_2022",
+    "CN_2026",
+    "DISQUALIFICATIONS",
+    "DISQUALIFICATION_CHOICES",
+    "RULE_SETS",
+    "Attest",
+    "Criterion",
+    "CriterionResult",
+    "EligibilityReport",
+    "Facts",
+    "FactsError",
+    "RuleError",
+    "RuleSet",
+    "ScoreClass",
+    "Status",
+    "TierReport",
+    "TierRule",
+    "YearFigures",
+    "evaluate",
+    "evaluate_tier",
+    "rule_set_for",
+]

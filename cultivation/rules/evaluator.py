@@ -1,0 +1,223 @@
+"""The evaluator: one firm's Facts against a rule set, every tier explained (P4, DESIGN §6).
+
+Pure Python, no queries. A rule set is compiled once (``RuleSet.compiled``) into check closures and
+pass-rule closures; an evaluation then runs closures over a per-call context that caches derived
+figures, so judging one firm against all eight tiers takes a few hundred microseconds
+(bench/bench_evaluator.py).
+
+Three-valued outcome: True, False, or None when the answer depends on attestations that are
+claimed but not yet confirmed (P3). Missing figures make a criterion ``missing`` and count as not
+met: the firm cannot be judged eligible on data it has not given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from operator import itemgetter
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+from . import points as _points  # noqa: F401  (registers the scored checks)
+from .checks import CHECKS, RuleError, Run, build_check
+from .facts import Facts
+from .metrics import Context
+from .results import MET, MISSING, NOT_MET, PENDING, CriterionResult, EligibilityReport, Meta, TierReport
+from .ruleset import SCORE, Criterion, RuleSet, TierRule
+
+Tri = bool | None
+TRI: dict[str, Tri] = {MET: True, NOT_MET: False, MISSING: False, PENDING: None}
+
+
+def and3(values: Iterable[Tri]) -> Tri:
+    """Kleene AND: any False decides, else any unknown leaves it unknown."""
+    unknown = False
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            unknown = True
+    return None if unknown else True
+
+
+def _all(subs: tuple[Callable[[Mapping[str, Tri]], Tri], ...]) -> Callable[[Mapping[str, Tri]], Tri]:
+    def rule(values: Mapping[str, Tri]) -> Tri:
+        unknown = False
+        for sub in subs:
+            value = sub(values)
+            if value is False:
+                return False
+            if value is None:
+                unknown = True
+        return None if unknown else True
+
+    return rule
+
+
+def _any(subs: tuple[Callable[[Mapping[str, Tri]], Tri], ...]) -> Callable[[Mapping[str, Tri]], Tri]:
+    def rule(values: Mapping[str, Tri]) -> Tri:
+        unknown = False
+        for sub in subs:
+            value = sub(values)
+            if value is True:
+                return True
+            if value is None:
+                unknown = True
+        return None if unknown else False
+
+    return rule
+
+
+def compile_pass_rule(node: Any, codes: set[str]) -> Callable[[Mapping[str, Tri]], Tri]:
+    """Turn the JSON pass rule into a closure over the criteria's three-valued outcomes (Kleene logic)."""
+    if isinstance(node, str):
+        if node not in codes:
+            raise RuleError(f"pass rule names unknown criterion {node!r}")
+        return itemgetter(node)
+    if isinstance(node, Mapping) and len(node) == 1:
+        ((op, items),) = node.items()
+        if op in ("all", "any") and isinstance(items, tuple | list) and items:
+            subs = tuple(compile_pass_rule(item, codes) for item in items)
+            return _all(subs) if op == "all" else _any(subs)
+    raise RuleError(f"pass rule must be a code, {{'all': [...]}} or {{'any': [...]}}, not {node!r}")
+
+
+def _meta(criterion: Criterion, rule_set: RuleSet, classes: Mapping[str, Any]) -> Meta:
+    return Meta(
+        criterion.code,
+        gettext_lazy(criterion.label),
+        criterion.kind,
+        criterion.provisional or rule_set.provisional,
+        classes,
+        criterion.label,
+    )
+
+
+@dataclass(frozen=True)
+class CompiledTier:
+    """A tier ready to run: closures in declared order, the score closure, the pass rule."""
+
+    tier: str
+    common: tuple[str, ...]
+    runs: tuple[tuple[str, Run, str | None, bool], ...]  # (code, run, score class, direct)
+    score: tuple[int, str, Run] | None  # (position, code, run)
+    classes: tuple[str, ...]
+    rule: Callable[[Mapping[str, Tri]], Tri]
+    provisional: bool
+
+    def run(self, ctx: Context, common: Mapping[str, CriterionResult]) -> TierReport:
+        results = [common[code] for code in self.common]
+        values: dict[str, Tri] = {}
+        points = dict.fromkeys(self.classes, 0)
+        potential = dict.fromkeys(self.classes, 0)
+        missing = False
+        direct: list[str] = []
+        for code, run, score_class, is_direct in self.runs:
+            result = run(ctx)
+            results.append(result)
+            values[code] = TRI[result.status]
+            if score_class is not None:
+                points[score_class] += result.points or 0
+                potential[score_class] += result.potential or 0
+                missing = missing or result.status == MISSING
+            elif is_direct and result.status == MET:
+                direct.append(code)
+        score = potential_score = None
+        if self.score is not None:
+            position, code, run = self.score
+            ctx.scores = (points, potential, missing)
+            result = run(ctx)
+            results.insert(len(self.common) + position, result)
+            values[code] = TRI[result.status]
+            score, potential_score = Decimal(result.points), Decimal(result.potential)
+        eligible = and3([TRI[common[code].status] for code in self.common] + [self.rule(values)])
+        class_scores = {c: Decimal(p) for c, p in points.items()} if self.score is not None else {}
+        return TierReport(
+            self.tier, eligible, results, score, potential_score, class_scores, direct, self.provisional
+        )
+
+
+@dataclass(frozen=True)
+class CompiledRuleSet:
+    """All tiers of a rule set, compiled; common criteria run once per evaluation and are shared."""
+
+    code: str
+    provisional: bool
+    common: tuple[tuple[str, Run, frozenset[str]], ...]
+    tiers: Mapping[str, CompiledTier]
+
+
+def _check_classes(rule: TierRule) -> None:
+    """Each class maximum must equal the points its criteria can give (a checksum on the data)."""
+    for score_class in rule.classes:
+        total = 0
+        for criterion in rule.criteria:
+            if criterion.score_class == score_class.code:
+                definition = CHECKS[criterion.check]
+                if definition.max_points is None:
+                    raise RuleError(f"{rule.tier}.{criterion.code}: check {criterion.check} gives no points")
+                total += definition.max_points(criterion.params)
+        if total != score_class.maximum:
+            raise RuleError(
+                f"{rule.tier}: class {score_class.code} sums to {total}, declared {score_class.maximum}"
+            )
+    codes = {c.code for c in rule.classes}
+    stray = [c.code for c in rule.criteria if c.score_class is not None and c.score_class not in codes]
+    if stray:
+        raise RuleError(f"{rule.tier}: criteria {stray} name an undefined score class")
+
+
+def _compile_tier(rule: TierRule, rule_set: RuleSet) -> CompiledTier:
+    classes = {c.code: c.label for c in rule.classes}
+    _check_classes(rule)
+    runs, score = [], None
+    for criterion in rule.criteria:
+        run = build_check(criterion.check, criterion.params, _meta(criterion, rule_set, classes))
+        if criterion.kind == SCORE:
+            if score is not None or not rule.classes:
+                raise RuleError(f"{rule.tier}: one score criterion, and only in a scored tier")
+            score = (len(runs), criterion.code, run)
+        else:
+            runs.append((criterion.code, run, criterion.score_class, criterion.direct))
+    if rule.classes and score is None:
+        raise RuleError(f"{rule.tier}: a scored tier needs a score criterion")
+    common = tuple(c.code for c in rule_set.common_for(rule.tier))
+    clash = set(common) & {c.code for c in rule.criteria}
+    if clash:
+        raise RuleError(f"{rule.tier}: criteria {sorted(clash)} clash with common conditions")
+    rule_fn = compile_pass_rule(rule.effective_pass_rule(), {c.code for c in rule.criteria})
+    provisional = rule_set.provisional or any(
+        c.provisional for c in (*rule.criteria, *rule_set.common_for(rule.tier))
+    )
+    return CompiledTier(rule.tier, common, tuple(runs), score, tuple(classes), rule_fn, provisional)
+
+
+def compile_rule_set(rule_set: RuleSet) -> CompiledRuleSet:
+    """Validate and compile every criterion of ``rule_set`` into closures (done once per set)."""
+    common = tuple(
+        (c.code, build_check(c.check, c.params, _meta(c, rule_set, {})), frozenset(c.applies_to))
+        for c in rule_set.common
+    )
+    tiers = {code: _compile_tier(rule, rule_set) for code, rule in rule_set.tiers.items()}
+    return CompiledRuleSet(rule_set.code, rule_set.provisional, common, tiers)
+
+
+def evaluate(facts: Facts, rule_set: RuleSet, tiers: Iterable[str] | None = None) -> EligibilityReport:
+    """Judge ``facts`` against every tier of ``rule_set`` (or only ``tiers``)."""
+    compiled = rule_set.compiled
+    wanted = list(compiled.tiers) if tiers is None else list(tiers)
+    unknown = [t for t in wanted if t not in compiled.tiers]
+    if unknown:
+        raise KeyError(f"rule set {rule_set.code} has no tiers {unknown}")
+    ctx = Context(facts)
+    needed = set(wanted)
+    common = {code: run(ctx) for code, run, applies in compiled.common if applies & needed}
+    reports = {tier: compiled.tiers[tier].run(ctx, common) for tier in wanted}
+    return EligibilityReport(rule_set.code, facts.as_of, rule_set.provisional, reports)
+
+
+def evaluate_tier(facts: Facts, rule_set: RuleSet, tier: str) -> TierReport:
+    """Judge ``facts`` against one tier."""
+    return evaluate(facts, rule_set, (tier,)).tiers[tier]

@@ -1,0 +1,208 @@
+"""The evaluator's input: what is known about one firm on one day (plain frozen dataclasses).
+
+Facts are built by the Django layer from a firm's records, by the API from a what-if request
+(DESIGN §6) or by tests; the evaluator never looks anywhere else, which is what keeps it pure,
+fast and replayable from an application snapshot (``Facts.to_dict`` / ``Facts.from_dict``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from .values import to_decimal
+
+INDUSTRY = "industry"
+SOFTWARE = "software"
+SECTORS = (INDUSTRY, SOFTWARE)
+
+DECIMAL_FIELDS = (
+    "operating_revenue",
+    "main_business_revenue",
+    "rd_expense",
+    "net_profit",
+    "total_assets",
+    "total_liabilities",
+    "equity_financing",
+    "valuation_usd_m",
+    "cumulative_financing_usd_m",
+)
+COUNT_FIELDS = ("employees", "rd_staff", "class1_ip", "class2_ip")
+
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
+class Attest(StrEnum):
+    """State of an attested criterion (P3). An absent key means not claimed at all."""
+
+    CONFIRMED = "confirmed"
+    CLAIMED = "claimed"
+
+
+class FactsError(ValueError):
+    """Bad input for Facts, with one message per field (so the API can answer 400 per field)."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{key}: {msg}" for key, msg in self.errors.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class YearFigures:
+    """One fiscal year's figures (P9). Money in 万元; valuation and financing in million USD."""
+
+    year: int
+    operating_revenue: Decimal | None = None
+    main_business_revenue: Decimal | None = None
+    rd_expense: Decimal | None = None
+    net_profit: Decimal | None = None
+    total_assets: Decimal | None = None
+    total_liabilities: Decimal | None = None
+    employees: int | None = None
+    rd_staff: int | None = None
+    class1_ip: int | None = None  # Ⅰ类 IP related to the main product
+    class2_ip: int | None = None
+    equity_financing: Decimal | None = None  # new equity financing that year (qualified investors, paid-in)
+    valuation_usd_m: Decimal | None = None  # latest post-money valuation
+    cumulative_financing_usd_m: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        # Accept "8000.00", 8000 or Decimal alike so callers need no conversion code of their own.
+        for name in DECIMAL_FIELDS:
+            value = getattr(self, name)
+            if value is not None and type(value) is not Decimal:
+                object.__setattr__(self, name, to_decimal(value))
+        for name in COUNT_FIELDS:
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise TypeError(f"{name} must be an int, not {value!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (Decimals as strings), the shape DESIGN §6 uses for ``years``."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = str(value) if isinstance(value, Decimal) else value
+        return out
+
+
+def _freeze_attested(raw: Mapping[str, Any]) -> Mapping[str, Attest]:
+    """Normalise attestation states; ``True`` (what-if form) means confirmed, ``False`` means absent."""
+    frozen: dict[str, Attest] = {}
+    for code, state in raw.items():
+        if state is True:
+            frozen[code] = Attest.CONFIRMED
+        elif state is False or state is None:
+            continue
+        else:
+            frozen[code] = Attest(state)
+    return MappingProxyType(frozen)
+
+
+def _freeze_years(raw: Mapping[int, YearFigures] | Iterable[YearFigures]) -> Mapping[int, YearFigures]:
+    """Index figures by fiscal year, accepting a mapping or a plain list."""
+    items = raw.values() if isinstance(raw, Mapping) else raw
+    indexed: dict[int, YearFigures] = {}
+    for figures in items:
+        if figures.year in indexed:
+            raise ValueError(f"figures for {figures.year} given twice")
+        indexed[figures.year] = figures
+    return MappingProxyType(indexed)
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything the rules may look at for one firm, as of one day."""
+
+    as_of: date
+    founded_on: date | None = None
+    niche_since: int | None = None  # year the firm entered its niche market (or field)
+    sector: str = INDUSTRY  # SME size rule (§1.8)
+    strategic_emerging: bool = False  # main product in 《战略性新兴产业分类》
+    listed: bool = False
+    cluster: str | None = None  # "33618" cluster code; any non-empty code counts as in the 33618 fields
+    designations: frozenset[str] = frozenset()  # active tier codes
+    attested: Mapping[str, Attest] = field(default_factory=lambda: _EMPTY)
+    disqualifications: frozenset[str] = frozenset()
+    years: Mapping[int, YearFigures] = field(default_factory=lambda: _EMPTY)
+
+    def __post_init__(self) -> None:
+        if self.sector not in SECTORS:
+            raise ValueError(f"sector must be one of {SECTORS}, not {self.sector!r}")
+        object.__setattr__(self, "designations", frozenset(self.designations))
+        object.__setattr__(self, "disqualifications", frozenset(self.disqualifications))
+        object.__setattr__(self, "attested", _freeze_attested(self.attested))
+        object.__setattr__(self, "years", _freeze_years(self.years))
+
+    @property
+    def last_year(self) -> int:
+        """The last fiscal year completed before ``as_of`` ("上年度")."""
+        return self.as_of.year - 1
+
+    def year(self, year: int) -> YearFigures | None:
+        """Figures of fiscal ``year``, or None when none were entered."""
+        return self.years.get(year)
+
+    def back(self, offset: int = 0) -> YearFigures | None:
+        """Figures ``offset`` years before the last year (0 = last year, 1 = the year before…)."""
+        return self.years.get(self.last_year - offset)
+
+    def attest(self, code: str) -> Attest | None:
+        """State of an attested criterion, None when not claimed."""
+        return self.attested.get(code)
+
+    def holds(self, tier: str) -> bool:
+        """Whether the firm holds an active designation of ``tier``."""
+        return tier in self.designations
+
+    def years_in_niche(self) -> int | None:
+        """Fiscal years in the niche up to the end of the last year, counting the entry year.
+
+        Only the entry *year* is recorded, so the count is of fiscal years: a firm that entered in
+        2023 has 2 years at the end of 2024 ("截至上年末").
+        """
+        if self.niche_since is None:
+            return None
+        return max(0, self.last_year - self.niche_since + 1)
+
+    def with_changes(self, **changes: Any) -> Facts:
+        """A copy with some fields replaced (what-if analysis, tests)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Facts(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (DESIGN §6 shape), e.g. for an application snapshot."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "founded_on": self.founded_on.isoformat() if self.founded_on else None,
+            "niche_since": self.niche_since,
+            "sector": self.sector,
+            "strategic_emerging": self.strategic_emerging,
+            "listed": self.listed,
+            "cluster": self.cluster,
+            "designations": sorted(self.designations),
+            "attested": {code: str(state) for code, state in sorted(self.attested.items())},
+            "disqualifications": sorted(self.disqualifications),
+            "years": [self.years[y].to_dict() for y in sorted(self.years)],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, as_of: date | None = None) -> Facts:
+        """Parse the DESIGN §6 JSON shape; raises FactsError with one message per bad field."""
+        from .parse import facts_from_dict  # local: parsing is only needed at the edges
+
+        return facts_from_dict(data, as_of=as_of)

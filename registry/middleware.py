@@ -1,0 +1,32 @@
+"""Refuse oversized request bodies before anything reads them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+
+class BodySizeLimitMiddleware:
+    """413 for a JSON/form body over ``MAX_REQUEST_BODY`` (1 MB); uploads get ``MAX_UPLOAD_BODY``.
+
+    DRF parses the request stream directly, so Django's own
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` check does not protect the API.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = request.content_type == "multipart/form-data"
+        limit = settings.MAX_UPLOAD_BODY if multipart else settings.MAX_REQUEST_BODY
+        if length > limit:
+            return JsonResponse(
+                {"detail": _("请求体过大（上限 %(limit)d KB）。") % {"limit": limit // 1024}, "fields": {}},
+                status=413,
+            )
+        return self.get_response(request)

@@ -1,0 +1,94 @@
+"""Small factories for Facts: a strong baseline firm, and one-line changes to it.
+
+The baseline (as of 2025-06-30, so "last year" is 2024) passes the measurable criteria of most tiers,
+so a test changes exactly the figure it is about and reads one criterion's result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from cultivation.rules import CN_2022, Attest, CriterionResult, Facts, RuleSet, YearFigures, evaluate_tier
+
+AS_OF = date(2025, 6, 30)
+LAST = AS_OF.year - 1  # 2024
+
+# Operating revenue by year: 5000 → 10000 over three years (CAGR 26%), growing every year.
+REVENUE = {2021: Decimal("5000"), 2022: Decimal("6500"), 2023: Decimal("8000"), 2024: Decimal("10000")}
+
+
+def figures(year: int, **changes: Any) -> YearFigures:
+    """One year of healthy figures: 90% main business, 6% R&D, 10% net margin, 40% debt, 25% R&D staff."""
+    revenue = REVENUE.get(year, Decimal("4000"))
+    values: dict[str, Any] = {
+        "operating_revenue": revenue,
+        "main_business_revenue": revenue * Decimal("0.9"),
+        "rd_expense": revenue * Decimal("0.06"),
+        "net_profit": revenue * Decimal("0.1"),
+        "total_assets": Decimal("10000"),
+        "total_liabilities": Decimal("4000"),
+        "employees": 200,
+        "rd_staff": 50,
+        "class1_ip": 5,
+        "class2_ip": 10,
+        "equity_financing": Decimal("0"),
+    }
+    values.update(changes)
+    return YearFigures(year, **values)
+
+
+def firm(*, years: dict[int, dict[str, Any]] | None = None, **changes: Any) -> Facts:
+    """The baseline firm; ``years={2024: {...}}`` changes figures of given years."""
+    per_year = {year: {} for year in REVENUE}
+    for year, year_changes in (years or {}).items():
+        per_year.setdefault(year, {}).update(year_changes)
+    values: dict[str, Any] = {
+        "as_of": AS_OF,
+        "founded_on": date(2012, 3, 1),
+        "niche_since": 2013,
+        "sector": "industry",
+        "strategic_emerging": True,
+        "cluster": "C01",
+        "designations": frozenset(),
+        "attested": {},
+        "years": [figures(year, **year_changes) for year, year_changes in per_year.items()],
+    }
+    values.update(changes)
+    return Facts(**values)
+
+
+def last_year(facts: Facts, **changes: Any) -> Facts:
+    """``facts`` with last year's figures changed."""
+    return with_year(facts, facts.last_year, **changes)
+
+
+def with_year(facts: Facts, year: int, **changes: Any) -> Facts:
+    """``facts`` with one year's figures changed (or added)."""
+    current = facts.years.get(year) or YearFigures(year)
+    years = dict(facts.years)
+    years[year] = replace(current, **changes)
+    return facts.with_changes(years=list(years.values()))
+
+
+def without_year(facts: Facts, year: int) -> Facts:
+    return facts.with_changes(years=[f for y, f in facts.years.items() if y != year])
+
+
+def confirmed(*codes: str) -> dict[str, Attest]:
+    return dict.fromkeys(codes, Attest.CONFIRMED)
+
+
+def claimed(*codes: str) -> dict[str, Attest]:
+    return dict.fromkeys(codes, Attest.CLAIMED)
+
+
+def result(facts: Facts, tier: str, code: str, rule_set: RuleSet = CN_2022) -> CriterionResult:
+    """One criterion's result when ``facts`` is judged for ``tier``."""
+    return evaluate_tier(facts, rule_set, tier).criterion(code)
+
+
+def D(value: Any) -> Decimal:
+    return Decimal(str(value))

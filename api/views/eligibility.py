@@ -14,7 +14,7 @@ from cultivation.models import RuleSet as RuleSetRecord
 from cultivation.selectors import eligibility_of_facts, eligibility_of_firm, rule_set_on
 from registry.models import Cluster, District, Firm
 
-from .serializers import (
+from ..serializers import (
     ClusterSerializer,
     DistrictSerializer,
     EvaluationQuerySerializer,

@@ -16,9 +16,9 @@ from registry.admin import ScopedAdminMixin
 from registry.models import Firm
 from registry.pagination import EstimatedCountPaginator
 
-from .models import Designation, PoolMembership
-from .services import refresh_stage
-from .tiers import DESIGNATION_TIER_CHOICES
+from ..models import Designation, PoolMembership
+from ..services import refresh_stage
+from ..tiers import DESIGNATION_TIER_CHOICES
 
 
 class ActiveTierFilter(admin.SimpleListFilter):

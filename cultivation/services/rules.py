@@ -1,9 +1,4 @@
-"""State changes of the programme. Admin, portal, API and tasks all call these.
-
-Each service takes keyword-only arguments with the acting user, runs in one
-transaction, and leaves an audit record (django-simple-history rows carry the
-actor and the reason).
-"""
+"""Services for stages, attestations and rule-set versions."""
 
 from __future__ import annotations
 
@@ -19,11 +14,11 @@ from django.utils.translation import gettext as _
 from registry.models import Firm
 from registry.roles import can_edit_register, scope_of
 
-from .models import Attestation, Designation
-from .models import RuleSet as RuleSetRecord
-from .rules.checks import RuleError
-from .selectors import rule_set_named
-from .tiers import derive_stage
+from ..models import Attestation, Designation
+from ..models import RuleSet as RuleSetRecord
+from ..rules.checks import RuleError
+from ..selectors import rule_set_named
+from ..tiers import derive_stage
 
 
 @transaction.atomic

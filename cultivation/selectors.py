@@ -92,7 +92,7 @@ def facts_for(firms: Iterable[Firm], as_of: datetime.date | None = None) -> dict
         )
     flags = defaultdict(set)
     for firm_id, code in (
-        Disqualification.objects.in_force().filter(firm_id__in=ids).values_list("firm_id", "code")
+        Disqualification.objects.in_force(as_of).filter(firm_id__in=ids).values_list("firm_id", "code")
     ):
         flags[firm_id].add(code)
     return {

@@ -1,3 +1,4 @@
 """Admin for the programme, one module per subject (imported here so Django's autodiscovery finds them)."""
 
-from . import register  # noqa: F401  (firm admin additions, designations, pool)
+# register: firm admin additions, designations, pool; rules: rule sets, attestations, disqualifications.
+from . import register, rules  # noqa: F401

@@ -17,6 +17,8 @@ from registry.models import Firm
 from registry.pagination import EstimatedCountPaginator
 
 from ..models import Designation, PoolMembership
+from ..reports import render_eligibility
+from ..selectors import eligibility_of_firm
 from ..services import refresh_stage
 from ..tiers import DESIGNATION_TIER_CHOICES
 
@@ -59,6 +61,20 @@ admin.site.unregister(Firm)
 class FirmAdmin(RegistryFirmAdmin):
     list_filter = (*RegistryFirmAdmin.list_filter[:4], ActiveTierFilter, *RegistryFirmAdmin.list_filter[4:])
     inlines = [*RegistryFirmAdmin.inlines, DesignationInline]
+    fieldsets = (
+        *RegistryFirmAdmin.fieldsets,
+        (_("资格自评（按现行规则集）"), {"fields": ("eligibility_panel",)}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "eligibility_panel"]
+
+    @admin.display(description=_("各称号资格"))
+    def eligibility_panel(self, obj):
+        """The same report the firm sees in its self-check and the API returns."""
+        if obj is None or obj.pk is None:
+            return "—"
+        return render_eligibility(eligibility_of_firm(obj).to_dict())
 
 
 @admin.register(Designation)

@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +15,12 @@ from simple_history.models import HistoricalRecords
 
 from registry.models import Firm
 
-from ..rules.attestations import ATTESTATION_CHOICES, DISQUALIFICATION_CHOICES
+from ..rules.attestations import (
+    ATTESTATION_CHOICES,
+    DISQUALIFICATION_CHOICES,
+    DISQUALIFICATION_LOOKBACK_YEARS,
+)
+from ..rules.facts import add_years
 from ..validators import validate_evidence
 from .scoping import ScopedQuerySet
 
@@ -93,8 +99,13 @@ class Attestation(models.Model):
 
 
 class DisqualificationQuerySet(ScopedQuerySet):
-    def in_force(self):
-        return self.filter(lifted_on__isnull=True)
+    def in_force(self, on=None):
+        """Flags that bar a firm on ``on``: happened within the look-back window and not lifted by then."""
+        on = on or timezone.localdate()
+        window_start = add_years(on, -DISQUALIFICATION_LOOKBACK_YEARS)
+        return self.filter(occurred_on__gt=window_start, occurred_on__lte=on).filter(
+            Q(lifted_on__isnull=True) | Q(lifted_on__gt=on)
+        )
 
 
 class Disqualification(models.Model):
@@ -127,3 +138,17 @@ class Disqualification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.firm.name} · {self.get_code_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        today = timezone.localdate()
+        errors = {}
+        if self.occurred_on and self.occurred_on > today:
+            errors["occurred_on"] = _("发生日期不能晚于今天。")
+        before_occurrence = self.occurred_on and self.lifted_on and self.lifted_on < self.occurred_on
+        if self.lifted_on and (self.lifted_on > today or before_occurrence):
+            errors["lifted_on"] = _("解除日期应在发生日期与今天之间。")
+        if self.lifted_on and not self.lifted_reason.strip():
+            errors["lifted_reason"] = _("解除时请填写原因。")
+        if errors:
+            raise ValidationError(errors)

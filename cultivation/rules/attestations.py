@@ -136,3 +136,6 @@ def label_for(code: str) -> Promise | str:
     """Label of an attestation or disqualification code (the code itself when unknown)."""
     definition = BY_CODE.get(code)
     return definition.label if definition else code
+
+# A disqualifying event counts for this many years after it happened (§1.0a "近三年"), unless lifted sooner.
+DISQUALIFICATION_LOOKBACK_YEARS = 3

@@ -1,0 +1,78 @@
+"""Turn an eligibility report (``EligibilityReport.to_dict()``) into something people read.
+
+Used by the firm admin's panel, the application snapshot, the portal's
+self-check and the ``evaluate`` command, so every screen shows a report the
+same way. Works on the dict form because snapshots are stored as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from .tiers import TIERS
+
+STATUS_LABELS = {
+    "met": _("满足"),
+    "not_met": _("不满足"),
+    "pending": _("待确认"),
+    "missing": _("缺少数据"),
+}
+ELIGIBLE_LABELS = {True: _("符合"), False: _("暂不符合"), None: _("待佐证确认")}
+
+
+@dataclass
+class TierView:
+    code: str
+    label: str
+    eligible: bool | None
+    verdict: str
+    score: str | None
+    provisional: bool
+    criteria: list[dict[str, Any]]
+
+
+def tier_views(report: dict[str, Any]) -> list[TierView]:
+    """One view per tier in catalogue order, each criterion with a translated status label."""
+    views = []
+    for code, tier in TIERS.items():
+        data = report.get("tiers", {}).get(code)
+        if data is None:
+            continue
+        criteria = [
+            {**c, "status_label": STATUS_LABELS.get(c["status"], c["status"])} for c in data["criteria"]
+        ]
+        views.append(
+            TierView(
+                code=code,
+                label=str(tier.label),
+                eligible=data["eligible"],
+                verdict=str(ELIGIBLE_LABELS[data["eligible"]]),
+                score=data.get("score"),
+                provisional=bool(data.get("provisional")),
+                criteria=criteria,
+            )
+        )
+    return views
+
+
+def render_eligibility(report: dict[str, Any]) -> str:
+    """The report as an HTML fragment (autoescaped template)."""
+    return render_to_string(
+        "cultivation/eligibility_report.html", {"report": report, "tiers": tier_views(report)}
+    )
+
+
+def report_lines(report: dict[str, Any]) -> list[str]:
+    """The report as plain text lines, for the terminal."""
+    lines = [f"{_('规则集')}: {report['rule_set']}  {_('评估日期')}: {report['as_of']}"]
+    for view in tier_views(report):
+        score = f"  {_('得分')} {view.score}" if view.score is not None else ""
+        lines.append("")
+        lines.append(f"[{view.verdict}] {view.label} ({view.code}){score}")
+        for criterion in view.criteria:
+            lines.append(f"    - {criterion['status_label']}: {criterion['message']}")
+    return lines

@@ -5,8 +5,19 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
+
+from cultivation.workflow import TransitionConflict
+
+
+class Conflict(exceptions.APIException):
+    """The action is no longer possible in the resource's current state (HTTP 409)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("该操作已无法执行，请刷新后重试。")
+    default_code = "conflict"
 
 
 def flatten(detail) -> dict:
@@ -37,6 +48,8 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, TransitionConflict):
+        exc = Conflict(str(exc) or None)
     response = exception_handler(exc, context)
     if response is None:
         return None

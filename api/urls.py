@@ -11,6 +11,8 @@ router.register("firms", views.FirmViewSet, basename="firm")
 router.register("clusters", views.ClusterViewSet, basename="cluster")
 router.register("districts", views.DistrictViewSet, basename="district")
 router.register("rule-sets", views.RuleSetViewSet, basename="rule-set")
+router.register("applications", views.ApplicationViewSet, basename="application")
+router.register("designations", views.DesignationViewSet, basename="designation")
 
 urlpatterns = [
     path("eligibility/", views.EligibilityView.as_view(), name="eligibility"),

@@ -113,3 +113,29 @@ def expiry_for(code: str, granted_on: date) -> date:
     except ValueError:  # 29 February
         anniversary = granted_on.replace(year=granted_on.year + tier.validity_years, day=28)
     return anniversary - timedelta(days=1)
+
+
+# Programme policy numbers used by the applications workflow (domain.md §1.4-1.5, P7).
+RENEWAL_WINDOW_MONTHS = 6  # 复核 opens this many months before a designation expires
+REVOCATION_BAR_YEARS = 3  # a revoked firm may not apply again for this many years
+NOTICE_WORKING_DAYS = 5  # 公示 lasts this many working days
+
+
+def renewal_opens_on(expires_on: date) -> date:
+    """The first day a 复核 may be filed: ``RENEWAL_WINDOW_MONTHS`` before expiry (P7).
+
+    The same day of the month, or the month's last day when it is shorter (31 August -> 28/29 February).
+    """
+    months = expires_on.year * 12 + expires_on.month - 1 - RENEWAL_WINDOW_MONTHS
+    year, month = divmod(months, 12)
+    month += 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(expires_on.day, last))
+
+
+def bar_ends_on(revoked_on: date) -> date:
+    """The first day a firm whose designation was revoked may apply again (§1.4, 暂行办法 Art.16)."""
+    try:
+        return revoked_on.replace(year=revoked_on.year + REVOCATION_BAR_YEARS)
+    except ValueError:  # 29 February
+        return revoked_on.replace(year=revoked_on.year + REVOCATION_BAR_YEARS, day=28)

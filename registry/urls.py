@@ -1,11 +1,12 @@
-"""Top-level URLs: admin, API with its schema and docs, language switch."""
+"""Top-level URLs: the portal (firm pages and staff queues), sign-in, admin, API with its schema and docs,
+language switch."""
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", include("cultivation.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

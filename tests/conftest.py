@@ -24,6 +24,11 @@ def using_postgres() -> bool:
 def pytest_configure(config):
     # Hashing passwords properly is slow by design; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if not settings.REDIS_URL:
+        # Without Redis, keep tasks queued by tests in memory rather than in the dev queue under var/.
+        from registry.celery import app
+
+        app.conf.broker_url = "memory://"
     if not IN_CI:
         return
     if not using_postgres():

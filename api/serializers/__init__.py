@@ -1,5 +1,13 @@
 """Serializers, one module per subject: parse and validate input, shape output. No rules live here."""
 
+from .applications import (
+    ApplicationCreateSerializer,
+    ApplicationDetailSerializer,
+    ApplicationSerializer,
+    DesignationSerializer,
+    ErrorSerializer,
+    TransitionSerializer,
+)
 from .eligibility import (
     ClusterSerializer,
     DistrictSerializer,
@@ -12,12 +20,18 @@ from .eligibility import (
 )
 
 __all__ = [
+    "ApplicationCreateSerializer",
+    "ApplicationDetailSerializer",
+    "ApplicationSerializer",
     "ClusterSerializer",
+    "DesignationSerializer",
     "DistrictSerializer",
+    "ErrorSerializer",
     "EvaluationQuerySerializer",
     "FirmSerializer",
     "RuleSetDetailSerializer",
     "RuleSetSerializer",
+    "TransitionSerializer",
     "WhatIfSerializer",
     "YearFiguresSerializer",
 ]

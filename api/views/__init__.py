@@ -1,5 +1,6 @@
 """API views, one module per subject."""
 
+from .applications import ApplicationViewSet, DesignationViewSet
 from .eligibility import (
     ClusterViewSet,
     DistrictViewSet,
@@ -8,4 +9,12 @@ from .eligibility import (
     RuleSetViewSet,
 )
 
-__all__ = ["ClusterViewSet", "DistrictViewSet", "EligibilityView", "FirmViewSet", "RuleSetViewSet"]
+__all__ = [
+    "ApplicationViewSet",
+    "ClusterViewSet",
+    "DesignationViewSet",
+    "DistrictViewSet",
+    "EligibilityView",
+    "FirmViewSet",
+    "RuleSetViewSet",
+]

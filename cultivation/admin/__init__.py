@@ -1,4 +1,5 @@
 """Admin for the programme, one module per subject (imported here so Django's autodiscovery finds them)."""
 
-# register: firm admin additions, designations, pool; rules: rule sets, attestations, disqualifications.
-from . import register, rules  # noqa: F401
+# register: firm admin additions, designations, pool; rules: rule sets, attestations, disqualifications;
+# applications: applications and their review, expert assignments, the holiday calendar.
+from . import applications, register, rules  # noqa: F401

@@ -87,10 +87,19 @@ class DesignationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "expires_on"
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    # Revocation goes through the "revoke" action (reason, 3-year bar, open applications terminated).
+    readonly_fields = ("revoked_on", "revoked_reason", "source_application")
+    actions = ["revoke_selected"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         refresh_stage(firm=obj.firm)
+
+    @admin.action(description=_("撤销所选称号（需填写原因）"), permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        from .revocation import revoke_selected
+
+        return revoke_selected(self, request, queryset)
 
 
 @admin.register(PoolMembership)

@@ -1,5 +1,14 @@
 """The programme's records, one module per subject; import them from ``cultivation.models``."""
 
+from .applications import (
+    Application,
+    ApplicationEvent,
+    FrozenSnapshotError,
+    Holiday,
+    Objection,
+    Review,
+    ReviewAssignment,
+)
 from .attestations import Attestation, Disqualification
 from .designations import Designation
 from .pool import PoolMembership
@@ -7,10 +16,17 @@ from .rulesets import RuleSet
 from .scoping import ScopedQuerySet
 
 __all__ = [
+    "Application",
+    "ApplicationEvent",
     "Attestation",
     "Designation",
     "Disqualification",
+    "FrozenSnapshotError",
+    "Holiday",
+    "Objection",
     "PoolMembership",
+    "Review",
+    "ReviewAssignment",
     "RuleSet",
     "ScopedQuerySet",
 ]

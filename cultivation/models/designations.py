@@ -43,6 +43,15 @@ class Designation(models.Model):
     batch = models.CharField(_("批次"), max_length=60, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revoked_reason = models.TextField(_("撤销原因"), blank=True)
+    source_application = models.ForeignKey(
+        "cultivation.Application",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="designations",
+        verbose_name=_("来源申请"),
+        help_text=_("认定或最近一次复核所依据的申请。"),
+    )
     history = HistoricalRecords()
 
     objects = DesignationQuerySet.as_manager()

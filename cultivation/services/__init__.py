@@ -4,6 +4,28 @@ Each service takes keyword-only arguments with the acting user (``actor=``),
 runs in one transaction and leaves an audit record.
 """
 
+from .applications import (
+    application_transition,
+    assign_reviewers,
+    create_application,
+    refusals_to_apply,
+    transitioned,
+)
+from .designations import grant_designation, renew_designation, revoke_designation
 from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on, refresh_stage
 
-__all__ = ["claim_attestation", "decide_attestation", "derive_rule_set", "ensure_can_act_on", "refresh_stage"]
+__all__ = [
+    "application_transition",
+    "assign_reviewers",
+    "claim_attestation",
+    "create_application",
+    "decide_attestation",
+    "derive_rule_set",
+    "ensure_can_act_on",
+    "grant_designation",
+    "refresh_stage",
+    "refusals_to_apply",
+    "renew_designation",
+    "revoke_designation",
+    "transitioned",
+]

@@ -1,0 +1,107 @@
+"""Applications and designations: parse input, call one service, render. No workflow rules here."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cultivation.filters import ApplicationFilter, DesignationFilter
+from cultivation.models import Application, ApplicationEvent, Designation
+from cultivation.services import application_transition, create_application
+
+from ..serializers import (
+    ApplicationCreateSerializer,
+    ApplicationDetailSerializer,
+    ApplicationSerializer,
+    DesignationSerializer,
+    ErrorSerializer,
+    TransitionSerializer,
+)
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="bad input or an unmet precondition"),
+    403: OpenApiResponse(ErrorSerializer, description="your role or scope may not take this action"),
+    404: OpenApiResponse(ErrorSerializer, description="no such application among those you may see"),
+}
+
+
+class ApplicationViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Applications the user may see; each says which actions the user can take on it now."""
+
+    filterset_class = ApplicationFilter
+    ordering_fields = ("created_at", "submitted_at", "notice_ends_on")
+
+    def get_queryset(self):
+        queryset = Application.objects.visible_to(self.request.user).with_workflow()
+        if self.action != "list":
+            events = ApplicationEvent.objects.select_related("actor").order_by("created_at", "pk")
+            queryset = queryset.prefetch_related(Prefetch("events", queryset=events), "assignments__reviewer")
+        return queryset.order_by("-created_at", "-pk")
+
+    def get_serializer_class(self):
+        return {
+            "list": ApplicationSerializer,
+            "create": ApplicationCreateSerializer,
+            "transition": TransitionSerializer,
+        }.get(self.action, ApplicationDetailSerializer)
+
+    def _detail(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=application.pk)
+        return Response(
+            ApplicationDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
+        )
+
+    @extend_schema(
+        request=ApplicationCreateSerializer,
+        responses={201: ApplicationDetailSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "A new application",
+                value={"firm": "91500112000000001X", "tier": "srdi_sme", "kind": "new"},
+                request_only=True,
+            )
+        ],
+        summary="Open a draft application (submit it with the transition action)",
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = ApplicationCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        application = create_application(actor=request.user, **serializer.validated_data)
+        return self._detail(application, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={
+            200: ApplicationDetailSerializer,
+            **ERRORS,
+            409: OpenApiResponse(ErrorSerializer, description="no longer possible: the application moved on"),
+        },
+        summary="Take a workflow action (see available_actions)",
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        application = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application_transition(application=application, actor=request.user, **serializer.validated_data)
+        return self._detail(application)
+
+
+class DesignationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Designations of the firms the user may see; filter with ``?firm=<credit code>``."""
+
+    serializer_class = DesignationSerializer
+    filterset_class = DesignationFilter
+    ordering_fields = ("granted_on", "expires_on")
+
+    def get_queryset(self):
+        return (
+            Designation.objects.visible_to(self.request.user)
+            .select_related("firm")
+            .order_by("-granted_on", "-pk")
+        )

@@ -1,0 +1,45 @@
+"""FilterSets for the programme's lists, shared by the API, the portal and exports (DESIGN §2)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from registry.credit_code import normalise
+
+from .models import Application, Designation
+from .tiers import DESIGNATION_TIER_CHOICES
+from .workflow import Status
+
+
+class FirmCodeFilter(django_filters.CharFilter):
+    """A firm by its Unified Social Credit Code, however the user typed it (P10 normalisation)."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, normalise(value) if value else value)
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    firm = FirmCodeFilter(field_name="firm__credit_code", label=_("统一社会信用代码"))
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("状态"))
+    tier = django_filters.ChoiceFilter(choices=DESIGNATION_TIER_CHOICES, label=_("申请称号"))
+    kind = django_filters.ChoiceFilter(choices=Application.Kind.choices, label=_("申请类型"))
+
+    class Meta:
+        model = Application
+        fields = ("firm", "status", "tier", "kind")
+
+
+class DesignationFilter(django_filters.FilterSet):
+    firm = FirmCodeFilter(field_name="firm__credit_code", label=_("统一社会信用代码"))
+    tier = django_filters.ChoiceFilter(choices=DESIGNATION_TIER_CHOICES, label=_("称号"))
+    active = django_filters.BooleanFilter(method="filter_active", label=_("当前有效"))
+
+    class Meta:
+        model = Designation
+        fields = ("firm", "tier", "active")
+
+    def filter_active(self, queryset, name, value):
+        """In force today (active and not past its expiry), or everything else."""
+        active = Designation.objects.active().values("pk")
+        return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)

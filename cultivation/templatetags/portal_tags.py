@@ -1,0 +1,57 @@
+"""Template helpers of the portal layout: the navigation a user sees depends on who they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..views.access import is_caseworker, is_reviewer
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: object
+    also: tuple[str, ...] = ()  # other pages that belong to this section
+
+    def matches(self, current: str) -> bool:
+        return current == self.url_name or current in self.also
+
+
+FIRM_NAV = (
+    NavItem("portal:home", _("首页")),
+    NavItem("portal:figures", _("年度数据"), ("portal:figures-edit",)),
+    NavItem("portal:self-check", _("资格自评")),
+    NavItem("portal:attestations", _("佐证材料")),
+    NavItem("portal:applications", _("称号申请"), ("portal:apply", "portal:application")),
+)
+# Staff sections; a new page (e.g. an alert inbox) is one more entry here.
+REVIEWER_NAV = (NavItem("portal:review-queue", _("评审任务"), ("portal:staff-application",)),)
+CASEWORKER_NAV = (NavItem("portal:case-queue", _("办理队列"), ("portal:staff-application",)),)
+
+
+@register.simple_tag(takes_context=True)
+def portal_nav(context) -> list[dict]:
+    """The sections of the signed-in user's portal, the current one marked."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    match = getattr(request, "resolver_match", None)
+    current = f"{match.namespace}:{match.url_name}" if match and match.namespace else ""
+    if user.firm_id:
+        items = FIRM_NAV
+    else:
+        items = (
+            *(REVIEWER_NAV if is_reviewer(user) else ()),
+            *(CASEWORKER_NAV if is_caseworker(user) else ()),
+        )
+    nav = [{"url": reverse(i.url_name), "label": i.label, "active": i.matches(current)} for i in items]
+    if user.is_staff:
+        nav.append({"url": reverse("admin:index"), "label": _("管理后台"), "active": False})
+    return nav

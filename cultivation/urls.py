@@ -1,0 +1,25 @@
+"""The portal's URLs (namespace ``portal``): firm pages at the root, staff pages under ``staff/``."""
+
+from django.urls import path
+
+from .views import portal, staff
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("figures/", portal.figures, name="figures"),
+    path("figures/<int:year>/", portal.figures_edit, name="figures-edit"),
+    path("self-check/", portal.self_check, name="self-check"),
+    path("attestations/", portal.attestations, name="attestations"),
+    path("attestations/<int:pk>/evidence/", portal.evidence, name="evidence"),
+    path("applications/", portal.applications, name="applications"),
+    path("applications/new/", portal.apply, name="apply"),
+    path("applications/<int:pk>/", portal.application, name="application"),
+    path("applications/<int:pk>/act/", portal.application_act, name="application-act"),
+    path("staff/reviews/", staff.review_queue, name="review-queue"),
+    path("staff/cases/", staff.case_queue, name="case-queue"),
+    path("staff/applications/<int:pk>/", staff.application, name="staff-application"),
+    path("staff/applications/<int:pk>/act/", staff.application_act, name="staff-application-act"),
+    path("staff/applications/<int:pk>/assign/", staff.assign, name="staff-assign"),
+]

@@ -1,0 +1,77 @@
+"""Taking a workflow action from a page: the firm's and the staff's pages share this path.
+
+The view parses the form and hands it to ``application_transition``, the one function that moves
+an application (the API and the admin call it too). What the user may do, and whether it is still
+possible, is its answer: a ``ValidationError`` goes back onto the form, a ``TransitionConflict``
+(someone acted first) becomes a notice, and ``PermissionDenied`` a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from ..forms import ActionForm, attach_errors
+from ..models import Application, ApplicationEvent
+from ..services import application_transition
+from ..workflow import Action, Transition, TransitionConflict, available_actions
+
+
+def application_detail_queryset(user) -> QuerySet[Application]:
+    """Applications the user may see, with what the detail pages read (workflow, history, experts)."""
+    events = ApplicationEvent.objects.select_related("actor").order_by("created_at", "pk")
+    return (
+        Application.objects.visible_to(user)
+        .with_workflow()
+        .prefetch_related(Prefetch("events", queryset=events), "assignments__reviewer")
+    )
+
+
+def take_action(request: HttpRequest, application: Application, form: ActionForm) -> bool:
+    """Run the form's action through the service; True when the application moved (or was scored)."""
+    if not form.is_valid():
+        return False
+    try:
+        application_transition(application=application, actor=request.user, **form.service_kwargs())
+    except TransitionConflict as conflict:
+        messages.warning(request, str(conflict))
+        return True  # nothing to correct on the form: the page reloads with the current stage
+    except ValidationError as error:
+        attach_errors(form, error)
+        return False
+    label = Action(form.cleaned_data["action"]).label
+    messages.success(request, _("已完成：%(action)s。") % {"action": label})
+    return True
+
+
+def bind_action_form(data) -> ActionForm:
+    """A submitted action form, with the same field ids as the blank one it came from."""
+    return ActionForm(data, auto_id=_auto_id(str(data.get("action", ""))))
+
+
+def _auto_id(action: str) -> str:
+    """Field ids per action: several action forms share one page, their ids must not collide."""
+    return f"id_{action}_%s"
+
+
+def action_forms(
+    application: Application, user, bound: ActionForm | None = None
+) -> list[tuple[Transition, ActionForm, list[tuple[object, bool]]]]:
+    """One form per action the user can take now, each listing only the inputs its row asks for.
+
+    Each input comes with whether the row requires it. ``bound`` (a submitted form that failed)
+    replaces the blank form of its action so its errors and values show where the user typed them.
+    """
+    failed = bound.data.get("action") if bound is not None else None
+    out = []
+    for row in available_actions(application, user):
+        if failed == row.action:
+            form = bound
+        else:
+            form = ActionForm(initial={"action": row.action}, auto_id=_auto_id(row.action))
+        inputs = [(form[str(name)], name in row.required) for name in row.inputs]
+        out.append((row, form, inputs))
+    return out

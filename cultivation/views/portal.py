@@ -1,0 +1,297 @@
+"""The firm portal: home, annual figures, self-check with what-if, attestations, applications.
+
+Each view parses its input, calls one selector or service and renders. The firm is always the
+signed-in user's own (``access.firm_page``); applications and evidence are looked up among the
+records ``visible_to`` the user, so another firm's id answers 404.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registry.models import FIRST_YEAR, LAST_YEAR, AnnualFigures, Firm, FrozenFiguresError
+
+from ..forms import ApplyForm, AttestationClaimForm, FiguresForm, WhatIfForm, attach_errors
+from ..models import Application, Attestation, Designation
+from ..reports import ELIGIBLE_LABELS, render_eligibility
+from ..rules.facts import Attest, YearFigures
+from ..selectors import FIGURE_FIELDS, eligibility_of_facts, eligibility_of_firm, facts_for_firm
+from ..services import claim_attestation, create_application, refusals_to_apply
+from ..tiers import DESIGNATION_TIER_CHOICES, TIERS, renewal_opens_on
+from ..validators import sniff
+from ..workflow import SNAPSHOT_WRITABLE, STAGES, Status, stage_label
+from . import presenters
+from .access import firm_page, is_caseworker, is_reviewer
+from .actions import action_forms, application_detail_queryset, bind_action_form, take_action
+
+WHAT_IF_YEARS = 4  # the years a what-if may change: last year and the three before (growth rules)
+RECENT_YEARS = 6  # years offered for entry on the figures page
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """``/``: a firm user's home; staff go to their queue; anyone else has no portal."""
+    user = request.user
+    if user.firm_id:
+        return firm_home(request)
+    if is_caseworker(user):
+        return redirect("portal:case-queue")
+    if is_reviewer(user):
+        return redirect("portal:review-queue")
+    raise PermissionDenied(_("您的账号尚未分配门户角色，请联系项目管理员。"))
+
+
+@firm_page
+def firm_home(request: HttpRequest, firm: Firm) -> HttpResponse:
+    """Where the firm stands: stage, designations and expiry, open applications, what is due next."""
+    today = timezone.localdate()
+    designations = list(
+        Designation.objects.visible_to(request.user).active(today).filter(firm=firm).order_by("expires_on")
+    )
+    for designation in designations:
+        designation.renewal_opens_on = (
+            renewal_opens_on(designation.expires_on) if designation.expires_on else None
+        )
+    applications = list(
+        Application.objects.visible_to(request.user).open().filter(firm=firm).order_by("-created_at")
+    )
+    for application in applications:
+        application.stage_label = stage_label(application.status, request.user)
+    context = {
+        "firm": firm,
+        "designations": designations,
+        "applications": applications,
+        "due": presenters.due_items(firm, applications, designations, today),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@firm_page
+def figures(request: HttpRequest, firm: Firm) -> HttpResponse:
+    """Every year on file, frozen ones marked with their reason, and the recent years still missing."""
+    rows = list(AnnualFigures.objects.visible_to(request.user).filter(firm=firm).order_by("-year"))
+    last_year = timezone.localdate().year - 1
+    have = {row.year for row in rows}
+    missing = [year for year in range(last_year, last_year - RECENT_YEARS, -1) if year not in have]
+    return render(request, "portal/figures.html", {"firm": firm, "rows": rows, "missing": missing})
+
+
+@firm_page
+def figures_edit(request: HttpRequest, firm: Firm, year: int) -> HttpResponse:
+    """Enter or correct one year; the model's own rules answer, in the user's language.
+
+    A frozen year is shown read-only with its reason; a POST to it gets the model's refusal.
+    """
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    row = AnnualFigures.objects.visible_to(request.user).filter(firm=firm, year=year).first()
+    row = row or AnnualFigures(firm=firm, year=year)
+    status = 200
+    if request.method == "POST":
+        form = FiguresForm(request.POST, instance=row)
+        if form.is_valid():
+            form.instance._change_reason = _("企业在门户填报")
+            try:
+                form.save()
+            except FrozenFiguresError as error:  # frozen by a submission since the page was read
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("%(year)d 年度数据已保存。") % {"year": year})
+                return redirect("portal:figures")
+        status = 400
+    else:
+        form = FiguresForm(instance=row)
+    context = {"firm": firm, "form": form, "row": row, "year": year}
+    return render(request, "portal/figures_form.html", context, status=status)
+
+
+@firm_page
+def self_check(request: HttpRequest, firm: Firm) -> HttpResponse:
+    """Every tier against the firm's records, and a what-if on changed figures that saves nothing.
+
+    The what-if replaces one year of the stored facts (``Facts.with_changes``) and evaluates them
+    with the same selector as the stored report; the form is validated by the model's rules and
+    never saved.
+    """
+    facts = facts_for_firm(firm)
+    current = presenters.report_tiers(eligibility_of_facts(facts).to_dict())
+    years = list(range(facts.last_year, facts.last_year - WHAT_IF_YEARS, -1))
+    context = {"firm": firm, "report": current, "as_of": facts.as_of, "years": years}
+    status = 200
+    if request.method == "POST":
+        form = WhatIfForm(request.POST, instance=AnnualFigures(firm=firm), years=years)
+        if form.is_valid():
+            data = form.cleaned_data
+            changed = dict(facts.years)
+            figures = {name: data.get(name) for name in FIGURE_FIELDS}
+            changed[data["year"]] = YearFigures(data["year"], **figures)
+            changes = {"years": changed}
+            if data["assume_confirmed"]:
+                changes["attested"] = {code: Attest.CONFIRMED for code in facts.attested}
+            what_if = presenters.report_tiers(eligibility_of_facts(facts.with_changes(**changes)).to_dict())
+            context["what_if"] = what_if
+            context["comparison"] = presenters.compare_verdicts(current, what_if)
+        else:
+            status = 400
+    else:
+        year = _int(request.GET.get("year"), facts.last_year)
+        year = year if year in years else facts.last_year
+        stored = facts.year(year)
+        initial = stored.to_dict() if stored else {"year": year}
+        form = WhatIfForm(initial=initial, instance=AnnualFigures(firm=firm), years=years)
+    context["form"] = form
+    return render(request, "portal/self_check.html", context, status=status)
+
+
+def _int(raw: str | None, default: int) -> int:
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError:
+        return default
+
+
+@firm_page
+def attestations(request: HttpRequest, firm: Firm) -> HttpResponse:
+    """The firm's claims and their confirmation state, and a form to claim one with evidence."""
+    status = 200
+    if request.method == "POST":
+        form = AttestationClaimForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                claim_attestation(
+                    firm=firm,
+                    code=form.cleaned_data["code"],
+                    evidence=form.cleaned_data["evidence"],
+                    note=form.cleaned_data["note"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("已提交申报，等待经办人确认。"))
+                return redirect("portal:attestations")
+        status = 400
+    else:
+        form = AttestationClaimForm(initial={"code": request.GET.get("code")})
+    claims = Attestation.objects.visible_to(request.user).filter(firm=firm).select_related("decided_by")
+    context = {"firm": firm, "form": form, "claims": claims}
+    return render(request, "portal/attestations.html", context, status=status)
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, to whoever may see the claim (the firm, its caseworkers); as a download."""
+    claim = get_object_or_404(Attestation.objects.visible_to(request.user), pk=pk)
+    handle = claim.evidence.open("rb")
+    kind = sniff(handle.read(16)) or ""
+    handle.seek(0)
+    content_type = {"PDF": "application/pdf", "PNG": "image/png", "JPEG": "image/jpeg"}.get(kind)
+    name = f"evidence-{claim.pk}{mimetypes.guess_extension(content_type or '') or ''}"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+
+
+@firm_page
+def applications(request: HttpRequest, firm: Firm) -> HttpResponse:
+    """All the firm's applications with the stage as the firm sees it."""
+    rows = list(Application.objects.visible_to(request.user).filter(firm=firm).order_by("-created_at", "-pk"))
+    for row in rows:
+        row.stage_label = stage_label(row.status, request.user)
+        row.terminal = STAGES[row.status].terminal
+    return render(request, "portal/applications.html", {"firm": firm, "applications": rows})
+
+
+@firm_page
+def apply(request: HttpRequest, firm: Firm) -> HttpResponse:
+    """Choose a tier (new, or 复核 of one held); each shows today's verdict and any refusal."""
+    today = timezone.localdate()
+    status = 200
+    if request.method == "POST":
+        form = ApplyForm(request.POST)
+        if form.is_valid():
+            try:
+                application = create_application(firm=firm, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                messages.success(request, _("已创建申请草稿，请核对后提交。"))
+                return redirect("portal:application", application.pk)
+        status = 400
+    else:
+        form = ApplyForm(initial={"tier": request.GET.get("tier"), "kind": request.GET.get("kind", "new")})
+    report = eligibility_of_firm(firm, today).to_dict()
+    held = set(
+        Designation.objects.visible_to(request.user)
+        .active(today)
+        .filter(firm=firm)
+        .values_list("tier", flat=True)
+    )
+    tiers = []
+    for code, label in DESIGNATION_TIER_CHOICES:
+        kind = Application.Kind.RENEWAL if code in held else Application.Kind.NEW
+        verdict = report["tiers"].get(code, {}).get("eligible")
+        tiers.append(
+            {
+                "code": code,
+                "label": label,
+                "kind": kind,
+                "kind_label": kind.label,
+                "eligible": verdict,
+                "verdict": ELIGIBLE_LABELS[verdict],
+                "refusals": refusals_to_apply(firm=firm, tier=code, kind=kind, on=today),
+            }
+        )
+    return render(request, "portal/apply.html", {"firm": firm, "form": form, "tiers": tiers}, status=status)
+
+
+@firm_page
+def application(request: HttpRequest, firm: Firm, pk: int) -> HttpResponse:
+    """One application as the firm sees it: firm stage labels, its history, the snapshot, its actions."""
+    return _application_page(request, firm, pk)
+
+
+def _application_page(
+    request: HttpRequest, firm: Firm, pk: int, bound=None, status: int = 200
+) -> HttpResponse:
+    item = get_object_or_404(application_detail_queryset(request.user).filter(firm=firm), pk=pk)
+    report = item.snapshot.get("report") if item.snapshot else None
+    preview = None
+    refusals: list[str] = []
+    if item.status in SNAPSHOT_WRITABLE:  # what a (re)submission would be judged on, as of today
+        preview = render_eligibility(presenters.only_tier(eligibility_of_firm(firm).to_dict(), item.tier))
+        refusals = refusals_to_apply(
+            firm=firm, tier=item.tier, kind=item.kind, on=timezone.localdate(), ignore=item
+        )
+    context = {
+        "firm": firm,
+        "application": item,
+        "tier_label": TIERS[item.tier].label,
+        "stage_label": stage_label(item.status, request.user),
+        "terminal": STAGES[item.status].terminal,
+        "events": presenters.visible_events(item, request.user),
+        "return_reason": presenters.return_reason(item) if item.status == Status.RETURNED else "",
+        "snapshot": render_eligibility(presenters.only_tier(report, item.tier)) if report else None,
+        "preview": preview,
+        "refusals": refusals,
+        "actions": action_forms(item, request.user, bound),
+    }
+    return render(request, "portal/application.html", context, status=status)
+
+
+@require_POST
+@firm_page
+def application_act(request: HttpRequest, firm: Firm, pk: int) -> HttpResponse:
+    """Submit, resubmit or withdraw: ``application_transition`` decides; errors go back onto the page."""
+    item = get_object_or_404(application_detail_queryset(request.user).filter(firm=firm), pk=pk)
+    form = bind_action_form(request.POST)
+    if take_action(request, item, form):
+        return redirect("portal:application", item.pk)
+    return _application_page(request, firm, pk, bound=form, status=400)

@@ -1,0 +1,55 @@
+"""Fixtures of the portal tests: two firms with their users, and staff of each kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import UserFactory, district
+from tests.portal.data import qualifying_firm
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def firm(db):
+    return qualifying_firm(name="重庆甲精密制造有限公司")
+
+
+@pytest.fixture
+def firm_user(firm):
+    return UserFactory(username="firm-a", roles=["firm"], firm=firm, email="a@example.com")
+
+
+@pytest.fixture
+def other_firm(db):
+    return qualifying_firm(name="重庆乙电子科技有限公司", district=district("500103"))
+
+
+@pytest.fixture
+def other_user(other_firm):
+    return UserFactory(username="firm-b", roles=["firm"], firm=other_firm, email="b@example.com")
+
+
+@pytest.fixture
+def district_caseworker(db):
+    """A caseworker of 渝北区 (500112), the district of ``firm``."""
+    return UserFactory(username="yubei-caseworker", roles=["caseworker"], district=district("500112"))
+
+
+@pytest.fixture
+def other_district_caseworker(db):
+    return UserFactory(username="yuzhong-caseworker", roles=["caseworker"], district=district("500103"))
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="expert-1", roles=["reviewer"])
+
+
+@pytest.fixture
+def firm_client(client, firm_user):
+    client.force_login(firm_user)
+    return client

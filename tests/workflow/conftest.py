@@ -1,0 +1,35 @@
+"""Fixtures for the workflow tests: the cast of people who act on an application."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from tests.factories import UserFactory
+
+from .factories import JIANGBEI, YUBEI, caseworker, eligible_firm, firm_user, reviewer
+
+
+@pytest.fixture
+def firm(db):
+    """An eligible firm in 渝北区."""
+    return eligible_firm(YUBEI)
+
+
+@pytest.fixture
+def people(firm):
+    """Everyone the permission tests ask: each role inside and outside the firm's scope."""
+    other_firm = eligible_firm(JIANGBEI)
+    return SimpleNamespace(
+        firm_user=firm_user(firm),
+        other_firm_user=firm_user(other_firm),
+        district_cw=caseworker(YUBEI),
+        other_district_cw=caseworker(JIANGBEI),
+        city_cw=caseworker(None),
+        expert=reviewer(None, "expert-assigned"),
+        other_expert=reviewer(None, "expert-unassigned"),
+        district_expert=reviewer(JIANGBEI, "expert-jiangbei"),
+        superuser=UserFactory(username="programme-admin", is_staff=True, is_superuser=True),
+        nobody=UserFactory(username="no-role"),
+    )

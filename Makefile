@@ -16,6 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 ## run: migrate SQLite, load the demo once, serve on 127.0.0.1:$(PORT) with a Celery worker and beat.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py setup_schedules
 	$(BIN)/python manage.py seed_demo --if-empty
 	PORT=$(PORT) bin/dev-server
 

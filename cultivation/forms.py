@@ -164,7 +164,9 @@ class AssignReviewersForm(forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
         label=_("评审专家"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    due_at = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_at = forms.DateField(
+        label=_("截止日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ import datetime
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib import import_module
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,9 @@ class ScanResult:
 Scan = Callable[[datetime.date], ScanResult]
 SCANS: dict[str, Scan] = {}
 LABELS: dict[str, object] = {}
+# Modules that register more scans with ``@scan``; imported before the registry is read, so a scan
+# defined elsewhere (the alerting scans) is run and listed like the ones below.
+SCAN_MODULES: tuple[str, ...] = ("cultivation.alert_scans",)
 
 
 def scan(kind: str, label) -> Callable[[Scan], Scan]:
@@ -49,13 +53,21 @@ def scan(kind: str, label) -> Callable[[Scan], Scan]:
     return register
 
 
+def registered() -> dict[str, Scan]:
+    """Every registered scan, once the modules in ``SCAN_MODULES`` have had their say."""
+    for module in SCAN_MODULES:
+        import_module(module)
+    return SCANS
+
+
 def run_scans(as_of: datetime.date, only: Iterable[str] | None = None) -> list[ScanResult]:
-    """Run the named scans (all by default) in registration order."""
-    kinds = list(SCANS) if not only else list(only)
-    unknown = [kind for kind in kinds if kind not in SCANS]
+    """Run the named scans (all by default) in registration order; ``KeyError`` names unknown kinds."""
+    scans = registered()
+    kinds = list(scans) if not only else list(only)
+    unknown = [kind for kind in kinds if kind not in scans]
     if unknown:
         raise KeyError(", ".join(unknown))
-    return [SCANS[kind](as_of) for kind in kinds]
+    return [scans[kind](as_of) for kind in kinds]
 
 
 @scan("notice_closing", _("公示期满认定"))
@@ -83,3 +95,7 @@ def close_elapsed_notices(as_of: datetime.date) -> ScanResult:
             continue
         result.acted += 1
     return result
+
+
+# The alerting scans register themselves on import (kept in their own module).
+from . import alert_scans  # noqa: E402, F401

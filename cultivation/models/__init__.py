@@ -1,5 +1,6 @@
 """The programme's records, one module per subject; import them from ``cultivation.models``."""
 
+from .alerts import Alert, AlertDelivery, AlertPreference
 from .applications import (
     Application,
     ApplicationEvent,
@@ -16,6 +17,9 @@ from .rulesets import RuleSet
 from .scoping import ScopedQuerySet
 
 __all__ = [
+    "Alert",
+    "AlertDelivery",
+    "AlertPreference",
     "Application",
     "ApplicationEvent",
     "Attestation",

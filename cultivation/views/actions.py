@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ..forms import ActionForm, attach_errors
 from ..models import Application, ApplicationEvent
 from ..services import application_transition
-from ..workflow import Action, Transition, TransitionConflict, available_actions
+from ..workflow import Action, Status, Transition, TransitionConflict, available_actions
 
 
 def application_detail_queryset(user) -> QuerySet[Application]:
@@ -57,13 +57,18 @@ def _auto_id(action: str) -> str:
     return f"id_{action}_%s"
 
 
+# Actions that end an application or send it back: the page folds them away until asked for.
+CAUTION_TARGETS = frozenset({Status.RETURNED, Status.REJECTED, Status.WITHDRAWN, Status.NOTICE_PAUSED})
+
+
 def action_forms(
     application: Application, user, bound: ActionForm | None = None
-) -> list[tuple[Transition, ActionForm, list[tuple[object, bool]]]]:
+) -> list[tuple[Transition, ActionForm, list[tuple[object, bool]], bool]]:
     """One form per action the user can take now, each listing only the inputs its row asks for.
 
-    Each input comes with whether the row requires it. ``bound`` (a submitted form that failed)
-    replaces the blank form of its action so its errors and values show where the user typed them.
+    Each input comes with whether the row requires it, and each form with whether it is a cautious
+    step (see ``CAUTION_TARGETS``). ``bound`` (a submitted form that failed) replaces the blank form
+    of its action so its errors and values show where the user typed them.
     """
     failed = bound.data.get("action") if bound is not None else None
     out = []
@@ -73,5 +78,5 @@ def action_forms(
         else:
             form = ActionForm(initial={"action": row.action}, auto_id=_auto_id(row.action))
         inputs = [(form[str(name)], name in row.required) for name in row.inputs]
-        out.append((row, form, inputs))
+        out.append((row, form, inputs, row.target in CAUTION_TARGETS))
     return out

@@ -66,11 +66,12 @@ def firm_home(request: HttpRequest, firm: Firm) -> HttpResponse:
     )
     for application in applications:
         application.stage_label = stage_label(application.status, request.user)
+    report = eligibility_of_firm(firm, today).to_dict()
     context = {
         "firm": firm,
         "designations": designations,
         "applications": applications,
-        "due": presenters.due_items(firm, applications, designations, today),
+        "due": presenters.due_items(firm, applications, designations, report, today),
     }
     return render(request, "portal/home.html", context)
 
@@ -123,9 +124,17 @@ def self_check(request: HttpRequest, firm: Firm) -> HttpResponse:
     never saved.
     """
     facts = facts_for_firm(firm)
-    current = presenters.report_tiers(eligibility_of_facts(facts).to_dict())
+    report = eligibility_of_facts(facts).to_dict()
+    current = presenters.report_tiers(report)
     years = list(range(facts.last_year, facts.last_year - WHAT_IF_YEARS, -1))
-    context = {"firm": firm, "report": current, "as_of": facts.as_of, "years": years}
+    context = {
+        "firm": firm,
+        "report": current,
+        "rule_set": report["rule_set"],
+        "as_of": facts.as_of,
+        "years": years,
+        "open_codes": presenters.tiers_to_open(current, set(facts.designations)),
+    }
     status = 200
     if request.method == "POST":
         form = WhatIfForm(request.POST, instance=AnnualFigures(firm=firm), years=years)
@@ -138,8 +147,12 @@ def self_check(request: HttpRequest, firm: Firm) -> HttpResponse:
             if data["assume_confirmed"]:
                 changes["attested"] = {code: Attest.CONFIRMED for code in facts.attested}
             what_if = presenters.report_tiers(eligibility_of_facts(facts.with_changes(**changes)).to_dict())
+            comparison = presenters.compare_verdicts(current, what_if)
             context["what_if"] = what_if
-            context["comparison"] = presenters.compare_verdicts(current, what_if)
+            context["comparison"] = comparison
+            context["what_if_open"] = context["open_codes"] | {
+                row["code"] for row in comparison if row["changed"]
+            }
         else:
             status = 400
     else:

@@ -21,7 +21,7 @@ from ..models import Application, Designation
 from ..reports import tier_views
 from ..rules.programme import figures_due_on
 from ..rules.results import GAPS, UNITS
-from ..tiers import TIERS, renewal_opens_on
+from ..tiers import LADDERS, PROGRAMME, TIERS, renewal_opens_on
 from ..workflow import STAGES, Status, stage_label
 
 
@@ -59,6 +59,17 @@ def report_tiers(report: dict[str, Any]) -> list:
         for criterion in view.criteria:
             criterion["cells"] = criterion_cells(criterion)
     return views
+
+
+def tiers_to_open(views: list, held: set[str]) -> set[str]:
+    """Tiers whose details a firm wants first: those it qualifies for (or may, pending), and on each
+    ladder the lowest rung it does not hold yet ("what do we still need?")."""
+    codes = {view.code for view in views if view.eligible is not False}
+    for ladder in LADDERS.values():
+        not_held = [code for code in ladder if code not in held]
+        if not_held:
+            codes.add(not_held[0])
+    return codes
 
 
 def only_tier(report: dict[str, Any], tier: str) -> dict[str, Any]:
@@ -114,9 +125,14 @@ class DueItem:
 
 
 def due_items(
-    firm: Firm, applications: list[Application], designations: list[Designation], today: datetime.date
+    firm: Firm,
+    applications: list[Application],
+    designations: list[Designation],
+    report: dict[str, Any],
+    today: datetime.date,
 ) -> list[DueItem]:
-    """What the firm should do next: missing figures, returned or unsent applications, open 复核 windows."""
+    """What the firm should do next: missing figures, returned or unsent applications, open 复核 windows,
+    and the tiers today's evaluation says it qualifies for but neither holds nor has applied for."""
     items: list[DueItem] = []
     last_year = today.year - 1
     has_last_year = AnnualFigures.objects.filter(firm=firm, year=last_year).exists()
@@ -151,6 +167,14 @@ def due_items(
                     url,
                 )
             )
+    held = {d.tier for d in designations}
+    applied = {a.tier for a in applications}
+    for code, verdict in report.get("tiers", {}).items():
+        if verdict.get("eligible") is True and code in TIERS and code not in held | applied:
+            if TIERS[code].ladder == PROGRAMME:
+                continue  # the hard-tech pool is entered by the programme, not applied for
+            text = _("按现有数据，贵企业符合“%(tier)s”的条件，可以申请。") % {"tier": TIERS[code].label}
+            items.append(DueItem(text, reverse("portal:apply") + f"?tier={code}#tier-{code}"))
     if has_last_year:
         text = _("%(year)d 年度数据须于 %(day)s 前填报。") % {
             "year": today.year,

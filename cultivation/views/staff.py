@@ -9,6 +9,8 @@ alert inbox.
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -48,6 +50,7 @@ from .access import is_caseworker, is_reviewer, staff_page
 from .actions import action_forms, application_detail_queryset, bind_action_form, take_action
 
 PAGE_SIZE = 25
+REVIEW_DAYS = datetime.timedelta(days=14)  # the due date the assignment form suggests
 
 
 def queue_stages(user) -> frozenset[str]:
@@ -141,9 +144,10 @@ def _page(request: HttpRequest, pk: int, bound=None, assign_form=None, status: i
     ]
     may_assign = item.status == Status.CITY_REVIEW and acts_as(Who.CITY_CASEWORKER, user, item)
     if may_assign and assign_form is None:
-        assign_form = AssignReviewersForm(
-            initial={"reviewers": [a.reviewer_id for a in item.assignments.all()]}
-        )
+        due = timezone.localdate() + REVIEW_DAYS
+        assigned = [a.reviewer_id for a in item.assignments.all()]
+        assign_form = AssignReviewersForm(initial={"reviewers": assigned, "due_at": due})
+    mine = next((a for a in item.assignments.all() if a.reviewer_id == user.pk), None)
     context = {
         "application": item,
         "firm": item.firm,
@@ -153,6 +157,7 @@ def _page(request: HttpRequest, pk: int, bound=None, assign_form=None, status: i
         "snapshot": render_eligibility(presenters.only_tier(report, item.tier)) if report else None,
         "figures": _snapshot_figures(snapshot.get("facts") or {}),
         "reviews": reviews,
+        "my_assignment": mine,
         "sees_assignments": sees_all_reviews,
         "events": presenters.visible_events(item, user),
         "actions": action_forms(item, user, bound),

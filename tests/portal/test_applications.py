@@ -80,7 +80,7 @@ def test_a_firm_answers_a_return_and_resubmits(firm_client, submitted, district_
     )
     page = firm_client.get(reverse("portal:application", args=[submitted.pk]))
     assert "待补充材料" in page.text and "请补充审计报告" in page.text
-    assert {row.action for row, _form, _inputs in page.context["actions"]} == {"resubmit", "withdraw"}
+    assert {row.action for row, *_rest in page.context["actions"]} == {"resubmit", "withdraw"}
     home = firm_client.get("/")
     assert "待补充材料" in home.text
 
@@ -231,3 +231,12 @@ def test_reviewers_see_only_their_own_review(client, submitted, district_casewor
     assert page.context["reviews"] == [] and "不足" not in page.text
     client.force_login(caseworker)
     assert "不足" in client.get(reverse("portal:staff-application", args=[submitted.pk])).text
+
+
+def test_a_submission_the_rules_refuse_shows_why_on_the_page(firm_client, firm, firm_user):
+    gazelle = create_application(firm=firm, tier="gazelle", actor=firm_user)
+    response = act(firm_client, gazelle, "submit")
+    assert response.status_code == 400
+    assert "评估暂不符合“瞪羚企业”条件" in response.text
+    gazelle.refresh_from_db()
+    assert gazelle.status == "draft" and gazelle.snapshot == {}

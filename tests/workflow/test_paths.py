@@ -28,6 +28,7 @@ from .factories import designation, today
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
+NOTICES = ["notice_closing"]
 
 
 def act(application, action, actor, **inputs):
@@ -84,10 +85,10 @@ def test_the_main_path_ends_in_a_designation(firm, people):
     assert application.notice_starts_on == today()
     assert application.notice_ends_on == add_working_days(today(), NOTICE_WORKING_DAYS)
 
-    [result] = run_scans(application.notice_ends_on, only=["notice_closing"])
+    [result] = run_scans(application.notice_ends_on, only=NOTICES)
     assert result.acted == 0, "the last day of the notice still belongs to it"
     closing_day = application.notice_ends_on + DAY
-    [result] = run_scans(closing_day)
+    [result] = run_scans(closing_day, only=NOTICES)
     assert (result.examined, result.acted) == (1, 1)
 
     application.refresh_from_db()
@@ -102,7 +103,7 @@ def test_the_main_path_ends_in_a_designation(firm, people):
     last = application.events.order_by("pk").last()
     assert (last.from_status, last.to_status, last.actor) == (Status.PUBLIC_NOTICE, Status.DESIGNATED, None)
 
-    [again] = run_scans(closing_day + DAY)
+    [again] = run_scans(closing_day + DAY, only=NOTICES)
     assert (again.examined, again.acted) == (0, 0), "closing notices is idempotent"
     assert Designation.objects.filter(firm=firm).count() == 1
 
@@ -171,7 +172,7 @@ def test_objection_pauses_the_notice_and_a_dismissal_resumes_it_with_the_days_le
     )
     assert application.status == Status.NOTICE_PAUSED and application.notice_paused_on == objected_on
     act(application, Action.OBJECT, people.other_expert, objection="第二份异议", as_of=objected_on + DAY)
-    [result] = run_scans(ends + 30 * DAY)
+    [result] = run_scans(ends + 30 * DAY, only=NOTICES)
     assert result.acted == 0, "a paused notice is never closed"
 
     resumed_on = objected_on + 20 * DAY
@@ -184,7 +185,7 @@ def test_objection_pauses_the_notice_and_a_dismissal_resumes_it_with_the_days_le
         "dismissed"
     }
 
-    run_scans(application.notice_ends_on + DAY)
+    run_scans(application.notice_ends_on + DAY, only=NOTICES)
     application.refresh_from_db()
     assert application.status == Status.DESIGNATED
     assert actions_of(application)[-4:] == ["object", "object", "dismiss_objection", "designate"]
@@ -237,7 +238,7 @@ def test_a_renewal_extends_the_designation_it_re_reviews(firm, people):
     act(application, Action.RECOMMEND, people.district_cw)
     reviewed(application, people)
     application = act(application, Action.APPROVE, people.city_cw)
-    run_scans(application.notice_ends_on + DAY)
+    run_scans(application.notice_ends_on + DAY, only=NOTICES)
     held.refresh_from_db()
     assert held.expires_on == expiry_for(
         INNOVATIVE_SME, held.granted_on.replace(year=held.granted_on.year + 3)

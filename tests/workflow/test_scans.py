@@ -66,6 +66,11 @@ def test_bad_arguments_are_refused():
         run("--only", "no_such_scan")
 
 
+def test_list_names_every_registered_scan():
+    listed = run("--list")
+    assert "notice_closing" in listed and "公示期满认定" in listed
+
+
 def test_run_scans_defaults_to_today():
     assert f"scans as of {today().isoformat()}" in run("--only", "notice_closing")
 
@@ -73,14 +78,10 @@ def test_run_scans_defaults_to_today():
 def test_failures_are_reported_and_do_not_stop_the_others(firm, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    from cultivation.services import applications as service
+    from cultivation.services import designations
 
     first = application_in(Status.PUBLIC_NOTICE, firm)
     second = application_in(Status.PUBLIC_NOTICE, tier="gazelle")
-    real = service.designate_from if hasattr(service, "designate_from") else None
-    assert real is None  # designate_from is imported lazily inside the effect
-
-    from cultivation.services import designations
 
     original = designations.designate_from
 

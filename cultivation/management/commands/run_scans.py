@@ -7,7 +7,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from cultivation.scans import LABELS, SCANS, run_scans
+from cultivation.scans import LABELS, registered, run_scans
 
 
 class Command(BaseCommand):
@@ -15,11 +15,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", dest="as_of", help="scan day, YYYY-MM-DD (default: today)")
-        parser.add_argument(
-            "--only", nargs="+", metavar="KIND", choices=sorted(SCANS), help="run only these scans"
-        )
+        parser.add_argument("--only", nargs="+", metavar="KIND", help="run only these scans (see --list)")
+        parser.add_argument("--list", action="store_true", help="list the registered scans and exit")
 
     def handle(self, *args, as_of: str | None, only: list[str] | None, **options) -> None:
+        scans = registered()
+        if options["list"]:
+            for kind in scans:
+                self.stdout.write(f"{kind}  {LABELS[kind]}")
+            return
+        unknown = sorted(set(only or ()) - set(scans))
+        if unknown:
+            raise CommandError(f"Unknown scan {', '.join(unknown)}; registered: {', '.join(scans)}.")
         try:
             day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError:

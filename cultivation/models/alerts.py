@@ -1,0 +1,152 @@
+"""Alerts the scans raise and their delivery to people (DESIGN §5).
+
+The database is the source of truth: an alert and its deliveries are written
+in the scan's transaction, and Celery only triggers the sending. An alert is
+unique on (kind, firm, tier, period), so rerunning a scan, retrying a chunk or
+recovering from a killed worker can never raise the same alert twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..tiers import TIER_CHOICES
+from .scoping import ScopedQuerySet
+
+
+class AlertKind(models.TextChoices):
+    PROMOTION_DUE = "promotion_due", _("可申报更高称号")
+    STAGE_CHANGED = "stage_changed", _("发展阶段变化")
+    DESIGNATION_EXPIRING = "designation_expiring", _("称号即将到期")
+    RENEWAL_WINDOW_OPEN = "renewal_window_open", _("复核申报已开放")
+    FIGURES_OVERDUE = "figures_overdue", _("年度数据逾期未报")
+    POOL_RATING = "pool_rating", _("帮扶库倍增进度变化")
+    POOL_CHECK = "pool_check", _("帮扶库三年倍增考核")
+    POOL_INTAKE = "pool_intake", _("帮扶库年度入库不足")
+
+
+class AlertQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """Alerts about firms the user may see, plus programme-wide alerts for programme staff."""
+        from registry.roles import is_programme_staff, scope_of
+
+        scope = scope_of(user)
+        about_firms = super().visible_to(user)
+        if scope.everything or (scope.district_id and is_programme_staff(user)):
+            return about_firms | self.filter(firm__isnull=True)
+        return about_firms
+
+
+class Alert(models.Model):
+    kind = models.CharField(_("类型"), max_length=24, choices=AlertKind.choices, db_index=True)
+    firm = models.ForeignKey(
+        "registry.Firm",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("企业"),
+    )
+    tier = models.CharField(_("称号"), max_length=24, choices=TIER_CHOICES, blank=True)
+    period = models.CharField(
+        _("周期"), max_length=40, help_text=_("同一企业、同一称号、同一周期只提醒一次，例如年度或到期窗口。")
+    )
+    payload = models.JSONField(_("内容"), default=dict)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True, db_index=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "firm", "tier", "period"],
+                condition=Q(firm__isnull=False),
+                name="alert_unique_per_firm",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "tier", "period"],
+                condition=Q(firm__isnull=True),
+                name="alert_unique_programme",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.firm.name if self.firm_id else _("全市")
+        return f"{self.get_kind_display()} · {subject} · {self.period}"
+
+
+class Channel(models.TextChoices):
+    INBOX = "inbox", _("站内消息")
+    EMAIL = "email", _("电子邮件")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    DIGEST = "digest", _("待汇总发送")
+    FAILED = "failed", _("发送失败")
+
+
+class AlertDelivery(models.Model):
+    """One alert for one person on one channel; the inbox row is 'sent' as soon as it exists."""
+
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("提醒")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alert_deliveries",
+        verbose_name=_("接收人"),
+    )
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    status = models.CharField(_("状态"), max_length=8, choices=DeliveryStatus.choices, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-alert__created_at", "-id"]
+        verbose_name = _("提醒送达")
+        verbose_name_plural = _("提醒送达")
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user", "channel"], name="delivery_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "channel", "read_at"], name="delivery_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.alert} → {self.user} ({self.channel})"
+
+
+class EmailMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("即时发送")
+    DAILY = "daily", _("每日汇总")
+    OFF = "off", _("不发送邮件")
+
+
+class AlertPreference(models.Model):
+    """How a person wants alert emails; the in-app inbox always receives them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alert_preference",
+        verbose_name=_("用户"),
+    )
+    email = models.CharField(
+        _("邮件提醒"), max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = _("提醒偏好")
+        verbose_name_plural = _("提醒偏好")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_email_display()}"

@@ -1,0 +1,252 @@
+"""Raising alerts and delivering them: inbox rows at once, emails through Celery after commit.
+
+``raise_alerts`` is what every scan chunk calls. It is idempotent: the alert
+uniqueness key absorbs reruns, and deliveries are created only for alerts that
+have none yet, in the same transaction as the alerts themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.roles import Role, scope_of
+
+from ..models.alerts import (
+    Alert,
+    AlertDelivery,
+    AlertKind,
+    AlertPreference,
+    Channel,
+    DeliveryStatus,
+    EmailMode,
+)
+
+log = logging.getLogger(__name__)
+
+FIRM_USERS_TOO = {AlertKind.DESIGNATION_EXPIRING, AlertKind.RENEWAL_WINDOW_OPEN, AlertKind.FIGURES_OVERDUE}
+PROGRAMME_WIDE = {AlertKind.POOL_INTAKE}
+MAX_EMAIL_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class AlertDraft:
+    """An alert a scan wants to raise; ``district_id`` picks the district staff who receive it."""
+
+    kind: str
+    period: str
+    firm_id: int | None = None
+    district_id: int | None = None
+    tier: str = ""
+    payload: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.firm_id, self.tier, self.period)
+
+
+@dataclass
+class Audience:
+    """Who receives what, read once per chunk (four queries), not per alert."""
+
+    reviewers_city: list[int]
+    reviewers_by_district: dict[int, list[int]]
+    caseworkers_city: list[int]
+    caseworkers_by_district: dict[int, list[int]]
+    firm_users: dict[int, list[int]]
+    email_mode: dict[int, str]
+
+    @classmethod
+    def load(cls, firm_ids: Iterable[int]) -> Audience:
+        User = get_user_model()
+        staff = User.objects.filter(is_active=True, groups__name__in=[Role.REVIEWER, Role.CASEWORKER])
+        audience = cls([], defaultdict(list), [], defaultdict(list), defaultdict(list), {})
+        for user_id, district_id, role in staff.values_list("id", "district_id", "groups__name"):
+            city, by_district = (
+                (audience.reviewers_city, audience.reviewers_by_district)
+                if role == Role.REVIEWER
+                else (audience.caseworkers_city, audience.caseworkers_by_district)
+            )
+            (by_district[district_id] if district_id else city).append(user_id)
+        firm_users = User.objects.filter(is_active=True, firm_id__in=list(firm_ids)).values_list(
+            "firm_id", "id"
+        )
+        for firm_id, user_id in firm_users:
+            audience.firm_users[firm_id].append(user_id)
+        audience.email_mode = dict(AlertPreference.objects.values_list("user_id", "email"))
+        return audience
+
+    def recipients(self, alert: Alert, district_id: int | None) -> set[int]:
+        """Promotion and pool alerts: reviewers and the firm's district caseworkers (city ones when the
+        district has none); expiry, renewal and overdue figures: also the firm's own users; the
+        programme-wide intake alert: the city-level caseworkers."""
+        if alert.kind in PROGRAMME_WIDE:
+            return set(self.caseworkers_city)
+        people = set(self.reviewers_city) | set(self.reviewers_by_district.get(district_id, []))
+        people |= set(self.caseworkers_by_district.get(district_id, []) or self.caseworkers_city)
+        if alert.kind in FIRM_USERS_TOO and alert.firm_id:
+            people |= set(self.firm_users.get(alert.firm_id, []))
+        return people
+
+    def email_status(self, user_id: int) -> str | None:
+        mode = self.email_mode.get(user_id, EmailMode.IMMEDIATE)
+        return {EmailMode.IMMEDIATE: DeliveryStatus.PENDING, EmailMode.DAILY: DeliveryStatus.DIGEST}.get(mode)
+
+
+def raise_alerts(drafts: list[AlertDraft]) -> list[int]:
+    """Create the alerts not raised before, with their deliveries; returns the new alert ids.
+
+    Runs inside the caller's transaction (a scan chunk), so an alert never
+    exists without its deliveries. Emails are queued only after that
+    transaction commits.
+    """
+    unique = {draft.key: draft for draft in drafts}
+    if not unique:
+        return []
+    existing = {alert_key(a) for a in _matching(unique.values())}
+    new = [d for key, d in unique.items() if key not in existing]
+    if not new:
+        return []
+    Alert.objects.bulk_create(
+        [Alert(kind=d.kind, firm_id=d.firm_id, tier=d.tier, period=d.period, payload=d.payload) for d in new],
+        ignore_conflicts=True,  # a concurrent rerun may have raised one meanwhile
+    )
+    created = _matching(new)
+    audience = Audience.load({a.firm_id for a in created if a.firm_id})
+    districts = {d.firm_id: d.district_id for d in new}
+    now = timezone.now()
+    rows = []
+    for alert in created:
+        for user_id in audience.recipients(alert, districts.get(alert.firm_id)):
+            rows.append(
+                AlertDelivery(alert=alert, user_id=user_id, channel=Channel.INBOX, status="sent", sent_at=now)
+            )
+            email = audience.email_status(user_id)
+            if email:
+                rows.append(AlertDelivery(alert=alert, user_id=user_id, channel=Channel.EMAIL, status=email))
+    AlertDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    ids = [alert.pk for alert in created]
+    transaction.on_commit(lambda: _queue_emails(ids))
+    return ids
+
+
+def alert_key(alert: Alert) -> tuple:
+    return (alert.kind, alert.firm_id, alert.tier, alert.period)
+
+
+def _matching(drafts: Iterable[AlertDraft]) -> list[Alert]:
+    """The stored alerts with the drafts' unique keys, in one query."""
+    drafts = list(drafts)
+    keys = {d.key for d in drafts}
+    firm_ids = {d.firm_id for d in drafts if d.firm_id}
+    candidates = Alert.objects.filter(
+        kind__in={d.kind for d in drafts}, period__in={d.period for d in drafts}
+    )
+    candidates = candidates.filter(Q(firm_id__in=firm_ids) | Q(firm__isnull=True))
+    return [a for a in candidates if alert_key(a) in keys]
+
+
+def _queue_emails(alert_ids: list[int]) -> None:
+    from ..tasks import send_alert_emails
+
+    try:
+        send_alert_emails.delay(alert_ids)
+    except Exception:  # the broker is down: the periodic flush sends them later
+        log.warning("could not queue alert emails; the flush task will send them", exc_info=True)
+
+
+def alert_text(alert: Alert) -> tuple[str, str]:
+    """Subject and body of an alert (also the inbox text), in the active language."""
+    context = {"alert": alert, "payload": alert.payload, "firm": alert.firm, "tier": alert.get_tier_display()}
+    subject = f"[Tiermark] {alert.get_kind_display()}"
+    if alert.firm_id:
+        subject += f" · {alert.firm.name}"
+    body = render_to_string("email/alert.txt", context).strip()
+    return subject, body
+
+
+def send_email_deliveries(queryset) -> dict[str, int]:
+    """Send pending email deliveries, each under a row lock so two workers never send one twice."""
+    counts = {"sent": 0, "failed": 0}
+    for delivery_id in list(queryset.values_list("id", flat=True)):
+        outcome = _send_one(delivery_id)
+        if outcome:
+            counts[outcome] += 1
+    return counts
+
+
+@transaction.atomic
+def _send_one(delivery_id: int) -> str | None:
+    delivery = (
+        AlertDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("alert__firm", "user")
+        .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+        .first()
+    )
+    if delivery is None or not delivery.user.email:
+        return None
+    subject, body = alert_text(delivery.alert)
+    delivery.attempts += 1
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.user.email])
+    except Exception as error:  # SMTP errors are many; record and retry later
+        delivery.last_error = str(error)[:500]
+        if delivery.attempts >= MAX_EMAIL_ATTEMPTS:
+            delivery.status = DeliveryStatus.FAILED
+        delivery.save(update_fields=["attempts", "last_error", "status"])
+        return "failed"
+    delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, timezone.now(), ""
+    delivery.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    return "sent"
+
+
+def send_daily_digests() -> int:
+    """One email per person with every alert waiting for the digest; returns emails sent."""
+    waiting = AlertDelivery.objects.filter(channel=Channel.EMAIL, status=DeliveryStatus.DIGEST)
+    sent = 0
+    for user_id in waiting.values_list("user_id", flat=True).distinct():
+        with transaction.atomic():
+            rows = list(
+                waiting.select_for_update(skip_locked=True, of=("self",))
+                .filter(user_id=user_id)
+                .select_related("alert__firm", "user")
+            )
+            if not rows or not rows[0].user.email:
+                continue
+            body = "\n\n".join("\n".join(alert_text(row.alert)) for row in rows)
+            send_mail(_("[Tiermark] 每日提醒汇总"), body, settings.DEFAULT_FROM_EMAIL, [rows[0].user.email])
+            AlertDelivery.objects.filter(pk__in=[r.pk for r in rows]).update(
+                status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=1
+            )
+            sent += 1
+    return sent
+
+
+def mark_read(*, delivery: AlertDelivery, actor) -> AlertDelivery:
+    """Mark one inbox delivery read; only its recipient may."""
+    if delivery.user_id != actor.pk:
+        raise PermissionDenied(_("只能处理自己的提醒。"))
+    if delivery.read_at is None:
+        delivery.read_at = timezone.now()
+        delivery.save(update_fields=["read_at"])
+    return delivery
+
+
+def inbox_for(user):
+    """The user's inbox deliveries, newest first, with the alert and firm loaded."""
+    scope = scope_of(user)
+    rows = AlertDelivery.objects.filter(user=user, channel=Channel.INBOX).select_related("alert__firm")
+    return rows if not scope.nothing else rows.none()

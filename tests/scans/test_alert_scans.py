@@ -1,0 +1,246 @@
+"""The alerting scans, in-process: who is flagged, on which day, and that reruns add nothing."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from cultivation.alert_scans import CHUNKED, firm_id_ranges, pool_intake, promotion_targets
+from cultivation.models import Designation, PoolMembership
+from cultivation.models.alerts import Alert, AlertDelivery, AlertPreference
+from cultivation.services.alerts import send_daily_digests, send_email_deliveries
+from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2026, 6, 30)
+D = Decimal
+
+
+def run(kind: str, as_of: datetime.date = AS_OF) -> int:
+    return sum(CHUNKED[kind](as_of, low, high).alerts for low, high in firm_id_ranges(50))
+
+
+def qualifying_firm(**kwargs):
+    """Figures that meet 创新型中小企业 under CN-2026 as of mid-2026 (cultivation.demo's profile)."""
+    firm = FirmFactory(strategic_emerging=True, **kwargs)
+    for year, revenue, main, rd, ip1 in (
+        (2023, "5200", "4700", "300", 2),
+        (2024, "6100", "5500", "360", 3),
+        (2025, "7300", "6650", "440", 4),
+    ):
+        FiguresFactory(
+            firm=firm,
+            year=year,
+            operating_revenue=D(revenue),
+            main_business_revenue=D(main),
+            rd_expense=D(rd),
+            net_profit=D(revenue) * D("0.09"),
+            total_assets=D(revenue) * D("1.2"),
+            total_liabilities=D(revenue) * D("0.5"),
+            employees=180,
+            rd_staff=42,
+            class1_ip=ip1,
+        )
+    return firm
+
+
+@pytest.fixture
+def staff():
+    return {
+        "reviewer": UserFactory(username="rev", roles=["reviewer"], is_staff=True, email="rev@example.com"),
+        "yubei": UserFactory(
+            username="cw-yubei",
+            roles=["caseworker"],
+            district=district("500112"),
+            is_staff=True,
+            email="yb@example.com",
+        ),
+        "city": UserFactory(
+            username="cw-city", roles=["caseworker"], is_staff=True, email="city@example.com"
+        ),
+    }
+
+
+def test_next_rung_on_each_ladder():
+    assert promotion_targets(frozenset()) == ["innovative_sme", "gazelle"]
+    assert promotion_targets(frozenset({"innovative_sme", "gazelle"})) == ["srdi_sme", "potential_unicorn"]
+    assert promotion_targets(frozenset({"single_champion", "unicorn"})) == []
+
+
+def test_promotion_due_flags_eligible_firms_once(staff):
+    due = qualifying_firm(district=district("500112"))
+    FiguresFactory(firm=FirmFactory(), year=2025, rd_expense=D("1"))  # not eligible for anything
+    assert run("promotion_due") == 1
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.firm, alert.tier, alert.period) == (
+        "promotion_due",
+        due,
+        "innovative_sme",
+        "2026",
+    )
+    recipients = set(alert.deliveries.filter(channel="inbox").values_list("user__username", flat=True))
+    assert recipients == {"rev", "cw-yubei"}  # the district's caseworker, not the city one
+    assert run("promotion_due") == 0 and Alert.objects.count() == 1
+
+
+def test_no_promotion_alert_with_an_open_application(staff):
+    from cultivation.models import Application
+
+    firm = qualifying_firm()
+    Application.objects.create(firm=firm, tier="innovative_sme", kind="new", status="submitted")
+    assert run("promotion_due") == 0
+
+
+def test_stage_change_is_recorded_and_alerted(staff):
+    firm = qualifying_firm()
+    Designation.objects.create(
+        firm=firm,
+        tier="srdi_sme",
+        granted_on=datetime.date(2025, 1, 1),
+        expires_on=datetime.date(2027, 12, 31),
+    )
+    run("promotion_due")
+    firm.refresh_from_db()
+    assert firm.stage == "growth"
+    assert Alert.objects.filter(kind="stage_changed", firm=firm).get().payload == {
+        "from": "startup",
+        "to": "growth",
+    }
+
+
+@pytest.mark.parametrize(
+    ("days_left", "window"), [(181, None), (180, "180"), (90, "90"), (30, "30"), (1, "30")]
+)
+def test_expiry_alert_at_the_window_edges(staff, days_left, window):
+    firm = FirmFactory()
+    expires = AS_OF + datetime.timedelta(days=days_left)
+    Designation.objects.create(
+        firm=firm, tier="srdi_sme", granted_on=datetime.date(2024, 1, 1), expires_on=expires
+    )
+    run("designation_expiring")
+    periods = set(Alert.objects.filter(kind="designation_expiring").values_list("period", flat=True))
+    assert periods == ({f"{expires.isoformat()}:{window}"} if window else set())
+
+
+def test_renewal_window_opens_six_months_before_expiry_and_reaches_the_firm(staff):
+    firm = FirmFactory()
+    firm_user = UserFactory(roles=["firm"], firm=firm, email="firm@example.com")
+    Designation.objects.create(
+        firm=firm,
+        tier="innovative_sme",
+        granted_on=datetime.date(2024, 1, 1),
+        expires_on=datetime.date(2026, 12, 30),
+    )
+    run("designation_expiring", datetime.date(2026, 6, 29))
+    assert not Alert.objects.filter(kind="renewal_window_open").exists()
+    run("designation_expiring", datetime.date(2026, 6, 30))
+    alert = Alert.objects.get(kind="renewal_window_open")
+    assert alert.deliveries.filter(user=firm_user, channel="inbox").exists()
+
+
+def test_lapsed_designations_expire(staff):
+    firm = FirmFactory()
+    old = Designation.objects.create(
+        firm=firm,
+        tier="innovative_sme",
+        granted_on=datetime.date(2023, 1, 1),
+        expires_on=datetime.date(2026, 6, 29),
+    )
+    run("designation_expiring")
+    old.refresh_from_db()
+    assert old.status == "expired"
+
+
+def test_figures_overdue_from_1_may_for_programme_firms(staff):
+    member = FirmFactory()
+    Designation.objects.create(
+        firm=member,
+        tier="innovative_sme",
+        granted_on=datetime.date(2025, 1, 1),
+        expires_on=datetime.date(2027, 12, 31),
+    )
+    reported = FirmFactory()
+    Designation.objects.create(
+        firm=reported,
+        tier="innovative_sme",
+        granted_on=datetime.date(2025, 1, 1),
+        expires_on=datetime.date(2027, 12, 31),
+    )
+    FiguresFactory(firm=reported, year=2025)
+    FirmFactory()  # outside the programme: not chased
+    assert run("figures_overdue", datetime.date(2026, 4, 30)) == 0
+    assert run("figures_overdue", datetime.date(2026, 5, 1)) == 1
+    assert Alert.objects.get(kind="figures_overdue").firm == member
+
+
+def pool_member(baseline: str, revenues: dict[int, str]) -> PoolMembership:
+    firm = FirmFactory()
+    for year, revenue in revenues.items():
+        FiguresFactory(firm=firm, year=year, operating_revenue=D(revenue), main_business_revenue=D(revenue))
+    return PoolMembership.objects.create(
+        firm=firm, cohort_year=2024, baseline_year=2023, baseline_revenue=D(baseline)
+    )
+
+
+def test_pool_rating_and_the_three_year_check(staff):
+    on_track = pool_member("1000", {2024: "1300", 2025: "1600"})
+    at_risk = pool_member("1000", {2024: "1100", 2025: "1200"})
+    run("pool_rating", datetime.date(2026, 6, 30))
+    on_track.refresh_from_db()
+    at_risk.refresh_from_db()
+    assert (on_track.status, at_risk.status) == ("on_track", "at_risk")
+    FiguresFactory(
+        firm=on_track.firm, year=2026, operating_revenue=D("2000"), main_business_revenue=D("2000")
+    )
+    FiguresFactory(firm=at_risk.firm, year=2026, operating_revenue=D("1999.99"), main_business_revenue=D("1"))
+    run("pool_rating", datetime.date(2027, 6, 30))
+    checks = dict(Alert.objects.filter(kind="pool_check").values_list("firm_id", "payload__status"))
+    assert checks == {on_track.firm_id: "doubled", at_risk.firm_id: "missed"}
+    assert run("pool_rating", datetime.date(2027, 7, 1)) == 0
+
+
+def test_pool_intake_shortfall_goes_to_city_caseworkers_with_candidates(staff):
+    candidate = qualifying_firm()
+    result = pool_intake(AS_OF, target=50)
+    assert result.alerts == 1
+    alert = Alert.objects.get(kind="pool_intake")
+    assert alert.payload["entered"] == 0 and alert.payload["target"] == 50
+    assert isinstance(alert.payload["candidates"], list) and alert.payload["candidates_count"] >= 0
+    assert set(alert.deliveries.filter(channel="inbox").values_list("user__username", flat=True)) == {
+        "cw-city"
+    }
+    assert pool_intake(AS_OF, target=50).alerts == 0  # once a quarter
+    assert candidate.pk
+
+
+def test_emails_immediately_or_as_a_daily_digest(staff):
+    AlertPreference.objects.create(user=staff["reviewer"], email="daily")
+    qualifying_firm(district=district("500112"))
+    run("promotion_due")
+    send_email_deliveries(AlertDelivery.objects.filter(channel="email", status="pending"))
+    assert [m.to for m in mail.outbox] == [["yb@example.com"]]
+    assert send_daily_digests() == 1
+    assert mail.outbox[-1].to == ["rev@example.com"]
+    assert not AlertDelivery.objects.filter(channel="email").exclude(status="sent").exists()
+
+
+def test_a_failing_mail_server_is_retried_and_recorded(staff, settings):
+    settings.EMAIL_BACKEND = "tests.scans.failing_mail.Backend"
+    qualifying_firm(district=district("500112"))
+    run("promotion_due")
+    pending = AlertDelivery.objects.filter(channel="email", status="pending")
+    assert send_email_deliveries(pending) == {"sent": 0, "failed": 2}
+    row = AlertDelivery.objects.filter(channel="email").first()
+    assert row.status == "pending" and row.attempts == 1 and "refused" in row.last_error
+
+
+def test_run_scans_command_prints_a_summary(staff, capsys):
+    qualifying_firm()
+    call_command("run_scans", "--as-of", "2026-06-30", "--only", "promotion_due")
+    out = capsys.readouterr().out
+    assert "promotion_due" in out and "1" in out

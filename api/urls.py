@@ -13,6 +13,8 @@ router.register("districts", views.DistrictViewSet, basename="district")
 router.register("rule-sets", views.RuleSetViewSet, basename="rule-set")
 router.register("applications", views.ApplicationViewSet, basename="application")
 router.register("designations", views.DesignationViewSet, basename="designation")
+router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("pool", views.PoolViewSet, basename="pool")
 
 urlpatterns = [
     path("eligibility/", views.EligibilityView.as_view(), name="eligibility"),

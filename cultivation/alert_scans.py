@@ -20,7 +20,7 @@ from django.db.models import Max, Min, Q
 from registry.models import AnnualFigures, Firm
 
 from .models import Application, Designation, PoolMembership
-from .models.alerts import AlertKind
+from .models.alerts import Alert, AlertKind
 from .rules.evaluator import evaluate
 from .rules.programme import (
     POOL_ANNUAL_INTAKE,
@@ -83,8 +83,6 @@ def commit(drafts: list[AlertDraft], examined: int) -> ChunkResult:
     result = ChunkResult(examined=examined, alerts=len(new_ids))
     new = set(new_ids)
     if new:
-        from .models.alerts import Alert
-
         for kind in Alert.objects.filter(pk__in=new).values_list("kind", flat=True):
             result.by_kind[kind] = result.by_kind.get(kind, 0) + 1
     return result
@@ -260,7 +258,9 @@ def pool_intake(as_of: datetime.date, target: int | None = None) -> ChunkResult:
     """
     target = target if target is not None else POOL_ANNUAL_INTAKE
     entered = PoolMembership.objects.filter(cohort_year=as_of.year).count()
-    if entered >= target:
+    quarter = (as_of.month - 1) // 3 + 1
+    period = f"{as_of.year}-Q{quarter}"
+    if entered >= target or Alert.objects.filter(kind=AlertKind.POOL_INTAKE, period=period).exists():
         return ChunkResult()
     candidates = []
     for first_id, last_id in firm_id_ranges():
@@ -272,8 +272,7 @@ def pool_intake(as_of: datetime.date, target: int | None = None) -> ChunkResult:
         "candidates_count": len(candidates),
         "candidates": candidates[:CANDIDATES_LISTED],
     }
-    quarter = (as_of.month - 1) // 3 + 1
-    draft = AlertDraft(AlertKind.POOL_INTAKE, f"{as_of.year}-Q{quarter}", None, None, HARDTECH_POOL, payload)
+    draft = AlertDraft(AlertKind.POOL_INTAKE, period, None, None, HARDTECH_POOL, payload)
     return commit([draft], 1)
 
 

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.credit_code import normalise
 
-from .models import Application, Designation
-from .tiers import DESIGNATION_TIER_CHOICES
+from .models import Application, Designation, PoolMembership
+from .models.alerts import AlertDelivery, AlertKind
+from .tiers import DESIGNATION_TIER_CHOICES, TIER_CHOICES
 from .workflow import Status
 
 
@@ -43,3 +44,27 @@ class DesignationFilter(django_filters.FilterSet):
         """In force today (active and not past its expiry), or everything else."""
         active = Designation.objects.active().values("pk")
         return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
+
+
+class AlertFilter(django_filters.FilterSet):
+    """A user's inbox: by kind, tier, firm, district and read state."""
+
+    kind = django_filters.ChoiceFilter(field_name="alert__kind", choices=AlertKind.choices, label=_("类型"))
+    tier = django_filters.ChoiceFilter(field_name="alert__tier", choices=TIER_CHOICES, label=_("称号"))
+    firm = FirmCodeFilter(field_name="alert__firm__credit_code", label=_("统一社会信用代码"))
+    district = django_filters.CharFilter(field_name="alert__firm__district__code", label=_("区县代码"))
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("未读"))
+
+    class Meta:
+        model = AlertDelivery
+        fields = ("kind", "tier", "firm", "district", "unread")
+
+
+class PoolFilter(django_filters.FilterSet):
+    firm = FirmCodeFilter(field_name="firm__credit_code", label=_("统一社会信用代码"))
+    cohort_year = django_filters.NumberFilter(label=_("入库年度"))
+    district = django_filters.CharFilter(field_name="firm__district__code", label=_("区县代码"))
+
+    class Meta:
+        model = PoolMembership
+        fields = ("firm", "cohort_year", "district")

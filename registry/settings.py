@@ -193,6 +193,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "cultivation.workflow.Status",
+        "DesignationStatusEnum": "cultivation.models.designations.Designation.Status",
+        "PoolStatusEnum": "cultivation.models.pool.PoolMembership.Status",
+    },
 }
 
 # --- Imports and exports. ---

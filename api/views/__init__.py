@@ -1,5 +1,6 @@
 """API views, one module per subject."""
 
+from .alerts import AlertViewSet, PoolViewSet
 from .applications import ApplicationViewSet, DesignationViewSet
 from .eligibility import (
     ClusterViewSet,
@@ -10,11 +11,13 @@ from .eligibility import (
 )
 
 __all__ = [
+    "AlertViewSet",
     "ApplicationViewSet",
     "ClusterViewSet",
     "DesignationViewSet",
     "DistrictViewSet",
     "EligibilityView",
     "FirmViewSet",
+    "PoolViewSet",
     "RuleSetViewSet",
 ]

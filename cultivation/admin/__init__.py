@@ -1,5 +1,6 @@
 """Admin for the programme, one module per subject (imported here so Django's autodiscovery finds them)."""
 
 # register: firm admin additions, designations, pool; rules: rule sets, attestations, disqualifications;
-# applications: applications and their review, expert assignments, the holiday calendar.
-from . import applications, register, rules  # noqa: F401
+# applications: applications and their review, expert assignments, the holiday calendar;
+# alerts: raised alerts, each person's inbox and email preferences.
+from . import alerts, applications, register, rules  # noqa: F401

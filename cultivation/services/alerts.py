@@ -247,6 +247,6 @@ def mark_read(*, delivery: AlertDelivery, actor) -> AlertDelivery:
 
 def inbox_for(user):
     """The user's inbox deliveries, newest first, with the alert and firm loaded."""
-    scope = scope_of(user)
-    rows = AlertDelivery.objects.filter(user=user, channel=Channel.INBOX).select_related("alert__firm")
-    return rows if not scope.nothing else rows.none()
+    if not getattr(user, "is_authenticated", False) or scope_of(user).nothing:
+        return AlertDelivery.objects.none()
+    return AlertDelivery.objects.filter(user=user, channel=Channel.INBOX).select_related("alert__firm")

@@ -66,12 +66,12 @@ def firm_home(request: HttpRequest, firm: Firm) -> HttpResponse:
     )
     for application in applications:
         application.stage_label = stage_label(application.status, request.user)
-    report = eligibility_of_firm(firm, today).to_dict()
+    verdicts = {code: tier.eligible for code, tier in eligibility_of_firm(firm, today).tiers.items()}
     context = {
         "firm": firm,
         "designations": designations,
         "applications": applications,
-        "due": presenters.due_items(firm, applications, designations, report, today),
+        "due": presenters.due_items(firm, applications, designations, verdicts, today),
     }
     return render(request, "portal/home.html", context)
 

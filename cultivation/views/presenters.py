@@ -128,7 +128,7 @@ def due_items(
     firm: Firm,
     applications: list[Application],
     designations: list[Designation],
-    report: dict[str, Any],
+    verdicts: dict[str, bool | None],
     today: datetime.date,
 ) -> list[DueItem]:
     """What the firm should do next: missing figures, returned or unsent applications, open 复核 windows,
@@ -169,8 +169,8 @@ def due_items(
             )
     held = {d.tier for d in designations}
     applied = {a.tier for a in applications}
-    for code, verdict in report.get("tiers", {}).items():
-        if verdict.get("eligible") is True and code in TIERS and code not in held | applied:
+    for code, eligible in verdicts.items():
+        if eligible is True and code in TIERS and code not in held | applied:
             if TIERS[code].ladder == PROGRAMME:
                 continue  # the hard-tech pool is entered by the programme, not applied for
             text = _("按现有数据，贵企业符合“%(tier)s”的条件，可以申请。") % {"tier": TIERS[code].label}

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cultivation.models import Application, Review
+from cultivation.models import Application, Designation, Review
 from cultivation.services import application_transition, assign_reviewers, create_application
 from registry.models import AnnualFigures
 
@@ -240,3 +240,18 @@ def test_a_submission_the_rules_refuse_shows_why_on_the_page(firm_client, firm, 
     assert "评估暂不符合“瞪羚企业”条件" in response.text
     gazelle.refresh_from_db()
     assert gazelle.status == "draft" and gazelle.snapshot == {}
+
+
+def test_a_firm_re_applies_for_a_tier_it_holds_in_its_last_months(firm_client, firm):
+    today = timezone.localdate()
+    granted, expires = today - datetime.timedelta(days=1000), today + datetime.timedelta(days=60)
+    Designation.objects.create(firm=firm, tier="innovative_sme", granted_on=granted, expires_on=expires)
+    home = firm_client.get("/")
+    assert "现可申请复核" in home.text
+    page = firm_client.get(reverse("portal:apply"))
+    innovative = next(t for t in page.context["tiers"] if t["code"] == "innovative_sme")
+    assert innovative["kind"] == "renewal" and not innovative["refusals"]
+    assert "申请复核：创新型中小企业" in page.text
+    response = firm_client.post(reverse("portal:apply"), {"tier": "innovative_sme", "kind": "renewal"})
+    assert response.status_code == 302
+    assert Application.objects.get(firm=firm).kind == "renewal"

@@ -1,13 +1,23 @@
-"""``manage.py run_scans [--as-of DATE] [--only KIND ...]``: run the registered scans now, print a summary."""
+"""``manage.py run_scans [--as-of DATE] [--only KIND ...]``: run the scans now, in this process.
+
+Chunked scans show a progress bar; the summary table gives, per scan, what
+it examined, what it raised or did, and how long it took. Celery runs the
+same scan functions, fanned out over chunks (``cultivation.tasks``).
+"""
 
 from __future__ import annotations
 
 import datetime
+import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from cultivation.scans import LABELS, registered, run_scans
+from cultivation.alert_scans import CHUNKED
+from cultivation.scans import LABELS, SCANS
+
+BAR = 30
 
 
 class Command(BaseCommand):
@@ -15,36 +25,52 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", dest="as_of", help="scan day, YYYY-MM-DD (default: today)")
-        parser.add_argument("--only", nargs="+", metavar="KIND", help="run only these scans (see --list)")
-        parser.add_argument("--list", action="store_true", help="list the registered scans and exit")
+        parser.add_argument("--only", nargs="+", metavar="KIND", choices=sorted(SCANS), help="run only these")
+        parser.add_argument("--list", action="store_true", help="list the scans and exit")
 
     def handle(self, *args, as_of: str | None, only: list[str] | None, **options) -> None:
-        scans = registered()
         if options["list"]:
-            for kind in scans:
-                self.stdout.write(f"{kind}  {LABELS[kind]}")
+            for kind in SCANS:
+                self.stdout.write(f"{kind:<22} {LABELS[kind]}")
             return
-        unknown = sorted(set(only or ()) - set(scans))
-        if unknown:
-            raise CommandError(f"Unknown scan {', '.join(unknown)}; registered: {', '.join(scans)}.")
         try:
             day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError:
             raise CommandError(f"--as-of must be a date like 2026-06-30, not {as_of!r}.") from None
-        results = run_scans(day, only)
-        self.stdout.write(f"scans as of {day.isoformat()}")
-        rows = [("kind", "examined", "acted", "problems", "")]
-        rows += [
-            (r.kind, str(r.examined), str(r.acted), str(len(r.problems)), str(LABELS[r.kind]))
-            for r in results
+        rows = []
+        for kind in only or list(SCANS):
+            started = time.monotonic()
+            options = {"progress": self.progress(kind)} if kind in CHUNKED else {}
+            result = SCANS[kind](day, **options)
+            rows.append((result, time.monotonic() - started))
+        self.summary(day, rows)
+
+    def progress(self, kind: str):
+        interactive = sys.stdout.isatty()
+
+        def show(done: int, total: int) -> None:
+            filled = BAR * done // max(total, 1)
+            line = f"{kind:<22} [{'#' * filled}{'.' * (BAR - filled)}] {done}/{total} chunks"
+            if interactive:
+                self.stdout.write("\r" + line, ending="" if done < total else "\n")
+            elif done == total:
+                self.stdout.write(line)
+
+        return show
+
+    def summary(self, day: datetime.date, rows) -> None:
+        self.stdout.write(f"\nscans as of {day.isoformat()}")
+        header = ("kind", "examined", "acted", "problems", "seconds", "")
+        table = [header] + [
+            (r.kind, str(r.examined), str(r.acted), str(len(r.problems)), f"{s:.1f}", str(LABELS[r.kind]))
+            for r, s in rows
         ]
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        for row in rows:
-            cells = [
-                row[0].ljust(widths[0]),
-                *(cell.rjust(width) for cell, width in zip(row[1:4], widths[1:], strict=True)),
-            ]
-            self.stdout.write("  ".join([*cells, row[4]]).rstrip())
-        for result in results:
+        widths = [max(len(row[i]) for row in table) for i in range(5)]
+        for row in table:
+            cells = [row[0].ljust(widths[0])] + [row[i].rjust(widths[i]) for i in range(1, 5)]
+            self.stdout.write("  ".join([*cells, row[5]]).rstrip())
+        total = sum(seconds for _, seconds in rows)
+        self.stdout.write(f"total {total:.1f} s")
+        for result, _ in rows:
             for problem in result.problems:
                 self.stderr.write(f"{result.kind}: {problem}")

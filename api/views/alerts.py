@@ -1,0 +1,53 @@
+"""The signed-in user's alerts, marking them read, and the hard-tech pool."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cultivation.filters import AlertFilter, PoolFilter
+from cultivation.models import PoolMembership
+from cultivation.models.alerts import AlertDelivery
+from cultivation.services.alerts import inbox_for, mark_read
+from registry.models import AnnualFigures
+
+from ..serializers.alerts import AlertSerializer, PoolMemberSerializer
+
+
+class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Alerts delivered to the signed-in user's inbox, newest first."""
+
+    serializer_class = AlertSerializer
+    filterset_class = AlertFilter
+    lookup_field = "alert_id"
+    lookup_url_kwarg = "pk"
+    ordering_fields = ("alert__created_at",)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AlertDelivery.objects.none()
+        return inbox_for(self.request.user).order_by("-alert__created_at", "-id")
+
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        delivery = get_object_or_404(self.get_queryset(), alert_id=pk)
+        mark_read(delivery=delivery, actor=request.user)
+        return Response(self.get_serializer(delivery).data)
+
+
+class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Hard-tech pool members the user may see, with baseline, target and the latest revenue."""
+
+    serializer_class = PoolMemberSerializer
+    filterset_class = PoolFilter
+    ordering_fields = ("cohort_year", "baseline_revenue")
+
+    def get_queryset(self):
+        figures = Prefetch(
+            "firm__figures", queryset=AnnualFigures.objects.only("firm_id", "year", "operating_revenue")
+        )
+        members = PoolMembership.objects.visible_to(self.request.user).select_related("firm")
+        return members.prefetch_related(figures).order_by("-cohort_year", "firm__name")

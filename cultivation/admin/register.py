@@ -20,7 +20,7 @@ from ..models import Designation, PoolMembership
 from ..reports import render_eligibility
 from ..selectors import eligibility_of_firm
 from ..services import refresh_stage
-from ..tiers import DESIGNATION_TIER_CHOICES
+from ..tiers import DESIGNATION_TIER_CHOICES, expiry_for
 
 
 class ActiveTierFilter(admin.SimpleListFilter):
@@ -87,11 +87,14 @@ class DesignationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "expires_on"
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-    # Revocation goes through the "revoke" action (reason, 3-year bar, open applications terminated).
-    readonly_fields = ("revoked_on", "revoked_reason", "source_application")
+    # Status changes only through the revoke action (reason, 3-year bar, open applications terminated)
+    # and the nightly scan (expiry); a blank expiry date is filled from the tier's validity (P7).
+    readonly_fields = ("status", "revoked_on", "revoked_reason", "source_application")
     actions = ["revoke_selected"]
 
     def save_model(self, request, obj, form, change):
+        if obj.expires_on is None and obj.granted_on:
+            obj.expires_on = expiry_for(obj.tier, obj.granted_on)
         super().save_model(request, obj, form, change)
         refresh_stage(firm=obj.firm)
 
@@ -109,3 +112,4 @@ class PoolMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("cohort_year", "status", "firm__district")
     search_fields = ("firm__name", "=firm__credit_code")
     raw_id_fields = ("firm",)
+    readonly_fields = ("status",)  # rated by the nightly pool scan (P8)

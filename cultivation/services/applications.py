@@ -33,6 +33,7 @@ from ..models import Application, ApplicationEvent, Designation, Holiday, Object
 from ..models import RuleSet as RuleSetRecord
 from ..models.applications import SCORE_MAX, SCORE_MIN
 from ..rules.evaluator import evaluate
+from ..rules.programme import figures_due_on, overdue_fiscal_year
 from ..rules.results import MISSING, NOT_MET
 from ..selectors import facts_for_firm, rule_set_on
 from ..tiers import NOTICE_WORKING_DAYS, PREREQUISITE, TIERS, bar_ends_on, renewal_opens_on
@@ -112,7 +113,18 @@ def _holding_refusals(firm: Firm, tier: str, kind: str, on: datetime.date) -> li
     opens = renewal_opens_on(held.expires_on)
     if on < opens:
         return [_("复核申请自 %(day)s（有效期届满前6个月）起受理。") % {"day": opens}]
-    return []
+    return _figures_overdue_refusals(firm, on)
+
+
+def _figures_overdue_refusals(firm: Firm, on: datetime.date) -> list[str]:
+    """A firm that missed the 30 April figures deadline loses its 复核 eligibility (P9)."""
+    fiscal_year = overdue_fiscal_year(on)
+    if fiscal_year is None or AnnualFigures.objects.filter(firm=firm, year=fiscal_year).exists():
+        return []
+    return [
+        _("未在 %(day)s 前报送 %(year)d 年度数据，不能申请复核。")
+        % {"day": figures_due_on(fiscal_year), "year": fiscal_year}
+    ]
 
 
 def _ensure_may_apply(firm: Firm, tier: str, kind: str, on: datetime.date, ignore=None) -> None:

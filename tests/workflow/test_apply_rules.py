@@ -187,3 +187,22 @@ def test_an_unknown_action_is_a_validation_error(firm, people):
     application = application_in(Status.SUBMITTED, firm)
     with pytest.raises(ValidationError):
         application_transition(application=application, action="promote", actor=people.city_cw)
+
+
+def test_missing_the_30_april_figures_deadline_costs_the_renewal():
+    """P9: a firm without last year's figures after 30 April may not file a 复核."""
+    import datetime as dt
+
+    from cultivation.models import Designation
+    from cultivation.services.applications import refusals_to_apply
+    from tests.factories import FiguresFactory, FirmFactory
+
+    firm = FirmFactory()
+    Designation.objects.create(
+        firm=firm, tier="innovative_sme", granted_on=dt.date(2024, 1, 10), expires_on=dt.date(2027, 1, 9)
+    )
+    on = dt.date(2026, 8, 1)  # inside the renewal window, after the 2025 figures deadline
+    refusals = refusals_to_apply(firm=firm, tier="innovative_sme", kind="renewal", on=on)
+    assert any("2025" in text and "复核" in text for text in refusals)
+    FiguresFactory(firm=firm, year=2025)
+    assert refusals_to_apply(firm=firm, tier="innovative_sme", kind="renewal", on=on) == []

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db.models import Max
 from django.utils import timezone
 
-from registry.models import AnnualFigures, Firm
+from registry.models import FIGURE_FIELDS, AnnualFigures, Firm
 
 from .models import Attestation, Designation, Disqualification
 from .models import RuleSet as RuleSetRecord
@@ -24,21 +24,6 @@ from .rules.results import EligibilityReport
 from .rules.ruleset import RuleSet, rule_set_for
 
 YEARS_LOOKED_BACK = 6  # the longest rule (3-year CAGR from a start year) needs 4; keep margin
-FIGURE_FIELDS = (
-    "operating_revenue",
-    "main_business_revenue",
-    "rd_expense",
-    "net_profit",
-    "total_assets",
-    "total_liabilities",
-    "employees",
-    "rd_staff",
-    "class1_ip",
-    "class2_ip",
-    "equity_financing",
-    "valuation_usd_m",
-    "cumulative_financing_usd_m",
-)
 
 _cache_lock = threading.Lock()
 _cache: dict[str, object] = {"key": None, "sets": ()}

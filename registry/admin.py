@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AnnualFigures, Cluster, District, Firm, User
+from .models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Firm, User
 from .pagination import EstimatedCountPaginator
 from .resources import AnnualFiguresResource, FirmResource
 from .roles import can_edit_register, scope_of
@@ -48,23 +48,7 @@ FIRM_FIELDS = (
     "contact_email",
     "address",
 )
-FIGURE_FIELDS = (
-    "year",
-    "operating_revenue",
-    "main_business_revenue",
-    "rd_expense",
-    "net_profit",
-    "total_assets",
-    "total_liabilities",
-    "employees",
-    "rd_staff",
-    "class1_ip",
-    "class2_ip",
-    "equity_financing",
-    "valuation_usd_m",
-    "cumulative_financing_usd_m",
-    "audited",
-)
+FIGURE_FORM_FIELDS = ("year", *FIGURE_FIELDS, "audited")
 
 
 class FirmForm(ReasonFormMixin):
@@ -120,7 +104,7 @@ class FiguresYearFilter(admin.SimpleListFilter):
 class AnnualFiguresInline(admin.TabularInline):
     model = AnnualFigures
     extra = 0
-    fields = (*FIGURE_FIELDS, "frozen")
+    fields = (*FIGURE_FORM_FIELDS, "frozen")
     readonly_fields = ("frozen",)
     ordering = ("-year",)
 
@@ -197,7 +181,7 @@ class FirmAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
 class AnnualFiguresForm(ReasonFormMixin):
     class Meta:
         model = AnnualFigures
-        fields = ("firm", *FIGURE_FIELDS)
+        fields = ("firm", *FIGURE_FORM_FIELDS)
 
 
 @admin.register(AnnualFigures)

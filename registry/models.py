@@ -329,6 +329,24 @@ class AnnualFigures(models.Model):
         )
 
 
+# What a year records besides ``year`` and ``audited``: one list for forms, imports, the API and the rules.
+FIGURE_FIELDS = (
+    "operating_revenue",
+    "main_business_revenue",
+    "rd_expense",
+    "net_profit",
+    "total_assets",
+    "total_liabilities",
+    "employees",
+    "rd_staff",
+    "class1_ip",
+    "class2_ip",
+    "equity_financing",
+    "valuation_usd_m",
+    "cumulative_financing_usd_m",
+)
+
+
 class User(AbstractUser):
     """A person: caseworker, reviewer or firm user (roles are groups; scope is district or firm)."""
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
-from .models import AnnualFigures, Cluster, District, Firm
+from .models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Firm
 from .roles import scope_of
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -143,24 +143,7 @@ class AnnualFiguresResource(ScopedResource):
     class Meta:
         model = AnnualFigures
         import_id_fields = ("firm", "year")
-        fields = (
-            "firm",
-            "year",
-            "operating_revenue",
-            "main_business_revenue",
-            "rd_expense",
-            "net_profit",
-            "total_assets",
-            "total_liabilities",
-            "employees",
-            "rd_staff",
-            "class1_ip",
-            "class2_ip",
-            "equity_financing",
-            "valuation_usd_m",
-            "cumulative_financing_usd_m",
-            "audited",
-        )
+        fields = ("firm", "year", *FIGURE_FIELDS, "audited")
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True

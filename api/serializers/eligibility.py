@@ -9,9 +9,8 @@ from rest_framework import serializers
 
 from cultivation.models import RuleSet as RuleSetRecord
 from cultivation.rules import ATTESTATION_CHOICES, DISQUALIFICATION_CHOICES, Facts, YearFigures
-from cultivation.selectors import FIGURE_FIELDS
 from cultivation.tiers import TIER_CHOICES
-from registry.models import AnnualFigures, Cluster, District, Firm, Sector
+from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Firm, Sector
 
 
 class ClusterSerializer(serializers.ModelSerializer):

@@ -24,14 +24,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry.models import AnnualFigures
+from registry.models import FIGURE_FIELDS, AnnualFigures
 from registry.roles import scope_of
 
 from ..filters import ApplicationFilter
 from ..forms import AssignReviewersForm, attach_errors
 from ..models import Application, ReviewAssignment
 from ..reports import render_eligibility
-from ..selectors import FIGURE_FIELDS
 from ..services import assign_reviewers
 from ..tiers import TIERS
 from ..workflow import (

@@ -5,10 +5,11 @@
   the import and the API give.
 * ``WhatIfForm`` validates one year of hypothetical figures with the same model rules and is never
   saved (``save`` refuses): the page evaluates the changed facts and throws them away.
-* ``ApplyForm``, ``ActionForm``, ``AssignReviewersForm`` and ``AttestationClaimForm`` only parse what
-  the services (``create_application``, ``application_transition``, ``assign_reviewers``,
-  ``claim_attestation``) need; those services decide, and their ``ValidationError`` is attached to
-  the form with ``attach_errors``.
+* ``ApplyForm``, ``ActionForm``, ``AssignReviewersForm``, ``AttestationClaimForm`` and
+  ``EmailPreferenceForm`` only parse what the services (``create_application``,
+  ``application_transition``, ``assign_reviewers``, ``claim_attestation``, ``set_email_preference``)
+  need; those services decide, and their ``ValidationError`` is attached to the form with
+  ``attach_errors``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from registry.models import AnnualFigures, User
 from registry.roles import Role
 
 from .models import Application, Review
+from .models.alerts import EmailMode
 from .models.applications import SCORE_MAX, SCORE_MIN
 from .rules.attestations import ATTESTATION_CHOICES
 from .selectors import FIGURE_FIELDS
@@ -173,3 +175,9 @@ class AssignReviewersForm(forms.Form):
         self.fields["reviewers"].queryset = User.objects.filter(
             groups__name=Role.REVIEWER, firm__isnull=True, is_active=True
         ).order_by("username")
+
+
+class EmailPreferenceForm(forms.Form):
+    """How alert emails reach the signed-in person (``set_email_preference`` stores it)."""
+
+    email = forms.ChoiceField(label=_("邮件提醒"), choices=EmailMode.choices, widget=forms.RadioSelect)

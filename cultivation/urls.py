@@ -1,8 +1,9 @@
-"""The portal's URLs (namespace ``portal``): firm pages at the root, staff pages under ``staff/``."""
+"""The portal's URLs (namespace ``portal``): firm pages at the root, staff pages under ``staff/``,
+the alert inbox of every role under ``inbox/``."""
 
 from django.urls import path
 
-from .views import portal, staff
+from .views import inbox, portal, staff
 
 app_name = "portal"
 
@@ -17,6 +18,10 @@ urlpatterns = [
     path("applications/new/", portal.apply, name="apply"),
     path("applications/<int:pk>/", portal.application, name="application"),
     path("applications/<int:pk>/act/", portal.application_act, name="application-act"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<int:alert_id>/read/", inbox.read, name="inbox-read"),
+    path("inbox/read-all/", inbox.read_all, name="inbox-read-all"),
+    path("inbox/preferences/", inbox.preferences, name="inbox-preferences"),
     path("staff/reviews/", staff.review_queue, name="review-queue"),
     path("staff/cases/", staff.case_queue, name="case-queue"),
     path("staff/applications/<int:pk>/", staff.application, name="staff-application"),

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -250,3 +250,34 @@ def inbox_for(user):
     if not getattr(user, "is_authenticated", False) or scope_of(user).nothing:
         return AlertDelivery.objects.none()
     return AlertDelivery.objects.filter(user=user, channel=Channel.INBOX).select_related("alert__firm")
+
+
+def mark_all_read(*, user, deliveries) -> int:
+    """Mark read the unread inbox rows among ``deliveries`` that belong to ``user``; returns how many.
+
+    ``deliveries`` is any queryset of deliveries (e.g. the inbox as the user filtered it): rows of
+    other people or channels in it are left alone.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    mine = deliveries.filter(user=user, channel=Channel.INBOX, read_at__isnull=True)
+    return AlertDelivery.objects.filter(pk__in=mine.values("pk")).update(read_at=timezone.now())
+
+
+def unread_count(user) -> int:
+    """How many of the user's inbox alerts are unread (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return AlertDelivery.objects.filter(user=user, channel=Channel.INBOX, read_at__isnull=True).count()
+
+
+def set_email_preference(*, user, mode: str) -> AlertPreference:
+    """Choose how alert emails reach ``user``: immediately, as a daily digest, or not at all.
+
+    The preference is created on first choice; it applies to alerts raised from now on (the inbox
+    always receives them).
+    """
+    if mode not in EmailMode.values:
+        raise ValidationError({"email": _("请选择有效的邮件提醒方式。")})
+    preference, _created = AlertPreference.objects.update_or_create(user=user, defaults={"email": mode})
+    return preference

@@ -8,6 +8,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..services.alerts import unread_count
 from ..views.access import is_caseworker, is_reviewer
 
 register = template.Library()
@@ -18,6 +19,7 @@ class NavItem:
     url_name: str
     label: object
     also: tuple[str, ...] = ()  # other pages that belong to this section
+    counts_unread: bool = False  # shows the number of unread alerts
 
     def matches(self, current: str) -> bool:
         return current == self.url_name or current in self.also
@@ -30,14 +32,17 @@ FIRM_NAV = (
     NavItem("portal:attestations", _("佐证材料")),
     NavItem("portal:applications", _("称号申请"), ("portal:apply", "portal:application")),
 )
-# Staff sections; a new page (e.g. an alert inbox) is one more entry here.
+# Staff sections; a new page is one more entry here.
 REVIEWER_NAV = (NavItem("portal:review-queue", _("评审任务"), ("portal:staff-application",)),)
 CASEWORKER_NAV = (NavItem("portal:case-queue", _("办理队列"), ("portal:staff-application",)),)
+# Every role receives alerts (firm users: expiry, renewal and overdue figures), so everyone has an inbox.
+INBOX_NAV = NavItem("portal:inbox", _("提醒"), counts_unread=True)
 
 
 @register.simple_tag(takes_context=True)
 def portal_nav(context) -> list[dict]:
-    """The sections of the signed-in user's portal, the current one marked."""
+    """The sections of the signed-in user's portal, the current one marked; the inbox with its unread
+    count (one query per page, nothing cached, so it drops as soon as alerts are read)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -51,7 +56,17 @@ def portal_nav(context) -> list[dict]:
             *(REVIEWER_NAV if is_reviewer(user) else ()),
             *(CASEWORKER_NAV if is_caseworker(user) else ()),
         )
-    nav = [{"url": reverse(i.url_name), "label": i.label, "active": i.matches(current)} for i in items]
+    if items:
+        items = (*items, INBOX_NAV)
+    nav = [
+        {
+            "url": reverse(i.url_name),
+            "label": i.label,
+            "active": i.matches(current),
+            "unread": unread_count(user) if i.counts_unread else None,
+        }
+        for i in items
+    ]
     if user.is_staff:
-        nav.append({"url": reverse("admin:index"), "label": _("管理后台"), "active": False})
+        nav.append({"url": reverse("admin:index"), "label": _("管理后台"), "active": False, "unread": None})
     return nav

@@ -18,14 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry.models import FIRST_YEAR, LAST_YEAR, AnnualFigures, Firm, FrozenFiguresError
+from registry.models import FIGURE_FIELDS, FIRST_YEAR, LAST_YEAR, AnnualFigures, Firm, FrozenFiguresError
 
 from ..forms import ApplyForm, AttestationClaimForm, FiguresForm, WhatIfForm, attach_errors
 from ..models import Application, Attestation, Designation
 from ..reports import ELIGIBLE_LABELS, render_eligibility
 from ..rules.facts import Attest, YearFigures
-from ..selectors import FIGURE_FIELDS, eligibility_of_facts, eligibility_of_firm, facts_for_firm
+from ..selectors import eligibility_of_facts, eligibility_of_firm, facts_for_firm
 from ..services import claim_attestation, create_application, refusals_to_apply
+from ..services.alerts import alert_text, inbox_for
 from ..tiers import DESIGNATION_TIER_CHOICES, TIERS, renewal_opens_on
 from ..validators import sniff
 from ..workflow import SNAPSHOT_WRITABLE, STAGES, Status, stage_label
@@ -33,6 +34,7 @@ from . import presenters
 from .access import firm_page, is_caseworker, is_reviewer
 from .actions import action_forms, application_detail_queryset, bind_action_form, take_action
 
+HOME_ALERTS = 5  # unread alerts shown on the firm home; the rest are in the inbox
 WHAT_IF_YEARS = 4  # the years a what-if may change: last year and the three before (growth rules)
 RECENT_YEARS = 6  # years offered for entry on the figures page
 
@@ -52,7 +54,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @firm_page
 def firm_home(request: HttpRequest, firm: Firm) -> HttpResponse:
-    """Where the firm stands: stage, designations and expiry, open applications, what is due next."""
+    """Where the firm stands: stage, designations and expiry, open applications, what is due next, and
+    its newest unread alerts."""
     today = timezone.localdate()
     designations = list(
         Designation.objects.visible_to(request.user).active(today).filter(firm=firm).order_by("expires_on")
@@ -67,11 +70,19 @@ def firm_home(request: HttpRequest, firm: Firm) -> HttpResponse:
     for application in applications:
         application.stage_label = stage_label(application.status, request.user)
     verdicts = {code: tier.eligible for code, tier in eligibility_of_firm(firm, today).tiers.items()}
+    alerts = list(
+        inbox_for(request.user)
+        .filter(read_at__isnull=True)
+        .order_by("-alert__created_at", "-id")[:HOME_ALERTS]
+    )
+    for delivery in alerts:
+        delivery.message = alert_text(delivery.alert)[1]
     context = {
         "firm": firm,
         "designations": designations,
         "applications": applications,
         "due": presenters.due_items(firm, applications, designations, verdicts, today),
+        "alerts": alerts,
     }
     return render(request, "portal/home.html", context)
 

@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 ## messages: refresh and compile the translation catalogues (needs gettext).
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 rules-doc: $(STAMP)

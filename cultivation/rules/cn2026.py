@@ -7,6 +7,7 @@ whole set is provisional until the official text is verified (domain §8 item 1)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from django.utils.translation import gettext_noop as _
@@ -150,13 +151,19 @@ def little_giant() -> TierRule:
 
 
 def build(base: RuleSet) -> RuleSet:
-    """CN-2026 derived from ``base`` (CN-2022)."""
+    """CN-2026 derived from ``base`` (CN-2022).
+
+    Every 2026 小巨人 criterion is provisional (one consultant page, S10); the tiers inherited from CN-2022
+    keep their own flags, so screens mark as unconfirmed only what is.
+    """
+    rule = little_giant()
+    rule = replace(rule, criteria=tuple(replace(c, provisional=True) for c in rule.criteria))
     return base.derive(
         CODE,
         EFFECTIVE_FROM,
         title=_("优质中小企业梯度培育管理办法（2026修订，暂按咨询机构文本编码）"),
         provisional=True,
-        tiers=[little_giant()],
+        tiers=[rule],
         note=(
             "Inherits every tier but 小巨人 from CN-2022. V2026 专精特新 and 科技和创新型 thresholds are [U] "
             "and not encoded."

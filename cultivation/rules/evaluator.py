@@ -89,7 +89,7 @@ def _meta(criterion: Criterion, rule_set: RuleSet, classes: Mapping[str, Any]) -
         criterion.code,
         gettext_lazy(criterion.label),
         criterion.kind,
-        criterion.provisional or rule_set.provisional,
+        criterion.provisional,  # the criterion's own flag; the report carries the set's
         classes,
         criterion.label,
     )
@@ -188,7 +188,7 @@ def _compile_tier(rule: TierRule, rule_set: RuleSet) -> CompiledTier:
     if clash:
         raise RuleError(f"{rule.tier}: criteria {sorted(clash)} clash with common conditions")
     rule_fn = compile_pass_rule(rule.effective_pass_rule(), {c.code for c in rule.criteria})
-    provisional = rule_set.provisional or any(
+    provisional = any(
         c.provisional for c in (*rule.criteria, *rule_set.common_for(rule.tier))
     )
     return CompiledTier(rule.tier, common, tuple(runs), score, tuple(classes), rule_fn, provisional)

@@ -18,6 +18,7 @@ router.register("pool", views.PoolViewSet, basename="pool")
 
 urlpatterns = [
     path("eligibility/", views.EligibilityView.as_view(), name="eligibility"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include(router.urls)),

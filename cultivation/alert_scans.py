@@ -19,7 +19,7 @@ from django.db.models import Max, Min, Q
 
 from registry.models import AnnualFigures, Firm
 
-from .models import Application, Designation, PoolMembership
+from .models import Application, Designation, PoolMembership, Target
 from .models.alerts import Alert, AlertKind
 from .rules.evaluator import evaluate
 from .rules.programme import (
@@ -256,7 +256,12 @@ def pool_intake(as_of: datetime.date, target: int | None = None) -> ChunkResult:
 
     One alert per quarter, so a shortfall is repeated until it is met rather than told once a year.
     """
-    target = target if target is not None else POOL_ANNUAL_INTAKE
+    if target is None:
+        # The year's target when the programme recorded one (``Target``, P11), else the policy floor.
+        recorded = Target.objects.filter(
+            subject=HARDTECH_POOL, year=as_of.year, kind=Target.Kind.NEW_IN_YEAR
+        ).values_list("count", flat=True)
+        target = next(iter(recorded), POOL_ANNUAL_INTAKE)
     entered = PoolMembership.objects.filter(cohort_year=as_of.year).count()
     quarter = (as_of.month - 1) // 3 + 1
     period = f"{as_of.year}-Q{quarter}"

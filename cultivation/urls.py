@@ -1,9 +1,9 @@
 """The portal's URLs (namespace ``portal``): firm pages at the root, staff pages under ``staff/``,
-the alert inbox of every role under ``inbox/``."""
+the alert inbox of every role under ``inbox/``, the programme dashboard under ``dashboard/``."""
 
 from django.urls import path
 
-from .views import inbox, portal, staff
+from .views import dashboard, inbox, portal, staff
 
 app_name = "portal"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path("inbox/<int:alert_id>/read/", inbox.read, name="inbox-read"),
     path("inbox/read-all/", inbox.read_all, name="inbox-read-all"),
     path("inbox/preferences/", inbox.preferences, name="inbox-preferences"),
+    path("dashboard/", dashboard.page, name="dashboard"),
+    path("dashboard/export.csv", dashboard.export_csv, name="dashboard-csv"),
+    path("dashboard/export.xlsx", dashboard.export_xlsx, name="dashboard-xlsx"),
+    path("dashboard/print/", dashboard.printable, name="dashboard-print"),
     path("staff/reviews/", staff.review_queue, name="review-queue"),
     path("staff/cases/", staff.case_queue, name="case-queue"),
     path("staff/applications/<int:pk>/", staff.application, name="staff-application"),

@@ -197,6 +197,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "cultivation.workflow.Status",
         "DesignationStatusEnum": "cultivation.models.designations.Designation.Status",
         "PoolStatusEnum": "cultivation.models.pool.PoolMembership.Status",
+        "ApplicationKindEnum": "cultivation.models.applications.Application.Kind",
+        "TargetKindEnum": "cultivation.models.targets.Target.Kind",
     },
 }
 

@@ -2,6 +2,7 @@
 
 from .alerts import AlertViewSet, PoolViewSet
 from .applications import ApplicationViewSet, DesignationViewSet
+from .dashboard import DashboardView
 from .eligibility import (
     ClusterViewSet,
     DistrictViewSet,
@@ -14,6 +15,7 @@ __all__ = [
     "AlertViewSet",
     "ApplicationViewSet",
     "ClusterViewSet",
+    "DashboardView",
     "DesignationViewSet",
     "DistrictViewSet",
     "EligibilityView",

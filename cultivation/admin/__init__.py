@@ -3,4 +3,5 @@
 # register: firm admin additions, designations, pool; rules: rule sets, attestations, disqualifications;
 # applications: applications and their review, expert assignments, the holiday calendar;
 # alerts: raised alerts, each person's inbox and email preferences.
-from . import alerts, applications, register, rules  # noqa: F401
+# targets: the programme's targets (P11), read by staff, edited by programme admins.
+from . import alerts, applications, register, rules, targets  # noqa: F401

@@ -15,6 +15,7 @@ from .designations import Designation
 from .pool import PoolMembership
 from .rulesets import RuleSet
 from .scoping import ScopedQuerySet
+from .targets import Target
 
 __all__ = [
     "Alert",
@@ -33,4 +34,5 @@ __all__ = [
     "ReviewAssignment",
     "RuleSet",
     "ScopedQuerySet",
+    "Target",
 ]

@@ -8,6 +8,8 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from registry.roles import is_programme_staff
+
 from ..services.alerts import unread_count
 from ..views.access import is_caseworker, is_reviewer
 
@@ -35,6 +37,8 @@ FIRM_NAV = (
 # Staff sections; a new page is one more entry here.
 REVIEWER_NAV = (NavItem("portal:review-queue", _("评审任务"), ("portal:staff-application",)),)
 CASEWORKER_NAV = (NavItem("portal:case-queue", _("办理队列"), ("portal:staff-application",)),)
+# The programme dashboard: every staff member (caseworkers, reviewers, programme admins).
+DASHBOARD_NAV = NavItem("portal:dashboard", _("数据看板"), ("portal:dashboard-print",))
 # Every role receives alerts (firm users: expiry, renewal and overdue figures), so everyone has an inbox.
 INBOX_NAV = NavItem("portal:inbox", _("提醒"), counts_unread=True)
 
@@ -56,6 +60,8 @@ def portal_nav(context) -> list[dict]:
             *(REVIEWER_NAV if is_reviewer(user) else ()),
             *(CASEWORKER_NAV if is_caseworker(user) else ()),
         )
+        if is_programme_staff(user):
+            items = (*items, DASHBOARD_NAV)
     if items:
         items = (*items, INBOX_NAV)
     nav = [

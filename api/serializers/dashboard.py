@@ -1,0 +1,107 @@
+"""The dashboard's answer (``cultivation.dashboard``), described for the schema; the view returns it as is."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class DashboardQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    district = serializers.CharField(required=False, help_text="district code (GB/T 2260), e.g. 500112")
+    cluster = serializers.CharField(required=False, help_text="cluster code, e.g. intelligent-equipment")
+
+
+class TargetSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["active_by", "new_in_year"])
+    year = serializers.IntegerField()
+    count = serializers.IntegerField()
+    measured = serializers.IntegerField(
+        help_text="the figure compared: `new` for a yearly intake, else `active`"
+    )
+
+
+class TierFiguresSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    ladder = serializers.CharField()
+    active = serializers.IntegerField()
+    new = serializers.IntegerField(help_text="granted in the year (pool: cohort of the year)")
+    target = TargetSerializer(allow_null=True)
+    progress = serializers.FloatField(allow_null=True, help_text="measured / target (1.0 = reached)")
+
+
+class StageCountSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    firms = serializers.IntegerField()
+
+
+class BreakdownSerializer(serializers.Serializer):
+    firms = serializers.IntegerField()
+    stages = serializers.DictField(child=serializers.IntegerField())
+    tiers = serializers.DictField(child=serializers.IntegerField(), help_text="active designations per tier")
+
+
+class ClusterLevelSerializer(BreakdownSerializer):
+    level = serializers.CharField()
+    label = serializers.CharField()
+
+
+class DistrictFiguresSerializer(BreakdownSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class TrajectoryPointSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    offset = serializers.IntegerField(help_text="years after the baseline year")
+    members = serializers.IntegerField(help_text="members with figures that year")
+    ratio = serializers.FloatField(help_text="their revenue / their baseline")
+    path = serializers.FloatField(help_text="the doubling path 2^(offset/3)")
+
+
+class CohortSerializer(serializers.Serializer):
+    cohort_year = serializers.IntegerField()
+    baseline_year = serializers.IntegerField()
+    check_year = serializers.IntegerField()
+    members = serializers.IntegerField()
+    baseline_revenue = serializers.DecimalField(max_digits=16, decimal_places=2)
+    statuses = serializers.DictField(child=serializers.IntegerField())
+    trajectory = TrajectoryPointSerializer(many=True)
+
+
+class PoolSerializer(serializers.Serializer):
+    members = serializers.IntegerField()
+    new = serializers.IntegerField()
+    cohorts = CohortSerializer(many=True)
+
+
+class StatusCountSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ApplicationsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_status = StatusCountSerializer(many=True)
+
+
+class ReviewTimeSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    label = serializers.CharField()
+    stays = serializers.IntegerField(help_text="stays in this stage that ended in the year")
+    average_days = serializers.FloatField(allow_null=True)
+
+
+class DashboardSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    as_of = serializers.DateField(help_text="the day active designations are counted on")
+    filters = serializers.DictField(child=serializers.CharField(allow_null=True))
+    tiers = TierFiguresSerializer(many=True)
+    stages = StageCountSerializer(many=True)
+    cluster_levels = ClusterLevelSerializer(many=True)
+    districts = DistrictFiguresSerializer(many=True)
+    pool = PoolSerializer()
+    applications = ApplicationsSerializer()
+    review_times = ReviewTimeSerializer(many=True)

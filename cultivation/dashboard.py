@@ -1,0 +1,391 @@
+"""The programme dashboard's figures (issue #8): tiers against targets, stages, clusters, districts, the pool,
+applications and review times.
+
+A selector: aggregate queries only (``values().annotate()`` with filtered ``Count``/``Sum``), a fixed number
+of them whatever the size of the register, folded into plain dicts the API, the page and the exports share.
+Scope follows ``registry.roles.scope_of``: city staff see the city, a district caseworker or reviewer their
+district; the ``district`` and ``cluster`` filters narrow further.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from registry.models import AnnualFigures, Cluster, District, Firm
+from registry.roles import Scope
+from registry.stages import Stage
+
+from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
+from .models.targets import GAZELLE_POOL
+from .rules.programme import POOL_CHECK_AFTER_YEARS, POOL_GROWTH_FACTOR, PoolStatus
+from .tiers import GROWTH, HARDTECH_POOL, LADDERS, TIERS
+from .workflow import Status
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+GROWTH_TIERS = LADDERS[GROWTH]
+DESIGNATION_TIERS = tuple(code for code, tier in TIERS.items() if code != HARDTECH_POOL)
+# Stages an application waits in while it is being reviewed (the time spent in each is averaged).
+REVIEW_STAGES = (
+    Status.SUBMITTED,
+    Status.DISTRICT_REVIEW,
+    Status.CITY_REVIEW,
+    Status.PUBLIC_NOTICE,
+    Status.NOTICE_PAUSED,
+    Status.RETURNED,
+)
+POOL_STATUSES = (
+    PoolStatus.ON_TRACK,
+    PoolStatus.AT_RISK,
+    PoolStatus.DOUBLED,
+    PoolStatus.MISSED,
+    PoolStatus.UNRATED,
+)
+NO_CLUSTER = "none"
+GAZELLE_POOL_LABEL = gettext_lazy("独角兽和瞪羚企业培育库")
+SECONDS_PER_DAY = 86400
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a dashboard shows: one year, and optionally one district and one cluster (by code)."""
+
+    year: int
+    district: District | None = None
+    cluster: Cluster | None = None
+
+    def as_query(self) -> dict[str, str]:
+        query = {"year": str(self.year)}
+        if self.district:
+            query["district"] = self.district.code
+        if self.cluster:
+            query["cluster"] = self.cluster.code
+        return query
+
+
+def parse_filters(params: Mapping[str, str], scope: Scope, today: datetime.date | None = None) -> Filters:
+    """Read ``year``, ``district`` and ``cluster`` (codes) from query parameters; ``ValidationError`` with
+    a message per field when one is malformed, unknown or outside the user's scope."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    year = today.year
+    raw_year = (params.get("year") or "").strip()
+    if raw_year:
+        if not raw_year.isdigit() or not FIRST_YEAR <= int(raw_year) <= LAST_YEAR:
+            errors["year"] = [
+                _("年度应为 %(first)d–%(last)d 之间的整数。") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            ]
+        else:
+            year = int(raw_year)
+    district = None
+    raw_district = (params.get("district") or "").strip()
+    if raw_district:
+        district = District.objects.filter(code=raw_district).first()
+        if district is None:
+            errors["district"] = [_("没有代码为 %(code)s 的区县。") % {"code": raw_district[:20]}]
+        elif scope.district_id and district.pk != scope.district_id:
+            errors["district"] = [_("该区县不在您的查看范围内。")]
+    cluster = None
+    raw_cluster = (params.get("cluster") or "").strip()
+    if raw_cluster:
+        cluster = Cluster.objects.filter(code=raw_cluster).first()
+        if cluster is None:
+            errors["cluster"] = [_("没有代码为 %(code)s 的产业集群。") % {"code": raw_cluster[:40]}]
+    if errors:
+        raise ValidationError(errors)
+    return Filters(year, district, cluster)
+
+
+def firm_q(scope: Scope, filters: Filters, prefix: str = "") -> Q:
+    """The firms a dashboard counts, as a condition on rows reached through ``prefix`` (e.g. ``"firm__"``)."""
+    if scope.nothing:
+        return Q(**{f"{prefix}pk__in": []})
+    q = Q()
+    if scope.firm_id:
+        q &= Q(**{f"{prefix}pk": scope.firm_id})
+    if scope.district_id:
+        q &= Q(**{f"{prefix}district_id": scope.district_id})
+    if filters.district:
+        q &= Q(**{f"{prefix}district_id": filters.district.pk})
+    if filters.cluster:
+        q &= Q(**{f"{prefix}cluster_id": filters.cluster.pk})
+    return q
+
+
+def as_of_for(year: int, today: datetime.date) -> datetime.date:
+    """The day a year's stock is counted on: today for this year (or a later one), 31 December before."""
+    return today if year >= today.year else datetime.date(year, 12, 31)
+
+
+def active_q(on: datetime.date, today: datetime.date) -> Q:
+    """Designations in force on ``on``. Today it is exactly ``Designation.objects.active``; for a past day
+    the status then is read from the dates (later expiry or revocation does not erase the past)."""
+    dates = Q(granted_on__lte=on) & (Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+    if on >= today:
+        return dates & Q(status=Designation.Status.ACTIVE)
+    return dates & (~Q(status=Designation.Status.REVOKED) | Q(revoked_on__gt=on))
+
+
+def progress(value: int, target: int | None) -> float | None:
+    return round(value / target, 4) if target else None
+
+
+def _targets(year: int) -> dict[tuple[str, str], Target]:
+    """Per (subject, kind) the target that applies: this year's intake; the nearest stock target due by
+    this year or later (a 2027 goal shows from 2025 on)."""
+    chosen: dict[tuple[str, str], Target] = {}
+    for target in Target.objects.filter(year__gte=year).order_by("year"):
+        key = (target.subject, target.kind)
+        if target.kind == Target.Kind.NEW_IN_YEAR and target.year != year:
+            continue
+        chosen.setdefault(key, target)
+    return chosen
+
+
+def _tier_row(code: str, label, active: int, new: int, targets: dict) -> dict:
+    target = targets.get((code, Target.Kind.NEW_IN_YEAR)) or targets.get((code, Target.Kind.ACTIVE_BY))
+    measured = None
+    if target is not None:
+        measured = new if target.kind == Target.Kind.NEW_IN_YEAR else active
+    return {
+        "code": code,
+        "label": str(label),
+        "ladder": TIERS[code].ladder if code in TIERS else GROWTH,
+        "active": active,
+        "new": new,
+        "target": None
+        if target is None
+        else {"kind": target.kind, "year": target.year, "count": target.count, "measured": measured},
+        "progress": progress(measured, target.count) if target is not None else None,
+    }
+
+
+def _review_times(scope: Scope, filters: Filters) -> list[dict]:
+    """Average days spent in each review stage, over the stays that ended in the year.
+
+    One query over the events of the applications concerned (bounded by events, not firms): a stay starts
+    with the event that enters a stage and ends with the next one that leaves it; self-transitions (an
+    expert's review, an assignment) are not stays.
+    """
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(filters.year, 1, 1, tzinfo=tz)
+    end = datetime.datetime(filters.year + 1, 1, 1, tzinfo=tz)
+    concerned = ApplicationEvent.objects.filter(created_at__gte=start, created_at__lt=end).filter(
+        firm_q(scope, filters, "application__firm__")
+    )
+    rows = (
+        ApplicationEvent.objects.filter(
+            application_id__in=concerned.values("application_id"), created_at__lt=end
+        )
+        .exclude(from_status=F("to_status"))
+        .order_by("application_id", "created_at", "pk")
+        .values_list("application_id", "from_status", "to_status", "created_at")
+    )
+    totals: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    current: tuple[int, str, datetime.datetime] | None = None
+    for application_id, from_status, to_status, at in rows:
+        if current and current[0] == application_id and current[1] == from_status and at >= start:
+            totals[from_status] += (at - current[2]).total_seconds()
+            counts[from_status] += 1
+        current = (application_id, to_status, at)
+    return [
+        {
+            "status": status.value,
+            "label": str(status.label),
+            "stays": counts[status],
+            "average_days": round(totals[status] / counts[status] / SECONDS_PER_DAY, 2)
+            if counts[status]
+            else None,
+        }
+        for status in REVIEW_STAGES
+    ]
+
+
+def dashboard(scope: Scope, filters: Filters, today: datetime.date | None = None) -> dict:
+    """Every figure of the dashboard for ``scope`` narrowed by ``filters``, as plain data."""
+    today = today or timezone.localdate()
+    year = filters.year
+    on = as_of_for(year, today)
+    firms = firm_q(scope, filters)
+    via_firm = firm_q(scope, filters, "firm__")
+    targets = _targets(year)
+
+    # The districts (38 rows): codes and names by id.
+    in_english = (get_language() or "zh-hans").startswith("en")
+    districts = {
+        pk: (code, name_en if in_english else name_zh)
+        for pk, code, name_zh, name_en in District.objects.values_list("pk", "code", "name_zh", "name_en")
+    }
+
+    def blank() -> dict:
+        return {
+            "firms": 0,
+            "stages": dict.fromkeys(Stage.values, 0),
+            "tiers": dict.fromkeys(DESIGNATION_TIERS, 0),
+        }
+
+    # Firms: one query grouped by district, cluster level and stage: the pyramid, cluster levels, districts.
+    stage_counts: dict[str, int] = defaultdict(int)
+    by_level: dict[str, dict] = {}
+    by_district: dict[int, dict] = {}
+    firm_rows = (
+        Firm.objects.filter(firms)
+        .values("district_id", "cluster__level", "stage")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in firm_rows:
+        stage_counts[row["stage"]] += row["n"]
+        level = row["cluster__level"] or NO_CLUSTER
+        for bucket in (
+            by_level.setdefault(level, blank()),
+            by_district.setdefault(row["district_id"], blank()),
+        ):
+            bucket["firms"] += row["n"]
+            bucket["stages"][row["stage"]] += row["n"]
+
+    # Designations: active on the day and granted in the year, per district, cluster level and tier. A firm
+    # holds one designation of a tier at a time (a 复核 extends the same row), so rows count firms.
+    active = active_q(on, today)
+    granted = Q(granted_on__year=year)
+    tier_active: dict[str, int] = defaultdict(int)
+    tier_new: dict[str, int] = defaultdict(int)
+    designation_rows = (
+        Designation.objects.filter(via_firm)
+        .filter(active | granted)
+        .values("firm__district_id", "firm__cluster__level", "tier")
+        .annotate(active=Count("id", filter=active), new=Count("id", filter=granted))
+        .order_by()
+    )
+    for row in designation_rows:
+        tier = row["tier"]
+        tier_active[tier] += row["active"]
+        tier_new[tier] += row["new"]
+        if row["active"]:
+            level = row["firm__cluster__level"] or NO_CLUSTER
+            by_level.setdefault(level, blank())["tiers"][tier] += row["active"]
+            by_district.setdefault(row["firm__district_id"], blank())["tiers"][tier] += row["active"]
+    growth = Q(tier__in=GROWTH_TIERS)
+    pool_firms = Designation.objects.filter(via_firm).aggregate(
+        active=Count("firm", distinct=True, filter=active & growth),
+        new=Count("firm", distinct=True, filter=granted & growth),
+    )
+
+    # The hard-tech pool: cohorts up to the year, by status, with their baselines.
+    cohorts: dict[int, dict] = {}
+    for row in (
+        PoolMembership.objects.filter(via_firm, cohort_year__lte=year)
+        .values("cohort_year", "status")
+        .annotate(n=Count("id"), baseline=Sum("baseline_revenue"))
+        .order_by()
+    ):
+        cohort = cohorts.setdefault(
+            row["cohort_year"],
+            {
+                "cohort_year": row["cohort_year"],
+                "baseline_year": row["cohort_year"] - 1,
+                "check_year": row["cohort_year"] - 1 + POOL_CHECK_AFTER_YEARS,
+                "members": 0,
+                "baseline_revenue": Decimal("0"),
+                "statuses": dict.fromkeys(POOL_STATUSES, 0),
+                "trajectory": [],
+            },
+        )
+        cohort["members"] += row["n"]
+        cohort["baseline_revenue"] += row["baseline"] or 0
+        cohort["statuses"][row["status"]] += row["n"]
+    # Trajectories: per cohort and fiscal year after the baseline, revenue over baseline of the members
+    # with figures that year, against the doubling path 2^(k/3).
+    membership = "firm__pool_membership__"
+    figure_rows = (
+        AnnualFigures.objects.filter(via_firm, **{f"{membership}cohort_year__lte": year})
+        .filter(**{f"{membership}cohort_year__isnull": False})
+        .values(f"{membership}cohort_year", "year")
+        .annotate(
+            n=Count("id"), revenue=Sum("operating_revenue"), baseline=Sum(f"{membership}baseline_revenue")
+        )
+        .order_by(f"{membership}cohort_year", "year")
+    )
+    for row in figure_rows:
+        cohort = cohorts.get(row[f"{membership}cohort_year"])
+        offset = row["year"] - (cohort["baseline_year"] if cohort else 0)
+        if cohort is None or not 1 <= offset <= POOL_CHECK_AFTER_YEARS or not row["baseline"]:
+            continue
+        cohort["trajectory"].append(
+            {
+                "year": row["year"],
+                "offset": offset,
+                "members": row["n"],
+                "ratio": round(float(row["revenue"] / row["baseline"]), 4),
+                "path": round(POOL_GROWTH_FACTOR ** (offset / POOL_CHECK_AFTER_YEARS), 4),
+            }
+        )
+    pool_members = sum(c["members"] for c in cohorts.values())
+    pool_new = cohorts[year]["members"] if year in cohorts else 0
+
+    # Applications opened in the year, by status.
+    status_counts = dict(
+        Application.objects.filter(via_firm, created_at__year=year)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("status", "n")
+    )
+
+    tiers = [
+        _tier_row(code, TIERS[code].label, tier_active[code], tier_new[code], targets)
+        for code in DESIGNATION_TIERS
+    ]
+    tiers.append(_tier_row(HARDTECH_POOL, TIERS[HARDTECH_POOL].label, pool_members, pool_new, targets))
+    tiers.append(
+        _tier_row(GAZELLE_POOL, GAZELLE_POOL_LABEL, pool_firms["active"], pool_firms["new"], targets)
+    )
+
+    level_labels = {**dict(Cluster.Level.choices), NO_CLUSTER: _("未归属集群")}
+    return {
+        "year": year,
+        "as_of": on.isoformat(),
+        "filters": {
+            "district": filters.district.code if filters.district else None,
+            "cluster": filters.cluster.code if filters.cluster else None,
+        },
+        "tiers": tiers,
+        "stages": [{"code": s.value, "label": str(s.label), "firms": stage_counts[s.value]} for s in Stage],
+        "cluster_levels": [
+            {"level": level, "label": str(level_labels[level]), **by_level[level]}
+            for level in [*Cluster.Level.values, NO_CLUSTER]
+            if level in by_level
+        ],
+        "districts": sorted(
+            (
+                {"code": districts[pk][0], "name": districts[pk][1], **bucket}
+                for pk, bucket in by_district.items()
+            ),
+            key=lambda row: row["code"],
+        ),
+        "pool": {
+            "members": pool_members,
+            "new": pool_new,
+            "cohorts": [
+                {**c, "baseline_revenue": str(c["baseline_revenue"])} for _y, c in sorted(cohorts.items())
+            ],
+        },
+        "applications": {
+            "total": sum(status_counts.values()),
+            "by_status": [
+                {"status": s.value, "label": str(s.label), "count": status_counts.get(s.value, 0)}
+                for s in Status
+            ],
+        },
+        "review_times": _review_times(scope, filters),
+    }

@@ -1,0 +1,378 @@
+"""The programme dashboard (issue #8): the page, its CSV/XLSX exports and a one-page printable summary.
+
+Figures come from ``cultivation.dashboard`` (the same selector as ``/api/dashboard/``); this module only lays
+them out: chart geometry for the SVG the template draws, and the tables the exports write.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.models import Cluster, District
+from registry.roles import scope_of
+
+from ..dashboard import Filters, dashboard, parse_filters
+from ..models import Target
+from .access import staff_page
+
+YEARS_BACK = 4  # the year switcher offers this many past years and the next one
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- Chart geometry (SVG user units; the template draws it, with titles and text labels). ---
+
+PYRAMID_WIDTH, PYRAMID_ROW = 560, 46
+
+
+def pyramid(stages: list[dict]) -> dict:
+    """Centred bars, leap on top, startup at the base; width by share (a sliver stays visible)."""
+    top_down = list(reversed(stages))
+    largest = max((s["firms"] for s in stages), default=0) or 1
+    total = sum(s["firms"] for s in stages)
+    usable = PYRAMID_WIDTH - 180
+    rows = []
+    for index, stage in enumerate(top_down):
+        width = max(usable * stage["firms"] / largest, 6)
+        rows.append(
+            {
+                **stage,
+                "x": round((usable - width) / 2, 1),
+                "y": index * PYRAMID_ROW,
+                "width": round(width, 1),
+                "height": PYRAMID_ROW - 8,
+                "text_y": index * PYRAMID_ROW + (PYRAMID_ROW - 8) / 2 + 5,
+                "share": round(100 * stage["firms"] / total, 1) if total else 0,
+                "level": index,
+            }
+        )
+    return {"width": PYRAMID_WIDTH, "height": len(rows) * PYRAMID_ROW, "label_x": usable + 12, "rows": rows}
+
+
+BAR_WIDTH = 300
+
+
+def progress_bars(tiers: list[dict]) -> list[dict]:
+    """One bar per tier with a target: filled to the progress (capped at the end), the target at 100%."""
+    bars = []
+    for tier in tiers:
+        if tier["progress"] is None:
+            continue
+        share = tier["progress"]
+        bars.append(
+            {
+                **tier,
+                "percent": round(100 * share, 1),
+                "fill": round(BAR_WIDTH * min(share, 1), 1),
+                "reached": share >= 1,
+            }
+        )
+    return bars
+
+
+TRAJ_WIDTH, TRAJ_HEIGHT, TRAJ_PAD = 560, 300, 48
+
+
+def trajectories(cohorts: list[dict]) -> dict:
+    """Each cohort's revenue over its baseline, baseline year (1.0) to check year, against the doubling path
+    (1.0 → 2.0); x is years after the baseline."""
+    ratios = [p["ratio"] for c in cohorts for p in c["trajectory"]]
+    top = max([2.2, *ratios]) * 1.05
+    bottom = min([0.8, *ratios]) * 0.95
+    inner_w, inner_h = TRAJ_WIDTH - 2 * TRAJ_PAD - 40, TRAJ_HEIGHT - 2 * TRAJ_PAD
+
+    def x(offset: float) -> float:
+        return round(TRAJ_PAD + inner_w * offset / 3, 1)
+
+    def y(ratio: float) -> float:
+        return round(TRAJ_PAD + inner_h * (top - ratio) / (top - bottom), 1)
+
+    path = [(x(k), y(2 ** (k / 3))) for k in range(4)]
+    ticks = [t / 2 for t in range(int(bottom * 2) + 1, int(top * 2) + 1)]
+    lines = []
+    drawn = [c for c in cohorts if c["trajectory"]]  # a cohort without figures yet is in the table only
+    for index, cohort in enumerate(drawn):
+        points = [(x(0), y(1.0))] + [(x(p["offset"]), y(p["ratio"])) for p in cohort["trajectory"]]
+        last = cohort["trajectory"][-1] if cohort["trajectory"] else None
+        lines.append(
+            {
+                "cohort": cohort["cohort_year"],
+                "points": " ".join(f"{px},{py}" for px, py in points),
+                "dots": points[1:],
+                "end_x": points[-1][0] + 6,
+                "end_y": points[-1][1] + 4,
+                "last": last,
+                "style": index % 4,
+            }
+        )
+    return {
+        "width": TRAJ_WIDTH,
+        "height": TRAJ_HEIGHT,
+        "left": TRAJ_PAD,
+        "right": x(3),
+        "bottom": TRAJ_PAD + inner_h,
+        "path": " ".join(f"{px},{py}" for px, py in path),
+        "path_end": path[-1],
+        "x_ticks": [{"x": x(k), "label": k} for k in range(4)],
+        "y_ticks": [{"y": y(t), "label": f"{t:g}×"} for t in ticks],
+        "lines": lines,
+    }
+
+
+# --- Tables shared by the page, CSV and XLSX. ---
+
+
+def tables(data: dict) -> list[dict]:
+    """The dashboard's tables as title, header and rows of plain values (the exports write these)."""
+    tier_codes = list(data["districts"][0]["tiers"]) if data["districts"] else []
+    tier_labels = {t["code"]: t["label"] for t in data["tiers"]}
+    stage_labels = [(s["code"], s["label"]) for s in data["stages"]]
+
+    def breakdown(rows, key, name) -> list[list]:
+        return [
+            [
+                row[key],
+                row[name],
+                row["firms"],
+                *(row["stages"][c] for c, _l in stage_labels),
+                *(row["tiers"][c] for c in tier_codes),
+            ]
+            for row in rows
+        ]
+
+    breakdown_head = [
+        _("企业数"),
+        *(label for _c, label in stage_labels),
+        *(tier_labels[c] for c in tier_codes),
+    ]
+    return [
+        {
+            "name": "tiers",
+            "title": _("称号与目标"),
+            "header": [
+                _("代码"),
+                _("名称"),
+                _("有效数"),
+                _("本年新增"),
+                _("目标类型"),
+                _("目标年度"),
+                _("目标"),
+                _("完成率"),
+            ],
+            "rows": [
+                [
+                    t["code"],
+                    t["label"],
+                    t["active"],
+                    t["new"],
+                    str(Target.Kind(t["target"]["kind"]).label) if t["target"] else "",
+                    t["target"]["year"] if t["target"] else "",
+                    t["target"]["count"] if t["target"] else "",
+                    t["progress"] if t["progress"] is not None else "",
+                ]
+                for t in data["tiers"]
+            ],
+        },
+        {
+            "name": "stages",
+            "title": _("发展阶段"),
+            "header": [_("代码"), _("阶段"), _("企业数")],
+            "rows": [[s["code"], s["label"], s["firms"]] for s in data["stages"]],
+        },
+        {
+            "name": "cluster_levels",
+            "title": _("产业集群层级"),
+            "header": [_("代码"), _("层级"), *breakdown_head],
+            "rows": breakdown(data["cluster_levels"], "level", "label"),
+        },
+        {
+            "name": "districts",
+            "title": _("区县"),
+            "header": [_("代码"), _("区县"), *breakdown_head],
+            "rows": breakdown(data["districts"], "code", "name"),
+        },
+        {
+            "name": "pool",
+            "title": _("硬科技企业帮扶库批次"),
+            "header": [
+                _("入库年度"),
+                _("基准年度"),
+                _("考核年度"),
+                _("成员数"),
+                _("基准营业收入（万元）"),
+                _("进度正常"),
+                _("存在风险"),
+                _("已实现倍增"),
+                _("未实现倍增"),
+                _("待评估"),
+            ],
+            "rows": [
+                [
+                    c["cohort_year"],
+                    c["baseline_year"],
+                    c["check_year"],
+                    c["members"],
+                    Decimal(c["baseline_revenue"]),
+                    *(c["statuses"][s] for s in ("on_track", "at_risk", "doubled", "missed", "unrated")),
+                ]
+                for c in data["pool"]["cohorts"]
+            ],
+        },
+        {
+            "name": "applications",
+            "title": _("申请状态"),
+            "header": [_("代码"), _("状态"), _("件数")],
+            "rows": [[a["status"], a["label"], a["count"]] for a in data["applications"]["by_status"]],
+        },
+        {
+            "name": "review_times",
+            "title": _("各评审环节平均用时"),
+            "header": [_("代码"), _("环节"), _("次数"), _("平均天数")],
+            "rows": [
+                [
+                    r["status"],
+                    r["label"],
+                    r["stays"],
+                    r["average_days"] if r["average_days"] is not None else "",
+                ]
+                for r in data["review_times"]
+            ],
+        },
+    ]
+
+
+def harmless(value):
+    """A text cell a spreadsheet would read as a formula is written as text (prefixed with ')."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+# --- Views. ---
+
+
+def _load(request: HttpRequest) -> tuple[Filters | None, dict | None, HttpResponse | None]:
+    scope = scope_of(request.user)
+    try:
+        filters = parse_filters(request.GET, scope)
+    except ValidationError as error:
+        response = render(
+            request,
+            "portal/dashboard_error.html",
+            {"errors": [m for messages in error.message_dict.values() for m in messages]},
+            status=400,
+        )
+        return None, None, response
+    return filters, dashboard(scope, filters), None
+
+
+def _context(request: HttpRequest, filters: Filters, data: dict) -> dict:
+    scope = scope_of(request.user)
+    today = timezone.localdate()
+    districts = District.objects.order_by("code")
+    if scope.district_id:
+        districts = districts.filter(pk=scope.district_id)
+    query = urlencode(filters.as_query())
+    for tier in data["tiers"]:
+        tier["percent"] = round(100 * tier["progress"], 1) if tier["progress"] is not None else None
+    return {
+        "data": data,
+        "filters": filters,
+        "query": query,
+        "years": list(range(today.year + 1, today.year - YEARS_BACK - 1, -1)),
+        "districts": districts,
+        "clusters": Cluster.objects.order_by("position"),
+        "district_fixed": bool(scope.district_id),
+        "pyramid": pyramid(data["stages"]),
+        "bars": progress_bars(data["tiers"]),
+        "bar_width": BAR_WIDTH,
+        "trajectories": trajectories(data["pool"]["cohorts"]),
+        "tables": tables(data),
+        "max_status": max((a["count"] for a in data["applications"]["by_status"]), default=0) or 1,
+    }
+
+
+@staff_page()
+def page(request: HttpRequest) -> HttpResponse:
+    filters, data, error = _load(request)
+    if error:
+        return error
+    return render(request, "portal/dashboard.html", _context(request, filters, data))
+
+
+@staff_page()
+def printable(request: HttpRequest) -> HttpResponse:
+    filters, data, error = _load(request)
+    if error:
+        return error
+    context = _context(request, filters, data)
+    context["printed_at"] = timezone.localtime()
+    return render(request, "portal/dashboard_print.html", context)
+
+
+def _filename(filters: Filters, extension: str) -> str:
+    parts = ["dashboard", str(filters.year)]
+    if filters.district:
+        parts.append(filters.district.code)
+    if filters.cluster:
+        parts.append(filters.cluster.code)
+    return "-".join(parts) + "." + extension
+
+
+@staff_page()
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """Every table one after the other: its title, its header, its rows and an empty line (UTF-8 with BOM,
+    so spreadsheet programs read the Chinese)."""
+    filters, data, error = _load(request)
+    if error:
+        return error
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for table in tables(data):
+        writer.writerow([f"# {table['name']}", harmless(str(table["title"]))])
+        writer.writerow([harmless(str(h)) for h in table["header"]])
+        writer.writerows([harmless(v) for v in row] for row in table["rows"])
+        writer.writerow([])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(filters, "csv")}"'
+    return response
+
+
+@staff_page()
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    """One sheet per table, named by the table's code, with its header in bold."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    filters, data, error = _load(request)
+    if error:
+        return error
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables(data):
+        sheet = book.create_sheet(table["name"])
+        sheet.append([harmless(str(h)) for h in table["header"]])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table["rows"]:
+            sheet.append([harmless(v) for v in row])
+    info = book.create_sheet("about")
+    info.append([_("年度"), filters.year])
+    info.append([_("统计日"), data["as_of"]])
+    info.append([_("区县"), filters.district.code if filters.district else _("全部")])
+    info.append([_("产业集群"), filters.cluster.code if filters.cluster else _("全部")])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(filters, "xlsx")}"'
+    return response

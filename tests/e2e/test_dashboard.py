@@ -1,0 +1,53 @@
+"""A city caseworker opens the programme dashboard in a real browser, reads its charts and switches year."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.dashboard.test_dashboard import Y, make_register
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def register(db):
+    UserFactory(username="shiji", roles=["caseworker"], is_staff=True)
+    return make_register()
+
+
+def test_a_city_caseworker_reads_the_dashboard(session, register):
+    caseworker = session()
+    page = caseworker.page
+    caseworker.sign_in("shiji")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="数据看板").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"数据看板 · {Y}")
+
+    pyramid = page.locator("svg.chart--pyramid")
+    expect(pyramid).to_be_visible()
+    expect(pyramid.locator("g.pyramid-row")).to_have_count(4)
+    expect(pyramid).to_contain_text("初创期")
+    expect(pyramid).to_contain_text("跨越期")
+    progress = page.locator("svg.chart--progress")
+    expect(progress.locator("g.progress-row")).to_have_count(9)
+    expect(progress).to_contain_text("瞪羚企业")
+    trajectory = page.locator("svg.chart--trajectory")
+    expect(trajectory).to_contain_text("目标 2×")
+    expect(trajectory.locator(f'g[data-cohort="{Y - 1}"]')).to_have_count(1)
+    expect(page.locator("table.dash-breakdown").last.locator("tbody tr")).to_have_count(2)
+    caseworker.shot("dashboard")
+
+    page.get_by_label("年度").select_option(str(Y - 1))
+    page.get_by_role("button", name="查看").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"数据看板 · {Y - 1}")
+    expect(page.locator('tr[data-tier="innovative_sme"] td').nth(1)).to_have_text(
+        "2"
+    )  # f2 and f4, granted last year
+
+    page.get_by_role("link", name="会议打印版").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{Y - 1} 年度数据摘要")

@@ -267,3 +267,14 @@ def test_english_labels(client, reviewer, alerts):
     assert '<html lang="en">' in page
     for label in ("Filter", "Clear", "Type", "Tier", "Email alerts", "Daily digest", "No email", "Save"):
         assert label in page
+
+
+def test_long_inboxes_are_paged_and_keep_the_filter(client, reviewer, firm):
+    for index in range(30):
+        alert_for(firm, period=f"2026-{index:02d}")
+    client.force_login(reviewer)
+    first = client.get(reverse("portal:inbox"), {"kind": "promotion_due"})
+    assert len(rows(first)) == 25
+    assert "kind=promotion_due&amp;page=2" in first.text
+    second = client.get(reverse("portal:inbox"), {"kind": "promotion_due", "page": 2})
+    assert len(rows(second)) == 5

@@ -244,3 +244,4 @@ def test_run_scans_command_prints_a_summary(staff, capsys):
     call_command("run_scans", "--as-of", "2026-06-30", "--only", "promotion_due")
     out = capsys.readouterr().out
     assert "promotion_due" in out and "1" in out
+    assert "alerts raised by kind: promotion_due 1" in out

@@ -12,9 +12,11 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Count
 from django.utils import timezone
 
 from cultivation.alert_scans import CHUNKED
+from cultivation.models.alerts import Alert
 from cultivation.scans import LABELS, SCANS
 
 BAR = 30
@@ -38,12 +40,14 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--as-of must be a date like 2026-06-30, not {as_of!r}.") from None
         rows = []
+        run_started = timezone.now()
         for kind in only or list(SCANS):
             started = time.monotonic()
             options = {"progress": self.progress(kind)} if kind in CHUNKED else {}
             result = SCANS[kind](day, **options)
             rows.append((result, time.monotonic() - started))
         self.summary(day, rows)
+        self.alerts_by_kind(run_started)
 
     def progress(self, kind: str):
         interactive = sys.stdout.isatty()
@@ -57,6 +61,17 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
         return show
+
+    def alerts_by_kind(self, since) -> None:
+        """The alerts this run raised, by kind (a scan may raise more than one kind)."""
+        raised = (
+            Alert.objects.filter(created_at__gte=since)
+            .values_list("kind")
+            .annotate(n=Count("id"))
+            .order_by("kind")
+        )
+        text = ", ".join(f"{kind} {count}" for kind, count in raised) or "none"
+        self.stdout.write(f"alerts raised by kind: {text}")
 
     def summary(self, day: datetime.date, rows) -> None:
         self.stdout.write(f"\nscans as of {day.isoformat()}")

@@ -15,9 +15,18 @@ router.register("applications", views.ApplicationViewSet, basename="application"
 router.register("designations", views.DesignationViewSet, basename="designation")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("pool", views.PoolViewSet, basename="pool")
+router.register("figures", views.AnnualFiguresViewSet, basename="figures")
+
+firm_figures = views.FirmFiguresViewSet.as_view({"get": "list", "post": "create"})
+firm_figures_year = views.FirmFiguresViewSet.as_view(
+    {"get": "retrieve", "put": "update", "patch": "partial_update"}
+)
 
 urlpatterns = [
     path("eligibility/", views.EligibilityView.as_view(), name="eligibility"),
+    path("token/", views.TokenView.as_view(), name="token"),
+    path("firms/<str:credit_code>/figures/", firm_figures, name="firm-figures"),
+    path("firms/<str:credit_code>/figures/<int:year>/", firm_figures_year, name="firm-figures-year"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

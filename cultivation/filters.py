@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from registry.credit_code import normalise
+from registry.filters import FirmCodeFilter, FirmFilter
 
 from .models import Application, Designation, PoolMembership
 from .models.alerts import AlertDelivery, AlertKind
 from .tiers import DESIGNATION_TIER_CHOICES, TIER_CHOICES
 from .workflow import Status
 
+__all__ = [
+    "AlertFilter",
+    "ApplicationFilter",
+    "DesignationFilter",
+    "FirmCodeFilter",
+    "FirmTierFilter",
+    "PoolFilter",
+]
 
-class FirmCodeFilter(django_filters.CharFilter):
-    """A firm by its Unified Social Credit Code, however the user typed it (P10 normalisation)."""
 
-    def filter(self, qs, value):
-        return super().filter(qs, normalise(value) if value else value)
+class FirmTierFilter(FirmFilter):
+    """The register's firm filter plus ``tier``: firms holding an active designation of that tier."""
+
+    tier = django_filters.ChoiceFilter(
+        choices=DESIGNATION_TIER_CHOICES, method="filter_tier", label=_("持有有效称号")
+    )
+
+    class Meta(FirmFilter.Meta):
+        fields = (*FirmFilter.Meta.fields, "tier")
+
+    def filter_tier(self, queryset, name, value):
+        held = Designation.objects.active().filter(firm=OuterRef("pk"), tier=value)
+        return queryset.filter(Exists(held))
 
 
 class ApplicationFilter(django_filters.FilterSet):

@@ -73,13 +73,18 @@ def checksum_error(code: str) -> ValidationError | None:
     )
 
 
-def is_valid(code: str) -> bool:
-    """True for a well-formed code with a correct check character."""
+def is_well_formed(code: str) -> bool:
+    """Length and charset are right (the checksum is another matter); the field validator reports the rest."""
     try:
         validate_format(code)
     except ValidationError:
         return False
-    return checksum_error(code) is None
+    return True
+
+
+def is_valid(code: str) -> bool:
+    """True for a well-formed code with a correct check character."""
+    return is_well_formed(code) and checksum_error(code) is None
 
 
 def make_code(first17: str) -> str:

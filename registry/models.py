@@ -162,8 +162,9 @@ class Firm(models.Model):
         super().clean()
         self.credit_code_override = self.credit_code_override.strip()
         errors: dict[str, object] = {}
-        if self.credit_code and not self.credit_code_override:
-            error = credit_code.checksum_error(self.credit_code)
+        code = self.credit_code
+        if code and not self.credit_code_override and credit_code.is_well_formed(code):
+            error = credit_code.checksum_error(code)
             if error is not None:
                 errors["credit_code"] = error
         if self.founded_on and self.founded_on > timezone.localdate():

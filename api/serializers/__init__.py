@@ -12,14 +12,21 @@ from .eligibility import (
     ClusterSerializer,
     DistrictSerializer,
     EvaluationQuerySerializer,
-    FirmSerializer,
     RuleSetDetailSerializer,
     RuleSetSerializer,
     WhatIfSerializer,
     YearFiguresSerializer,
 )
+from .register import (
+    AnnualFiguresSerializer,
+    AnnualFiguresUpdateSerializer,
+    FirmSerializer,
+    FirmUpdateSerializer,
+)
 
 __all__ = [
+    "AnnualFiguresSerializer",
+    "AnnualFiguresUpdateSerializer",
     "ApplicationCreateSerializer",
     "ApplicationDetailSerializer",
     "ApplicationSerializer",
@@ -29,6 +36,7 @@ __all__ = [
     "ErrorSerializer",
     "EvaluationQuerySerializer",
     "FirmSerializer",
+    "FirmUpdateSerializer",
     "RuleSetDetailSerializer",
     "RuleSetSerializer",
     "TransitionSerializer",

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from cultivation.models import RuleSet as RuleSetRecord
 from cultivation.rules import ATTESTATION_CHOICES, DISQUALIFICATION_CHOICES, Facts, YearFigures
 from cultivation.tiers import TIER_CHOICES
-from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Firm, Sector
+from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Sector
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -44,26 +44,6 @@ class RuleSetSerializer(serializers.ModelSerializer):
 class RuleSetDetailSerializer(RuleSetSerializer):
     class Meta(RuleSetSerializer.Meta):
         fields = (*RuleSetSerializer.Meta.fields, "definition")
-
-
-class FirmSerializer(serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    cluster = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Firm
-        fields = (
-            "credit_code",
-            "name",
-            "district",
-            "cluster",
-            "founded_on",
-            "niche_since",
-            "sector",
-            "strategic_emerging",
-            "is_listed",
-            "stage",
-        )
 
 
 class YearFiguresSerializer(serializers.ModelSerializer):

@@ -10,16 +10,21 @@ from .eligibility import (
     FirmViewSet,
     RuleSetViewSet,
 )
+from .register import AnnualFiguresViewSet, FirmFiguresViewSet
+from .tokens import TokenView
 
 __all__ = [
     "AlertViewSet",
+    "AnnualFiguresViewSet",
     "ApplicationViewSet",
     "ClusterViewSet",
     "DashboardView",
     "DesignationViewSet",
     "DistrictViewSet",
     "EligibilityView",
+    "FirmFiguresViewSet",
     "FirmViewSet",
     "PoolViewSet",
     "RuleSetViewSet",
+    "TokenView",
 ]

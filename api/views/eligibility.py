@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cultivation.filters import FirmTierFilter
 from cultivation.models import RuleSet as RuleSetRecord
 from cultivation.selectors import eligibility_of_facts, eligibility_of_firm, rule_set_on
 from registry.models import Cluster, District, Firm
 
+from ..permissions import EditsRegister
 from ..serializers import (
     ClusterSerializer,
     DistrictSerializer,
     EvaluationQuerySerializer,
     FirmSerializer,
+    FirmUpdateSerializer,
     RuleSetDetailSerializer,
     RuleSetSerializer,
     WhatIfSerializer,
@@ -72,12 +77,27 @@ class EligibilityView(APIView):
         return Response(report.to_dict())
 
 
-class FirmViewSet(viewsets.ReadOnlyModelViewSet):
-    """Firms the user may see, by credit code."""
+class FirmViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Firms the user may see, by credit code. Caseworkers and programme admins register and edit them
+    within their scope; the credit code cannot change after creation. Firms are never deleted here."""
 
     serializer_class = FirmSerializer
+    filterset_class = FirmTierFilter
+    filter_backends = [DjangoFilterBackend]  # ordering is the FilterSet's ``ordering``
+    permission_classes = [IsAuthenticated, EditsRegister]
     lookup_field = "credit_code"
     lookup_value_regex = "[0-9A-Za-z]{18}"
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return FirmUpdateSerializer
+        return FirmSerializer
 
     def get_queryset(self):
         return (

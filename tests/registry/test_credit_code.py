@@ -119,3 +119,12 @@ def test_english_message(settings):
     with translation.override("en"):
         error = credit_code.checksum_error("91350100M000100Y44")
         assert "check character" in error.messages[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["91350100M000100O43", "9135010", "91350100M000100Y4Z"])
+def test_malformed_code_gives_a_field_error_not_a_crash(code):
+    firm = FirmFactory.build(credit_code=code)
+    with pytest.raises(ValidationError) as caught:
+        firm.full_clean()
+    assert "credit_code" in caught.value.message_dict

@@ -1,0 +1,76 @@
+"""Annual figures of a firm (nested under the firm, writable) and of every visible firm (flat, read-only)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import IsAuthenticated
+
+from registry.credit_code import normalise
+from registry.filters import AnnualFiguresFilter
+from registry.models import AnnualFigures, Firm
+
+from ..permissions import EditsFigures
+from ..serializers import AnnualFiguresSerializer, AnnualFiguresUpdateSerializer
+
+CREDIT_CODE = OpenApiParameter("credit_code", str, OpenApiParameter.PATH, description="统一社会信用代码")
+YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="fiscal year")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[CREDIT_CODE], summary="The firm's annual figures, newest first"),
+    create=extend_schema(parameters=[CREDIT_CODE], summary="Add a fiscal year's figures"),
+    retrieve=extend_schema(parameters=[CREDIT_CODE, YEAR], summary="One fiscal year's figures"),
+    update=extend_schema(parameters=[CREDIT_CODE, YEAR], summary="Replace a year's figures (not frozen)"),
+    partial_update=extend_schema(parameters=[CREDIT_CODE, YEAR], summary="Change a year's figures"),
+)
+class FirmFiguresViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A firm's annual figures: caseworkers in scope and the firm's own users keep them current."""
+
+    permission_classes = [IsAuthenticated, EditsFigures]
+    lookup_field = "year"
+    filter_backends = []
+
+    def get_firm(self) -> Firm:
+        if not hasattr(self, "_firm"):
+            visible = Firm.objects.visible_to(self.request.user)
+            self._firm = get_object_or_404(visible, credit_code=normalise(self.kwargs["credit_code"]))
+        return self._firm
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AnnualFigures.objects.none()
+        return AnnualFigures.objects.filter(firm=self.get_firm()).select_related("firm").order_by("-year")
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return AnnualFiguresUpdateSerializer
+        return AnnualFiguresSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False) and "credit_code" in self.kwargs:
+            context["firm"] = self.get_firm()
+        return context
+
+
+class AnnualFiguresViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Annual figures of every firm the user may see; filter with ``?firm=<credit code>&year=``."""
+
+    serializer_class = AnnualFiguresSerializer
+    filterset_class = AnnualFiguresFilter
+    ordering_fields = ("year",)
+
+    def get_queryset(self):
+        return (
+            AnnualFigures.objects.visible_to(self.request.user)
+            .select_related("firm")
+            .order_by("firm__name", "-year")
+        )

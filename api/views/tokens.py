@@ -1,0 +1,36 @@
+"""API tokens for scripts: obtain one with a username and password, revoke your own."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+TOKEN_RESPONSE = inline_serializer("TokenResponse", {"token": serializers.CharField()})
+
+
+class TokenView(ObtainAuthToken):
+    """``POST``: a token for ``Authorization: Token <key>``; ``DELETE``: revoke the caller's token."""
+
+    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES  # password guessing is throttled too
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
+
+    @extend_schema(
+        request=AuthTokenSerializer, responses={200: TOKEN_RESPONSE}, summary="Obtain an API token"
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    @extend_schema(
+        request=None, responses={204: OpenApiResponse(description="revoked")}, summary="Revoke your token"
+    )
+    def delete(self, request, *args, **kwargs):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

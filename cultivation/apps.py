@@ -11,6 +11,8 @@ class CultivationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from .dashboard_cache import connect_invalidation
         from .signals import sync_builtin_rule_sets
 
         post_migrate.connect(sync_builtin_rule_sets, sender=self)
+        connect_invalidation()

@@ -25,6 +25,7 @@ from registry.models import AnnualFigures, Cluster, District, Firm
 from registry.roles import Scope
 from registry.stages import Stage
 
+from .dashboard_cache import cached
 from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
 from .models.targets import GAZELLE_POOL
 from .rules.programme import POOL_CHECK_AFTER_YEARS, POOL_GROWTH_FACTOR, PoolStatus
@@ -211,8 +212,8 @@ def _review_times(scope: Scope, filters: Filters) -> list[dict]:
     ]
 
 
-def dashboard(scope: Scope, filters: Filters, today: datetime.date | None = None) -> dict:
-    """Every figure of the dashboard for ``scope`` narrowed by ``filters``, as plain data."""
+def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | None = None) -> dict:
+    """Every figure of the dashboard for ``scope`` narrowed by ``filters``, as plain data (no cache)."""
     today = today or timezone.localdate()
     year = filters.year
     on = as_of_for(year, today)
@@ -234,19 +235,22 @@ def dashboard(scope: Scope, filters: Filters, today: datetime.date | None = None
             "tiers": dict.fromkeys(DESIGNATION_TIERS, 0),
         }
 
-    # Firms: one query grouped by district, cluster level and stage: the pyramid, cluster levels, districts.
+    # Cluster levels by id (30 rows): the big queries group on the firm's own columns, no join to clusters.
+    levels = dict(Cluster.objects.values_list("pk", "level"))
+
+    # Firms: one query grouped by district, cluster and stage: the pyramid, cluster levels, districts.
     stage_counts: dict[str, int] = defaultdict(int)
     by_level: dict[str, dict] = {}
     by_district: dict[int, dict] = {}
     firm_rows = (
         Firm.objects.filter(firms)
-        .values("district_id", "cluster__level", "stage")
+        .values("district_id", "cluster_id", "stage")
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in firm_rows:
         stage_counts[row["stage"]] += row["n"]
-        level = row["cluster__level"] or NO_CLUSTER
+        level = levels.get(row["cluster_id"]) or NO_CLUSTER
         for bucket in (
             by_level.setdefault(level, blank()),
             by_district.setdefault(row["district_id"], blank()),
@@ -263,7 +267,7 @@ def dashboard(scope: Scope, filters: Filters, today: datetime.date | None = None
     designation_rows = (
         Designation.objects.filter(via_firm)
         .filter(active | granted)
-        .values("firm__district_id", "firm__cluster__level", "tier")
+        .values("firm__district_id", "firm__cluster_id", "tier")
         .annotate(active=Count("id", filter=active), new=Count("id", filter=granted))
         .order_by()
     )
@@ -272,7 +276,7 @@ def dashboard(scope: Scope, filters: Filters, today: datetime.date | None = None
         tier_active[tier] += row["active"]
         tier_new[tier] += row["new"]
         if row["active"]:
-            level = row["firm__cluster__level"] or NO_CLUSTER
+            level = levels.get(row["firm__cluster_id"]) or NO_CLUSTER
             by_level.setdefault(level, blank())["tiers"][tier] += row["active"]
             by_district.setdefault(row["firm__district_id"], blank())["tiers"][tier] += row["active"]
     growth = Q(tier__in=GROWTH_TIERS)
@@ -389,3 +393,20 @@ def dashboard(scope: Scope, filters: Filters, today: datetime.date | None = None
         },
         "review_times": _review_times(scope, filters),
     }
+
+
+def dashboard(scope: Scope, filters: Filters, today: datetime.date | None = None) -> dict:
+    """The dashboard as the API, the page and the exports show it: computed once per scope, filters, day,
+    language and data version, then served from the cache (``cultivation.dashboard_cache``)."""
+    today = today or timezone.localdate()
+    key = (
+        get_language() or "",
+        today.isoformat(),
+        scope.everything,
+        scope.district_id,
+        scope.firm_id,
+        filters.year,
+        filters.district.pk if filters.district else None,
+        filters.cluster.pk if filters.cluster else None,
+    )
+    return cached(key, lambda: compute_dashboard(scope, filters, today))

@@ -131,11 +131,15 @@ def money(value: float) -> Decimal:
     return Decimal(round(max(value, 0.0) * 100)).scaleb(-2)
 
 
-def draft_firm(seed: int, index: int, ref: Reference, today: datetime.date) -> FirmDraft:
-    """Draw one firm, its 3-5 years of figures, its designations and pool entry."""
+def draft_firm(
+    seed: int, index: int, ref: Reference, today: datetime.date, years: int | None = None
+) -> FirmDraft:
+    """Draw one firm, its 3-5 years of figures (exactly ``years`` when given), designations and pool entry."""
     rng = random.Random(seed * 1_000_003 + index)
     district = rng.choices(ref.districts, ref.weights)[0]
-    founded = datetime.date(rng.randint(2000, 2022), rng.randint(1, 12), rng.randint(1, 28))
+    # With a fixed number of years the firm must be old enough to have them all (the benchmarks).
+    latest_founding = 2022 if years is None else min(2022, today.year - years)
+    founded = datetime.date(rng.randint(2000, latest_founding), rng.randint(1, 12), rng.randint(1, 28))
     cluster = rng.choice(ref.clusters) if rng.random() < 0.9 else None
     code = make_code(f"91{district.code}{seed % 1000:03d}{index:06d}")
     name = f"重庆{rng.choice(NAME_HEADS)}{rng.choice(NAME_TRADES)}有限公司{index:06d}"
@@ -144,7 +148,7 @@ def draft_firm(seed: int, index: int, ref: Reference, today: datetime.date) -> F
     contact = rng.choice("张王李赵刘陈杨黄周吴") + rng.choice(["先生", "女士"])
     phone = f"023-{rng.randint(60000000, 69999999)}"
     profile = draw_profile(rng)
-    figures = draw_figures(rng, founded, profile, today)
+    figures = draw_figures(rng, founded, profile, today, years)
     designations = draw_designations(rng, profile, today)
     active = [d[0] for d in designations if d[3] == Designation.Status.ACTIVE]
     stage = derive_stage(active, listed=listed).value
@@ -175,12 +179,13 @@ def draw_profile(rng: random.Random) -> str:
 
 
 def draw_figures(
-    rng: random.Random, founded: datetime.date, profile: str, today: datetime.date
+    rng: random.Random, founded: datetime.date, profile: str, today: datetime.date, count: int | None = None
 ) -> list[tuple]:
-    """3-5 consecutive fiscal years ending last year, following the firm's growth profile."""
+    """3-5 (or ``count``) consecutive fiscal years ending last year, following the firm's growth profile."""
     growth_range = dict((p[0], p[2]) for p in PROFILES)[profile]
     last_year = today.year - 1
-    years = list(range(last_year - rng.randint(2, 4), last_year + 1))
+    span = rng.randint(2, 4) if count is None else count - 1
+    years = list(range(last_year - span, last_year + 1))
     years = [y for y in years if y >= founded.year] or [last_year]
     revenue = math.exp(rng.gauss(math.log(3000), 1.1))  # median 3000万
     rd_share = rng.uniform(0.005, 0.12)
@@ -312,14 +317,22 @@ def insert_chunk(drafts: list[FirmDraft]) -> int:
 
 
 def seed_register(
-    *, firms: int, seed: int, progress: Callable[[int, int], None] | None = None
+    *,
+    firms: int,
+    seed: int,
+    years: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
-    """Create ``firms`` generated firms plus the demo firm and accounts; idempotent per seed."""
+    """Create ``firms`` generated firms plus the demo firm and accounts; idempotent per seed.
+
+    ``years`` gives every generated firm exactly that many fiscal years of figures (the benchmarks
+    use 5); by default each has 3 to 5.
+    """
     today = timezone.localdate()
     ref = Reference.load()
     created = 0
     for block in chunks(firms, CHUNK):
-        drafts = [draft_firm(seed, index, ref, today) for index in block]
+        drafts = [draft_firm(seed, index, ref, today, years) for index in block]
         with transaction.atomic():
             created += insert_chunk(drafts)
         if progress:

@@ -10,6 +10,7 @@ import datetime
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Max
 from django.utils import timezone
@@ -61,38 +62,20 @@ def facts_for(firms: Iterable[Firm], as_of: datetime.date | None = None) -> dict
     """
     as_of = as_of or timezone.localdate()
     firms = list(firms)
-    ids = [firm.pk for firm in firms]
-    years = figures_by_firm(ids, as_of)
-    designations = defaultdict(set)
-    for firm_id, tier in (
-        Designation.objects.active(as_of).filter(firm_id__in=ids).values_list("firm_id", "tier")
-    ):
-        designations[firm_id].add(tier)
-    attested: dict[int, dict[str, Attest]] = defaultdict(dict)
-    for firm_id, code, status in (
-        Attestation.objects.live().filter(firm_id__in=ids).values_list("firm_id", "code", "status")
-    ):
-        attested[firm_id][code] = (
-            Attest.CONFIRMED if status == Attestation.Status.CONFIRMED else Attest.CLAIMED
-        )
-    flags = defaultdict(set)
-    for firm_id, code in (
-        Disqualification.objects.in_force(as_of).filter(firm_id__in=ids).values_list("firm_id", "code")
-    ):
-        flags[firm_id].add(code)
+    records = _records(as_of, {"firm__in": [firm.pk for firm in firms]})
     return {
-        firm.pk: Facts(
-            as_of=as_of,
-            founded_on=firm.founded_on,
-            niche_since=firm.niche_since,
-            sector=firm.sector,
-            strategic_emerging=firm.strategic_emerging,
-            listed=firm.is_listed,
-            cluster=firm.cluster.code if firm.cluster_id else None,
-            designations=frozenset(designations[firm.pk]),
-            attested=attested[firm.pk],
-            disqualifications=frozenset(flags[firm.pk]),
-            years=years[firm.pk],
+        firm.pk: _facts(
+            as_of,
+            firm.pk,
+            [
+                firm.founded_on,
+                firm.niche_since,
+                firm.sector,
+                firm.strategic_emerging,
+                firm.is_listed,
+                firm.cluster.code if firm.cluster_id else None,
+            ],
+            records,
         )
         for firm in firms
     }
@@ -100,13 +83,118 @@ def facts_for(firms: Iterable[Firm], as_of: datetime.date | None = None) -> dict
 
 def figures_by_firm(ids: list[int], as_of: datetime.date) -> dict[int, list[YearFigures]]:
     """The fiscal years the rules can look at, per firm, as plain ``YearFigures``."""
+    return _figures(as_of, {"firm_id__in": ids})
+
+
+def _figures(as_of: datetime.date, lookup: dict) -> dict[int, list[YearFigures]]:
     rows = AnnualFigures.objects.filter(
-        firm_id__in=ids, year__gte=as_of.year - YEARS_LOOKED_BACK, year__lt=as_of.year
+        **lookup, year__gte=as_of.year - YEARS_LOOKED_BACK, year__lt=as_of.year
     ).values_list("firm_id", "year", *FIGURE_FIELDS)
     out: dict[int, list[YearFigures]] = defaultdict(list)
     for firm_id, year, *values in rows:
         out[firm_id].append(YearFigures(year, *values))
     return out
+
+
+@dataclass(frozen=True)
+class FirmSet:
+    """The firms one scan chunk covers: an id range (full scans) or a list of ids (incremental).
+
+    A range keeps every query's SQL the same size whatever the chunk size; Django builds a
+    2,000-item ``IN`` list in Python for each of the five fact queries.
+    """
+
+    first_id: int | None = None
+    last_id: int | None = None
+    ids: tuple[int, ...] | None = None
+
+    @classmethod
+    def between(cls, first_id: int, last_id: int) -> FirmSet:
+        return cls(first_id=first_id, last_id=last_id)
+
+    @classmethod
+    def of(cls, ids: Iterable[int]) -> FirmSet:
+        return cls(ids=tuple(sorted(set(ids))))
+
+    def lookup(self, field: str = "firm__pk") -> dict:
+        """The filter selecting these firms through ``field``, the path to the firm id (``pk`` on Firm)."""
+        if self.ids is not None:
+            return {f"{field}__in": self.ids}
+        return {f"{field}__range": (self.first_id, self.last_id)}
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedFirm:
+    """A firm as a scan sees it: what an alert needs besides its facts."""
+
+    id: int
+    district_id: int | None
+    stage: str
+    facts: Facts
+
+
+SCAN_FIRM_FIELDS = (
+    "id",
+    "district_id",
+    "stage",
+    "founded_on",
+    "niche_since",
+    "sector",
+    "strategic_emerging",
+    "is_listed",
+    "cluster__code",
+)
+
+
+def scan_facts(firms: FirmSet, as_of: datetime.date) -> list[ScannedFirm]:
+    """``facts_for`` for a scan chunk: the same facts in five queries of plain tuples, no model instances.
+
+    Building 2,000 ``Firm`` instances with their clusters cost more than judging them.
+    """
+    rows = Firm.objects.filter(**firms.lookup("pk")).order_by("pk").values_list(*SCAN_FIRM_FIELDS)
+    records = _records(as_of, firms.lookup())
+    return [
+        ScannedFirm(firm_id, district_id, stage, _facts(as_of, firm_id, values, records))
+        for firm_id, district_id, stage, *values in rows
+    ]
+
+
+def _records(as_of: datetime.date, lookup: dict) -> tuple[dict, dict, dict, dict]:
+    """Figures, active designations, live attestations and flags in force, per firm id (four queries)."""
+    designations = defaultdict(set)
+    for firm_id, tier in Designation.objects.active(as_of).filter(**lookup).values_list("firm_id", "tier"):
+        designations[firm_id].add(tier)
+    attested: dict[int, dict[str, Attest]] = defaultdict(dict)
+    for firm_id, code, status in (
+        Attestation.objects.live().filter(**lookup).values_list("firm_id", "code", "status")
+    ):
+        attested[firm_id][code] = (
+            Attest.CONFIRMED if status == Attestation.Status.CONFIRMED else Attest.CLAIMED
+        )
+    flags = defaultdict(set)
+    for firm_id, code in (
+        Disqualification.objects.in_force(as_of).filter(**lookup).values_list("firm_id", "code")
+    ):
+        flags[firm_id].add(code)
+    return _figures(as_of, lookup), designations, attested, flags
+
+
+def _facts(as_of: datetime.date, firm_id: int, values: list, records: tuple) -> Facts:
+    founded_on, niche_since, sector, strategic, listed, cluster = values
+    years, designations, attested, flags = records
+    return Facts(
+        as_of=as_of,
+        founded_on=founded_on,
+        niche_since=niche_since,
+        sector=sector,
+        strategic_emerging=strategic,
+        listed=listed,
+        cluster=cluster,
+        designations=frozenset(designations.get(firm_id, ())),
+        attested=attested.get(firm_id, {}),
+        disqualifications=frozenset(flags.get(firm_id, ())),
+        years=years.get(firm_id, ()),
+    )
 
 
 def facts_for_firm(firm: Firm, as_of: datetime.date | None = None) -> Facts:

@@ -32,32 +32,57 @@ def _day(as_of: str | None) -> datetime.date:
 
 
 @shared_task(**RETRY)
-def scan_chunk(kind: str, as_of: str, first_id: int, last_id: int) -> dict:
-    """One chunk of one scan: a range of firm ids, one transaction."""
-    from .alert_scans import CHUNKED
+def scan_chunk(
+    kind: str, as_of: str, first_id: int | None, last_id: int | None, ids: list[int] | None = None
+) -> dict:
+    """One chunk of one scan, one transaction: a range of firm ids, or (incremental promotion) a list."""
+    from .alert_scans import CHUNKED, promotion_scan
+    from .selectors import FirmSet
 
-    result = CHUNKED[kind](_day(as_of), first_id, last_id)
+    if ids is not None:
+        result = promotion_scan(_day(as_of), FirmSet.of(ids))
+    else:
+        result = CHUNKED[kind](_day(as_of), first_id, last_id)
     return {"kind": kind, "examined": result.examined, "alerts": result.alerts}
 
 
-@shared_task(**RETRY)
-def run_scan(kind: str, as_of: str | None = None, chunk_size: int | None = None) -> int:
-    """Fan a scan out over firm-id ranges; returns how many chunks were queued."""
-    from .alert_scans import CHUNK_SIZE, CHUNKED, firm_id_ranges
+def scan_signatures(kind: str, day: str, chunk_size: int | None = None, incremental: bool = False) -> list:
+    """The chunk tasks of one scan (also what ``bench/bench_scan.py`` sends to real workers)."""
+    from .alert_scans import CHUNK_SIZE, CHUNKED, firm_id_ranges, promotion_chunks
+    from .models.alerts import AlertKind
 
     if kind not in CHUNKED:
         raise ValueError(f"unknown scan {kind!r}")
-    day = _day(as_of).isoformat()
-    ranges = firm_id_ranges(chunk_size or CHUNK_SIZE)
-    group(scan_chunk.si(kind, day, low, high) for low, high in ranges).apply_async()
-    return len(ranges)
+    size = chunk_size or CHUNK_SIZE
+    if kind == AlertKind.PROMOTION_DUE:
+        chunks = promotion_chunks(_day(day), incremental, size)
+        return [
+            scan_chunk.si(kind, day, c.first_id, c.last_id, list(c.ids) if c.ids is not None else None)
+            for c in chunks
+        ]
+    return [scan_chunk.si(kind, day, low, high) for low, high in firm_id_ranges(size)]
+
+
+@shared_task(**RETRY)
+def run_scan(
+    kind: str, as_of: str | None = None, chunk_size: int | None = None, incremental: bool = False
+) -> int:
+    """Fan a scan out over firm-id ranges (or the changed firms); returns how many chunks were queued."""
+    signatures = scan_signatures(kind, _day(as_of).isoformat(), chunk_size, incremental)
+    if signatures:
+        group(signatures).apply_async()
+    return len(signatures)
 
 
 @shared_task(**RETRY)
 def run_nightly_scans(as_of: str | None = None) -> list[str]:
-    """What beat runs each night: every chunked scan, then the pool intake check."""
+    """What beat runs each night: every chunked scan, then the pool intake check.
+
+    The promotion scan is incremental: only firms whose records (or dates) changed since the last
+    scan are judged again (``alert_scans.promotion_chunks``).
+    """
     for kind in NIGHTLY_KINDS:
-        run_scan.delay(kind, as_of)
+        run_scan.delay(kind, as_of, incremental=kind == "promotion_due")
     check_pool_intake.delay(as_of)
     return list(NIGHTLY_KINDS)
 
@@ -77,7 +102,7 @@ def close_notices(as_of: str | None = None) -> int:
     return SCANS["notice_closing"](_day(as_of)).acted
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY, ignore_result=True)  # fire and forget: the delivery rows are the result
 def send_alert_emails(alert_ids: list[int]) -> dict:
     """Send the immediate emails of freshly raised alerts."""
     from .models.alerts import AlertDelivery, Channel, DeliveryStatus
@@ -89,7 +114,7 @@ def send_alert_emails(alert_ids: list[int]) -> dict:
     return send_email_deliveries(pending)
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY, ignore_result=True)
 def flush_alert_emails() -> dict:
     """Send every email delivery still pending (a lost queue message, a failed attempt to retry)."""
     from .models.alerts import AlertDelivery, Channel, DeliveryStatus
@@ -99,7 +124,7 @@ def flush_alert_emails() -> dict:
     return send_email_deliveries(pending.order_by("pk")[:5000])
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY, ignore_result=True)
 def send_alert_digests() -> int:
     from .services.alerts import send_daily_digests
 

@@ -171,6 +171,8 @@ class Firm(models.Model):
             errors["founded_on"] = _("成立日期不能晚于今天。")
         if self.niche_since and self.founded_on and self.niche_since < self.founded_on.year:
             errors["niche_since"] = _("进入细分市场年份不能早于成立年份。")
+        if self.niche_since and self.niche_since > timezone.localdate().year:
+            errors["niche_since"] = _("进入细分市场年份不能晚于今年。")
         if errors:
             raise ValidationError(errors)
 
@@ -242,6 +244,8 @@ class AnnualFigures(models.Model):
         ordering = ["firm", "-year"]
         verbose_name = _("年度数据")
         verbose_name_plural = _("年度数据")
+        # The admin's and the API's "figures of year N" lists count and page through one year (issue #9).
+        indexes = [models.Index(fields=["year", "firm"], name="figures_year_firm")]
         constraints = [
             models.UniqueConstraint(fields=["firm", "year"], name="figures_unique_firm_year"),
             models.CheckConstraint(

@@ -14,6 +14,7 @@ from .attestations import Attestation, Disqualification
 from .designations import Designation
 from .pool import PoolMembership
 from .rulesets import RuleSet
+from .scanning import FirmChange, ScanWatermark
 from .scoping import ScopedQuerySet
 from .targets import Target
 
@@ -26,6 +27,7 @@ __all__ = [
     "Attestation",
     "Designation",
     "Disqualification",
+    "FirmChange",
     "FrozenSnapshotError",
     "Holiday",
     "Objection",
@@ -33,6 +35,7 @@ __all__ = [
     "Review",
     "ReviewAssignment",
     "RuleSet",
+    "ScanWatermark",
     "ScopedQuerySet",
     "Target",
 ]

@@ -84,6 +84,35 @@ def compile_pass_rule(node: Any, codes: set[str]) -> Callable[[Mapping[str, Tri]
     raise RuleError(f"pass rule must be a code, {{'all': [...]}} or {{'any': [...]}}, not {node!r}")
 
 
+# Rough relative cost of a check, for ``verdict``'s order only (never for the outcome): a record lookup,
+# one figure against a bar, several years or bands, the whole score.
+_CHECK_COST = {
+    "attested": 1,
+    "designation_held": 1,
+    "no_disqualification": 1,
+    "fact_is": 1,
+    "cluster_given": 1,
+    "founded_within": 1,
+    "each_year_at_least": 4,
+    "cagr_at_least": 4,
+    "banded_rule": 4,
+}
+_SCORE_COST = 20
+
+
+def cheapest_first(node: Any, costs: Mapping[str, int]) -> tuple[Any, int]:
+    """The pass rule with each ``all``/``any`` list ordered by cost, and its cost.
+
+    Kleene AND/OR give the same answer in any order, so the yes/no path can try the cheap criteria first:
+    a firm without a “33618” cluster fails the gazelle list on a lookup, before three years of R&D ratios.
+    """
+    if isinstance(node, str):
+        return node, costs[node]
+    ((op, items),) = node.items()
+    ordered = sorted((cheapest_first(item, costs) for item in items), key=itemgetter(1))
+    return {op: [item for item, _cost in ordered]}, sum(cost for _item, cost in ordered)
+
+
 def _meta(criterion: Criterion, rule_set: RuleSet, classes: Mapping[str, Any]) -> Meta:
     return Meta(
         criterion.code,
@@ -106,6 +135,8 @@ class CompiledTier:
     classes: tuple[str, ...]
     rule: Callable[[Mapping[str, Tri]], Tri]
     provisional: bool
+    by_code: Mapping[str, Run]  # the non-score criteria by code, for ``verdict``
+    verdict_rule: Callable[[Mapping[str, Tri]], Tri]  # ``rule`` with the cheapest criteria first
 
     def run(self, ctx: Context, common: Mapping[str, CriterionResult]) -> TierReport:
         results = [common[code] for code in self.common]
@@ -138,6 +169,68 @@ class CompiledTier:
             self.tier, eligible, results, score, potential_score, class_scores, direct, self.provisional
         )
 
+    def verdict(self, ctx: Context, common: Mapping[str, Tri]) -> Tri:
+        """Only ``run(...).eligible``: criteria run when the pass rule asks for them, so it stops at the
+        first outcome that decides it and builds no report (the scans' yes/no question).
+
+        Kleene AND/OR give the same answer in any order, so skipping what cannot change it is exact.
+        """
+        unknown = False
+        for code in self.common:
+            value = common[code]
+            if value is False:
+                return False
+            unknown = unknown or value is None
+        value = self.verdict_rule(_Outcomes(self, ctx))
+        return False if value is False else None if unknown or value is None else True
+
+    def score_outcome(self, ctx: Context) -> Tri:
+        """The score criterion's outcome: every scored criterion runs first, as in ``run``."""
+        points = dict.fromkeys(self.classes, 0)
+        potential = dict.fromkeys(self.classes, 0)
+        missing = False
+        for _code, run, score_class, _direct in self.runs:
+            if score_class is not None:
+                result = run(ctx)
+                points[score_class] += result.points or 0
+                potential[score_class] += result.potential or 0
+                missing = missing or result.status == MISSING
+        ctx.scores = (points, potential, missing)
+        return TRI[self.score[2](ctx).status]
+
+
+class _Outcomes(dict):
+    """Criterion outcomes computed on first lookup (the pass rule is a tree of ``itemgetter``s)."""
+
+    __slots__ = ("ctx", "tier")
+
+    def __init__(self, tier: CompiledTier, ctx: Context) -> None:
+        super().__init__()
+        self.tier, self.ctx = tier, ctx
+
+    def __missing__(self, code: str) -> Tri:
+        tier = self.tier
+        if tier.score is not None and code == tier.score[1]:
+            value = tier.score_outcome(self.ctx)
+        else:
+            value = TRI[tier.by_code[code](self.ctx).status]
+        self[code] = value
+        return value
+
+
+class _CommonOutcomes(dict):
+    """The common conditions' outcomes, each run once per firm and only when a tier asks for it."""
+
+    __slots__ = ("ctx", "runs")
+
+    def __init__(self, runs: Mapping[str, Run], ctx: Context) -> None:
+        super().__init__()
+        self.runs, self.ctx = runs, ctx
+
+    def __missing__(self, code: str) -> Tri:
+        value = self[code] = TRI[self.runs[code](self.ctx).status]
+        return value
+
 
 @dataclass(frozen=True)
 class CompiledRuleSet:
@@ -147,6 +240,8 @@ class CompiledRuleSet:
     provisional: bool
     common: tuple[tuple[str, Run, frozenset[str]], ...]
     tiers: Mapping[str, CompiledTier]
+
+    common_by_code: Mapping[str, Run]  # the same runs by code, for ``verdicts``
 
 
 def _check_classes(rule: TierRule) -> None:
@@ -187,11 +282,15 @@ def _compile_tier(rule: TierRule, rule_set: RuleSet) -> CompiledTier:
     clash = set(common) & {c.code for c in rule.criteria}
     if clash:
         raise RuleError(f"{rule.tier}: criteria {sorted(clash)} clash with common conditions")
-    rule_fn = compile_pass_rule(rule.effective_pass_rule(), {c.code for c in rule.criteria})
-    provisional = any(
-        c.provisional for c in (*rule.criteria, *rule_set.common_for(rule.tier))
+    codes = {c.code for c in rule.criteria}
+    rule_fn = compile_pass_rule(rule.effective_pass_rule(), codes)
+    costs = {c.code: _SCORE_COST if c.kind == SCORE else _CHECK_COST.get(c.check, 2) for c in rule.criteria}
+    verdict_rule = compile_pass_rule(cheapest_first(rule.effective_pass_rule(), costs)[0], codes)
+    provisional = any(c.provisional for c in (*rule.criteria, *rule_set.common_for(rule.tier)))
+    by_code = {code: run for code, run, _class, _direct in runs}
+    return CompiledTier(
+        rule.tier, common, tuple(runs), score, tuple(classes), rule_fn, provisional, by_code, verdict_rule
     )
-    return CompiledTier(rule.tier, common, tuple(runs), score, tuple(classes), rule_fn, provisional)
 
 
 def compile_rule_set(rule_set: RuleSet) -> CompiledRuleSet:
@@ -201,7 +300,8 @@ def compile_rule_set(rule_set: RuleSet) -> CompiledRuleSet:
         for c in rule_set.common
     )
     tiers = {code: _compile_tier(rule, rule_set) for code, rule in rule_set.tiers.items()}
-    return CompiledRuleSet(rule_set.code, rule_set.provisional, common, tiers)
+    by_code = {code: run for code, run, _applies in common}
+    return CompiledRuleSet(rule_set.code, rule_set.provisional, common, tiers, by_code)
 
 
 def evaluate(facts: Facts, rule_set: RuleSet, tiers: Iterable[str] | None = None) -> EligibilityReport:
@@ -216,6 +316,18 @@ def evaluate(facts: Facts, rule_set: RuleSet, tiers: Iterable[str] | None = None
     common = {code: run(ctx) for code, run, applies in compiled.common if applies & needed}
     reports = {tier: compiled.tiers[tier].run(ctx, common) for tier in wanted}
     return EligibilityReport(rule_set.code, facts.as_of, rule_set.provisional, reports)
+
+
+def verdicts(facts: Facts, rule_set: RuleSet, tiers: Iterable[str]) -> dict[str, Tri]:
+    """``evaluate(facts, rule_set, tiers)[tier].eligible`` for each tier, without building reports.
+
+    What a scan asks when it only needs yes / no / pending: a firm failing its first criterion
+    costs one check, not the whole tier (bench/bench_scan.py and docs/PERFORMANCE.md).
+    """
+    compiled = rule_set.compiled
+    ctx = Context(facts)
+    common = _CommonOutcomes(compiled.common_by_code, ctx)
+    return {tier: compiled.tiers[tier].verdict(ctx, common) for tier in tiers}
 
 
 def evaluate_tier(facts: Facts, rule_set: RuleSet, tier: str) -> TierReport:

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import RequestFactory
 
 from cultivation.demo import DEMO_FIRM_CODE
 from cultivation.models import Designation, PoolMembership
@@ -57,10 +58,11 @@ def test_different_seeds_give_different_registers():
 
 def test_demo_accounts_sign_in_with_the_demo_password(settings):
     call_command("seed_demo", firms=0, seed=1, verbosity=0)
-    firm_user = authenticate(username="demo-firm", password=settings.DEMO_PASSWORD)
+    request = RequestFactory().post("/accounts/login/")  # django-axes counts sign-ins per request
+    firm_user = authenticate(request, username="demo-firm", password=settings.DEMO_PASSWORD)
     assert firm_user is not None and firm_user.firm.credit_code == DEMO_FIRM_CODE
     for name in ("demo-caseworker", "demo-reviewer", "demo-admin"):
-        assert authenticate(username=name, password=settings.DEMO_PASSWORD) is not None
+        assert authenticate(request, username=name, password=settings.DEMO_PASSWORD) is not None
     assert AnnualFigures.objects.filter(firm=firm_user.firm).count() == 3
 
 

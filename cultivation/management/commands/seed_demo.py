@@ -1,4 +1,4 @@
-"""``manage.py seed_demo --firms N --seed S``: load a reproducible demo register."""
+"""``manage.py seed_demo --firms N --seed S [--years Y]``: load a reproducible demo register."""
 
 from __future__ import annotations
 
@@ -17,12 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("--firms", type=int, default=2000, help="generated firms (default 2000)")
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         parser.add_argument(
+            "--years", type=int, default=None, help="fiscal years of figures per firm (default 3 to 5)"
+        )
+        parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when the demo accounts already exist"
         )
 
-    def handle(self, *args, firms: int, seed: int, if_empty: bool, **options) -> None:
+    def handle(self, *args, firms: int, seed: int, years: int | None, if_empty: bool, **options) -> None:
         if firms < 0:
             self.stderr.write("--firms must be zero or more.")
+            raise SystemExit(2)
+        if years is not None and not 1 <= years <= 10:
+            self.stderr.write("--years must be between 1 and 10.")
             raise SystemExit(2)
         if if_empty and demo_loaded():
             self.stdout.write("Demo data already loaded; skipping (run seed_demo without --if-empty to add).")
@@ -37,7 +43,7 @@ class Command(BaseCommand):
                 rate = done / max(now - started, 1e-9)
                 self.stdout.write(f"  {done:>7}/{total} firms ({done * 100 // total}%), {rate:,.0f} firms/s")
 
-        result = seed_register(firms=firms, seed=seed, progress=progress)
+        result = seed_register(firms=firms, seed=seed, years=years, progress=progress)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

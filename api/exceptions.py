@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -50,6 +51,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, TransitionConflict):
         exc = Conflict(str(exc) or None)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # never "No Firm matches the given query." (English, names the model)
+    elif isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError(_("请求体无法解析：%(reason)s") % {"reason": exc.detail})
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -1,10 +1,10 @@
-"""Who may write through the API. Reading is governed by each queryset's ``visible_to`` scope."""
+"""Who may do what through the API. Reading is governed by each queryset's ``visible_to`` scope."""
 
 from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from registry.roles import can_edit_register, scope_of
+from registry.roles import Role, can_edit_register, has_role, is_programme_staff, scope_of
 
 
 class EditsRegister(BasePermission):
@@ -21,3 +21,25 @@ class EditsFigures(BasePermission):
         if request.method in SAFE_METHODS or can_edit_register(request.user):
             return True
         return scope_of(request.user).firm_id is not None
+
+
+class IsProgrammeStaff(BasePermission):
+    """Caseworkers, reviewers and programme admins; never a firm user."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and not user.firm_id and is_programme_staff(user))
+
+
+class AdminWrites(BasePermission):
+    """Programme admins write (e.g. targets); the others only read."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or bool(getattr(request.user, "is_superuser", False))
+
+
+def sees_all_reviews(user) -> bool:
+    """Blind review: caseworkers and programme admins read every expert's review, an expert only their own."""
+    if getattr(user, "firm_id", None):
+        return False
+    return bool(getattr(user, "is_superuser", False) or has_role(user, Role.CASEWORKER))

@@ -16,6 +16,9 @@ router.register("designations", views.DesignationViewSet, basename="designation"
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("pool", views.PoolViewSet, basename="pool")
 router.register("figures", views.AnnualFiguresViewSet, basename="figures")
+router.register("reviews", views.ReviewViewSet, basename="review")
+router.register("attestations", views.AttestationViewSet, basename="attestation")
+router.register("targets", views.TargetViewSet, basename="target")
 
 firm_figures = views.FirmFiguresViewSet.as_view({"get": "list", "post": "create"})
 firm_figures_year = views.FirmFiguresViewSet.as_view(
@@ -25,6 +28,7 @@ firm_figures_year = views.FirmFiguresViewSet.as_view(
 urlpatterns = [
     path("eligibility/", views.EligibilityView.as_view(), name="eligibility"),
     path("token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
     path("firms/<str:credit_code>/figures/", firm_figures, name="firm-figures"),
     path("firms/<str:credit_code>/figures/<int:year>/", firm_figures_year, name="firm-figures-year"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),

@@ -6,21 +6,48 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters import FirmCodeFilter, FirmFilter
+from registry.filters import BooleanFilter, FirmCodeFilter, FirmFilter, YearFilter
 
-from .models import Application, Designation, PoolMembership
+from .models import (
+    Application,
+    Attestation,
+    Designation,
+    PoolMembership,
+    Review,
+    ReviewAssignment,
+    RuleSet,
+    Target,
+)
 from .models.alerts import AlertDelivery, AlertKind
+from .models.targets import SUBJECT_CHOICES
+from .rules import ATTESTATION_CHOICES
 from .tiers import DESIGNATION_TIER_CHOICES, TIER_CHOICES
 from .workflow import Status
 
 __all__ = [
     "AlertFilter",
     "ApplicationFilter",
+    "AttestationFilter",
     "DesignationFilter",
     "FirmCodeFilter",
     "FirmTierFilter",
     "PoolFilter",
+    "ReviewFilter",
+    "RuleSetFilter",
+    "TargetFilter",
+    "firms_holding",
 ]
+
+
+def firms_holding(queryset, tier: str):
+    """Firms holding an active designation of ``tier`` now (``"none"``: holding none at all).
+
+    The one definition behind the API's and exports' ``tier`` filter and the admin's 现有称号 filter.
+    """
+    active = Designation.objects.active().filter(firm=OuterRef("pk"))
+    if tier == "none":
+        return queryset.filter(~Exists(active))
+    return queryset.filter(Exists(active.filter(tier=tier)))
 
 
 class FirmTierFilter(FirmFilter):
@@ -34,8 +61,7 @@ class FirmTierFilter(FirmFilter):
         fields = (*FirmFilter.Meta.fields, "tier")
 
     def filter_tier(self, queryset, name, value):
-        held = Designation.objects.active().filter(firm=OuterRef("pk"), tier=value)
-        return queryset.filter(Exists(held))
+        return firms_holding(queryset, value)
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -43,20 +69,31 @@ class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("状态"))
     tier = django_filters.ChoiceFilter(choices=DESIGNATION_TIER_CHOICES, label=_("申请称号"))
     kind = django_filters.ChoiceFilter(choices=Application.Kind.choices, label=_("申请类型"))
+    district = django_filters.CharFilter(field_name="firm__district__code", label=_("区县代码"))
+    assigned_to_me = BooleanFilter(method="filter_assigned", label=_("分配给我评审"))
 
     class Meta:
         model = Application
-        fields = ("firm", "status", "tier", "kind")
+        fields = ("firm", "status", "tier", "kind", "district", "assigned_to_me")
+
+    def filter_assigned(self, queryset, name, value):
+        """Applications the requesting expert is (or, with ``false``, is not) assigned to score."""
+        reviewer = getattr(getattr(self.request, "user", None), "pk", None)
+        mine = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer_id=reviewer)
+        return queryset.filter(Exists(mine)) if value else queryset.exclude(Exists(mine))
 
 
 class DesignationFilter(django_filters.FilterSet):
     firm = FirmCodeFilter(field_name="firm__credit_code", label=_("统一社会信用代码"))
     tier = django_filters.ChoiceFilter(choices=DESIGNATION_TIER_CHOICES, label=_("称号"))
-    active = django_filters.BooleanFilter(method="filter_active", label=_("当前有效"))
+    active = BooleanFilter(method="filter_active", label=_("当前有效"))
+    status = django_filters.ChoiceFilter(choices=Designation.Status.choices, label=_("状态"))
+    district = django_filters.CharFilter(field_name="firm__district__code", label=_("区县代码"))
+    granted_year = YearFilter(field_name="granted_on__year", label=_("认定年度"))
 
     class Meta:
         model = Designation
-        fields = ("firm", "tier", "active")
+        fields = ("firm", "tier", "active", "status", "district", "granted_year")
 
     def filter_active(self, queryset, name, value):
         """In force today (active and not past its expiry), or everything else."""
@@ -71,7 +108,7 @@ class AlertFilter(django_filters.FilterSet):
     tier = django_filters.ChoiceFilter(field_name="alert__tier", choices=TIER_CHOICES, label=_("称号"))
     firm = FirmCodeFilter(field_name="alert__firm__credit_code", label=_("统一社会信用代码"))
     district = django_filters.CharFilter(field_name="alert__firm__district__code", label=_("区县代码"))
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("未读"))
+    unread = BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("未读"))
 
     class Meta:
         model = AlertDelivery
@@ -80,9 +117,60 @@ class AlertFilter(django_filters.FilterSet):
 
 class PoolFilter(django_filters.FilterSet):
     firm = FirmCodeFilter(field_name="firm__credit_code", label=_("统一社会信用代码"))
-    cohort_year = django_filters.NumberFilter(label=_("入库年度"))
+    cohort_year = YearFilter(label=_("入库年度"))
     district = django_filters.CharFilter(field_name="firm__district__code", label=_("区县代码"))
 
     class Meta:
         model = PoolMembership
         fields = ("firm", "cohort_year", "district")
+
+
+class ReviewFilter(django_filters.FilterSet):
+    """Expert reviews: by application, firm, recommendation and revision."""
+
+    application = django_filters.NumberFilter(
+        field_name="assignment__application_id", min_value=1, max_value=2**31 - 1, label=_("申请编号")
+    )
+    firm = FirmCodeFilter(
+        field_name="assignment__application__firm__credit_code", label=_("统一社会信用代码")
+    )
+    recommendation = django_filters.ChoiceFilter(choices=Review.Recommendation.choices, label=_("评审建议"))
+    revision = django_filters.NumberFilter(min_value=0, max_value=32767, label=_("评审版本"))
+
+    class Meta:
+        model = Review
+        fields = ("application", "firm", "recommendation", "revision")
+
+
+class AttestationFilter(django_filters.FilterSet):
+    """Attested-criterion claims: by firm, district, criterion and decision state."""
+
+    firm = FirmCodeFilter(field_name="firm__credit_code", label=_("统一社会信用代码"))
+    district = django_filters.CharFilter(field_name="firm__district__code", label=_("区县代码"))
+    code = django_filters.ChoiceFilter(choices=ATTESTATION_CHOICES, label=_("认定事项"))
+    status = django_filters.ChoiceFilter(choices=Attestation.Status.choices, label=_("状态"))
+
+    class Meta:
+        model = Attestation
+        fields = ("firm", "district", "code", "status")
+
+
+class TargetFilter(django_filters.FilterSet):
+    """The programme's targets: by subject, year and kind."""
+
+    subject = django_filters.ChoiceFilter(choices=SUBJECT_CHOICES, label=_("对象"))
+    year = YearFilter(label=_("年度"))
+    kind = django_filters.ChoiceFilter(choices=Target.Kind.choices, label=_("目标类型"))
+
+    class Meta:
+        model = Target
+        fields = ("subject", "year", "kind")
+
+
+class RuleSetFilter(django_filters.FilterSet):
+    provisional = BooleanFilter(label=_("暂行"))
+    builtin = BooleanFilter(label=_("内置"))
+
+    class Meta:
+        model = RuleSet
+        fields = ("provisional", "builtin")

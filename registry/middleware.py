@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -25,8 +26,8 @@ class BodySizeLimitMiddleware:
         multipart = request.content_type == "multipart/form-data"
         limit = settings.MAX_UPLOAD_BODY if multipart else settings.MAX_REQUEST_BODY
         if length > limit:
-            return JsonResponse(
-                {"detail": _("请求体过大（上限 %(limit)d KB）。") % {"limit": limit // 1024}, "fields": {}},
-                status=413,
-            )
+            # This runs before LocaleMiddleware: answer in the caller's language explicitly.
+            with translation.override(translation.get_language_from_request(request)):
+                detail = _("请求体过大（上限 %(limit)d KB）。") % {"limit": limit // 1024}
+            return JsonResponse({"detail": detail, "fields": {}}, status=413)
         return self.get_response(request)

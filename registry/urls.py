@@ -11,3 +11,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler404 = "registry.error_views.page_not_found"
+handler500 = "registry.error_views.server_error"

@@ -16,9 +16,10 @@ from cultivation.models import Application, ApplicationEvent, Designation, Revie
 from cultivation.models.applications import SCORE_MAX, SCORE_MIN
 from cultivation.tiers import DESIGNATION_TIER_CHOICES, TIERS
 from cultivation.workflow import STAGES, Action, Status, available_actions, stage_label
-from registry.credit_code import normalise
+from registry.credit_code import is_well_formed, normalise
 from registry.models import Firm
-from registry.roles import Role, has_role
+
+from ..permissions import sees_all_reviews
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -56,7 +57,10 @@ class FirmCodeField(serializers.SlugRelatedField):
         return Firm.objects.visible_to(self.context["request"].user)
 
     def to_internal_value(self, data):
-        return super().to_internal_value(normalise(str(data)))
+        code = normalise(str(data))
+        if not is_well_formed(code):  # every stored code is; a NUL byte would crash PostgreSQL's lookup
+            self.fail("does_not_exist", slug_name=self.slug_field, value=code[:40])
+        return super().to_internal_value(code)
 
 
 def _is_firm_user(serializer: serializers.Serializer) -> bool:
@@ -185,7 +189,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         user = self.context["request"].user
         if user.firm_id:
             return []
-        sees_all = user.is_superuser or has_role(user, Role.CASEWORKER)
+        sees_all = sees_all_reviews(user)
         reviews = [
             review
             for assignment in application.assignments.all()

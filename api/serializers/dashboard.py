@@ -11,7 +11,7 @@ class DashboardQuerySerializer(serializers.Serializer):
     cluster = serializers.CharField(required=False, help_text="cluster code, e.g. intelligent-equipment")
 
 
-class TargetSerializer(serializers.Serializer):
+class TargetProgressSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["active_by", "new_in_year"])
     year = serializers.IntegerField()
     count = serializers.IntegerField()
@@ -26,7 +26,7 @@ class TierFiguresSerializer(serializers.Serializer):
     ladder = serializers.CharField()
     active = serializers.IntegerField()
     new = serializers.IntegerField(help_text="granted in the year (pool: cohort of the year)")
-    target = TargetSerializer(allow_null=True)
+    target = TargetProgressSerializer(allow_null=True)
     progress = serializers.FloatField(allow_null=True, help_text="measured / target (1.0 = reached)")
 
 

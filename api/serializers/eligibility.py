@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from cultivation.models import RuleSet as RuleSetRecord
 from cultivation.rules import ATTESTATION_CHOICES, DISQUALIFICATION_CHOICES, Facts, YearFigures
+from cultivation.selectors import rule_set_on
 from cultivation.tiers import TIER_CHOICES
 from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Sector
 
@@ -30,7 +31,7 @@ class DistrictSerializer(serializers.ModelSerializer):
 
 
 class RuleSetSerializer(serializers.ModelSerializer):
-    based_on = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    based_on = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     in_force = serializers.SerializerMethodField()
 
     class Meta:
@@ -63,13 +64,24 @@ class YearFiguresSerializer(serializers.ModelSerializer):
         return attrs
 
 
+def validate_evaluation_day(value):
+    """A day some rule set is in force on (before the first one, nothing can be evaluated)."""
+    if value is None:
+        return value
+    try:
+        rule_set_on(value)
+    except LookupError:
+        raise serializers.ValidationError(_("该日期尚无生效的规则集。")) from None
+    return value
+
+
 class WhatIfSerializer(serializers.Serializer):
     """The eligibility what-if body (DESIGN §6). Nothing it describes is stored."""
 
     rule_set = serializers.SlugRelatedField(
         slug_field="code", queryset=RuleSetRecord.objects.all(), required=False, allow_null=True
     )
-    as_of = serializers.DateField(required=False, allow_null=True)
+    as_of = serializers.DateField(required=False, allow_null=True, validators=[validate_evaluation_day])
     founded_on = serializers.DateField(required=False, allow_null=True)
     niche_since = serializers.IntegerField(required=False, allow_null=True, min_value=1949, max_value=2100)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False, default=Sector.INDUSTRY)
@@ -126,4 +138,4 @@ class EvaluationQuerySerializer(serializers.Serializer):
     rule_set = serializers.SlugRelatedField(
         slug_field="code", queryset=RuleSetRecord.objects.all(), required=False
     )
-    as_of = serializers.DateField(required=False)
+    as_of = serializers.DateField(required=False, validators=[validate_evaluation_day])

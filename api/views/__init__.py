@@ -10,6 +10,7 @@ from .eligibility import (
     FirmViewSet,
     RuleSetViewSet,
 )
+from .programme import AttestationViewSet, MeView, ReviewViewSet, TargetViewSet
 from .register import AnnualFiguresViewSet, FirmFiguresViewSet
 from .tokens import TokenView
 
@@ -17,6 +18,7 @@ __all__ = [
     "AlertViewSet",
     "AnnualFiguresViewSet",
     "ApplicationViewSet",
+    "AttestationViewSet",
     "ClusterViewSet",
     "DashboardView",
     "DesignationViewSet",
@@ -24,7 +26,10 @@ __all__ = [
     "EligibilityView",
     "FirmFiguresViewSet",
     "FirmViewSet",
+    "MeView",
     "PoolViewSet",
+    "ReviewViewSet",
     "RuleSetViewSet",
+    "TargetViewSet",
     "TokenView",
 ]

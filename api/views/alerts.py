@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.db.models import F, Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,6 +17,11 @@ from registry.models import AnnualFigures
 from ..serializers.alerts import AlertSerializer, PoolMemberSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Your alert inbox, newest first"),
+    retrieve=extend_schema(summary="One alert of your inbox"),
+    read=extend_schema(request=None, summary="Mark an alert read"),
+)
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Alerts delivered to the signed-in user's inbox, newest first."""
 
@@ -24,20 +29,22 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     filterset_class = AlertFilter
     lookup_field = "alert_id"
     lookup_url_kwarg = "pk"
-    ordering_fields = ("alert__created_at",)
+    ordering_fields = ("created_at", "read_at")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AlertDelivery.objects.none()
-        return inbox_for(self.request.user).order_by("-alert__created_at", "-id")
+        inbox = inbox_for(self.request.user).annotate(created_at=F("alert__created_at"))
+        return inbox.order_by("-created_at", "-id")
 
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        delivery = get_object_or_404(self.get_queryset(), alert_id=pk)
+        delivery = self.get_object()  # DRF's lookup: a non-numeric or unknown id is a 404, never a 500
         mark_read(delivery=delivery, actor=request.user)
         return Response(self.get_serializer(delivery).data)
 
 
+@extend_schema_view(list=extend_schema(summary="Hard-tech pool members with their doubling path"))
 class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Hard-tech pool members the user may see, with baseline, target and the latest revenue."""
 

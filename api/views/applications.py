@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -28,6 +28,10 @@ ERRORS = {
 }
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Applications you may see, with the actions open to you"),
+    retrieve=extend_schema(summary="One application: snapshot, history, reviews you may read"),
+)
 class ApplicationViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -38,7 +42,9 @@ class ApplicationViewSet(
 
     def get_queryset(self):
         queryset = Application.objects.visible_to(self.request.user).with_workflow()
-        if self.action != "list":
+        if self.action == "list":
+            queryset = queryset.defer("snapshot")  # large JSON the list does not show
+        else:
             events = ApplicationEvent.objects.select_related("actor").order_by("created_at", "pk")
             queryset = queryset.prefetch_related(Prefetch("events", queryset=events), "assignments__reviewer")
         return queryset.order_by("-created_at", "-pk")
@@ -92,6 +98,10 @@ class ApplicationViewSet(
         return self._detail(application)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Designations of the firms you may see"),
+    retrieve=extend_schema(summary="One designation"),
+)
 class DesignationViewSet(viewsets.ReadOnlyModelViewSet):
     """Designations of the firms the user may see; filter with ``?firm=<credit code>``."""
 

@@ -8,8 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cultivation.dashboard import dashboard, parse_filters
-from registry.roles import is_programme_staff, scope_of
+from registry.roles import scope_of
 
+from ..permissions import IsProgrammeStaff
 from ..serializers import ErrorSerializer
 from ..serializers.dashboard import DashboardSerializer
 
@@ -77,14 +78,6 @@ EXAMPLE = {
     },
     "review_times": [{"status": "district_review", "label": "区县初审", "stays": 9, "average_days": 6.5}],
 }
-
-
-class IsProgrammeStaff(permissions.BasePermission):
-    """Caseworkers, reviewers and programme admins; never a firm user."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and not user.firm_id and is_programme_staff(user))
 
 
 class DashboardView(APIView):

@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cultivation.filters import FirmTierFilter
+from cultivation.filters import FirmTierFilter, RuleSetFilter
 from cultivation.models import RuleSet as RuleSetRecord
 from cultivation.selectors import eligibility_of_facts, eligibility_of_firm, rule_set_on
+from registry.filters import ClusterFilter, DistrictFilter
 from registry.models import Cluster, District, Firm
 
 from ..permissions import EditsRegister
@@ -77,6 +78,36 @@ class EligibilityView(APIView):
         return Response(report.to_dict())
 
 
+FIRM_EXAMPLE = {
+    "credit_code": "91500112MA5U7CKX2B",
+    "name": "重庆示例智能装备有限公司",
+    "district": "500112",
+    "cluster": "intelligent-equipment",
+    "founded_on": "2016-04-01",
+    "niche_since": 2017,
+    "sector": "industry",
+    "strategic_emerging": True,
+    "is_listed": False,
+    "contact_name": "王经理",
+    "contact_phone": "023-67000000",
+    "contact_email": "wang@example.cn",
+    "address": "重庆市渝北区",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Firms you may see (by tier, stage, cluster, district, dates, revenue)"),
+    retrieve=extend_schema(summary="One firm by credit code"),
+    create=extend_schema(
+        summary="Register a firm (caseworkers, within their district)",
+        examples=[OpenApiExample("A new firm", value=FIRM_EXAMPLE, request_only=True)],
+    ),
+    update=extend_schema(summary="Replace a firm's record (the credit code stays)"),
+    partial_update=extend_schema(
+        summary="Change some of a firm's fields",
+        examples=[OpenApiExample("New contact", value={"contact_name": "李四"}, request_only=True)],
+    ),
+)
 class FirmViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -124,28 +155,43 @@ class FirmViewSet(
         return Response(report.to_dict())
 
 
+@extend_schema_view(
+    list=extend_schema(summary="The 33618 industrial clusters"), retrieve=extend_schema(summary="One cluster")
+)
 class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
     """The 30 "33618" clusters; ``provisional`` marks names not yet confirmed in public texts."""
 
     queryset = Cluster.objects.order_by("position")
     serializer_class = ClusterSerializer
+    filterset_class = ClusterFilter
     lookup_field = "code"
-    pagination_class = None
+    ordering_fields = ("position", "code", "level")
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Districts and counties"), retrieve=extend_schema(summary="One district")
+)
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
+    """The city's districts and counties (GB/T 2260 codes); district staff and firms belong to one."""
+
     queryset = District.objects.order_by("code")
     serializer_class = DistrictSerializer
+    filterset_class = DistrictFilter
     lookup_field = "code"
-    pagination_class = None
+    ordering_fields = ("code",)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Rule-set versions and which is in force"),
+    retrieve=extend_schema(summary="One rule set with every tier's criteria"),
+)
 class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Every stored rule-set version; the detail includes each tier's criteria and thresholds."""
 
     queryset = RuleSetRecord.objects.select_related("based_on").order_by("effective_from")
+    filterset_class = RuleSetFilter
     lookup_field = "code"
-    pagination_class = None
+    ordering_fields = ("effective_from", "code")
 
     def get_serializer_class(self):
         return RuleSetDetailSerializer if self.action == "retrieve" else RuleSetSerializer

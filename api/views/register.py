@@ -11,6 +11,7 @@ from registry.credit_code import normalise
 from registry.filters import AnnualFiguresFilter
 from registry.models import AnnualFigures, Firm
 
+from ..filtering import StrictOrderingFilter
 from ..permissions import EditsFigures
 from ..serializers import AnnualFiguresSerializer, AnnualFiguresUpdateSerializer
 
@@ -36,7 +37,8 @@ class FirmFiguresViewSet(
 
     permission_classes = [IsAuthenticated, EditsFigures]
     lookup_field = "year"
-    filter_backends = []
+    filter_backends = [StrictOrderingFilter]
+    ordering_fields = ("year",)
 
     def get_firm(self) -> Firm:
         if not hasattr(self, "_firm"):
@@ -61,6 +63,7 @@ class FirmFiguresViewSet(
         return context
 
 
+@extend_schema_view(list=extend_schema(summary="Annual figures of every firm you may see"))
 class AnnualFiguresViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Annual figures of every firm the user may see; filter with ``?firm=<credit code>&year=``."""
 

@@ -7,9 +7,12 @@ from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+
+from registry.login_throttle import api_lockout_response, token_request_locked_out
 
 TOKEN_RESPONSE = inline_serializer("TokenResponse", {"token": serializers.CharField()})
 
@@ -18,15 +21,25 @@ class TokenView(ObtainAuthToken):
     """``POST``: a token for ``Authorization: Token <key>``; ``DELETE``: revoke the caller's token."""
 
     throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES  # password guessing is throttled too
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ours: deeply nested JSON is a 400
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
     @extend_schema(
-        request=AuthTokenSerializer, responses={200: TOKEN_RESPONSE}, summary="Obtain an API token"
+        request=AuthTokenSerializer,
+        responses={200: TOKEN_RESPONSE, 429: OpenApiResponse(description="too many failed sign-ins")},
+        summary="Obtain an API token",
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        if token_request_locked_out(request):  # django-axes: same lockout as the sign-in pages
+            return api_lockout_response()
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if token_request_locked_out(request):  # this failure reached the limit
+                return api_lockout_response()
+            raise
 
     @extend_schema(
         request=None, responses={204: OpenApiResponse(description="revoked")}, summary="Revoke your token"

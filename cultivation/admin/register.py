@@ -8,7 +8,6 @@ re-registering ``registry.admin.FirmAdmin`` with them.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from registry.admin import FirmAdmin as RegistryFirmAdmin
@@ -16,6 +15,7 @@ from registry.admin import ScopedAdminMixin
 from registry.models import Firm
 from registry.pagination import EstimatedCountPaginator
 
+from ..filters import firms_holding
 from ..models import Designation, PoolMembership
 from ..reports import render_eligibility
 from ..selectors import eligibility_of_firm
@@ -34,12 +34,7 @@ class ActiveTierFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if not value:
-            return queryset
-        active = Designation.objects.active().filter(firm=OuterRef("pk"))
-        if value == "none":
-            return queryset.filter(~Exists(active))
-        return queryset.filter(Exists(active.filter(tier=value)))
+        return firms_holding(queryset, value) if value else queryset
 
 
 class DesignationInline(admin.TabularInline):

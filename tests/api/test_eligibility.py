@@ -170,8 +170,9 @@ def test_district_caseworker_sees_only_district_firms():
 
 
 def test_clusters_list_all_thirty_with_provisional_flags(api):
-    clusters = api.get("/api/clusters/").json()
-    assert len(clusters) == 30
+    page = api.get("/api/clusters/").json()
+    clusters = page["results"]
+    assert page["count"] == len(clusters) == 30
     assert {c["code"] for c in clusters if not c["provisional"]} >= {
         "satellite-internet",
         "advanced-materials",
@@ -180,7 +181,7 @@ def test_clusters_list_all_thirty_with_provisional_flags(api):
 
 
 def test_rule_sets_list_versions_and_the_one_in_force(api):
-    sets = api.get("/api/rule-sets/").json()
+    sets = api.get("/api/rule-sets/").json()["results"]
     assert [s["code"] for s in sets] == ["CN-2022", "CN-2026"]
     assert [s["code"] for s in sets if s["in_force"]] == ["CN-2026"]
     detail = api.get("/api/rule-sets/CN-2026/").json()

@@ -375,6 +375,7 @@ def test_token_obtain_use_revoke(caseworker):
     assert client.get("/api/firms/").status_code == 200
     assert client.delete("/api/token/").status_code == 204
     assert not Token.objects.filter(key=token).exists()
-    # 403 rather than 401: session authentication comes first and sends no WWW-Authenticate challenge.
-    assert client.get("/api/firms/").status_code == 403
-    assert anonymous.delete("/api/token/").status_code == 403
+    # A revoked token is refused with a challenge (token authentication comes first).
+    revoked = client.get("/api/firms/")
+    assert revoked.status_code == 401 and revoked["WWW-Authenticate"] == "Token"
+    assert anonymous.delete("/api/token/").status_code == 401

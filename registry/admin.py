@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_lists import FiguresOfYearFilter, search_firms
+from .forms import CheckedImportForm
 from .models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Firm, User
 from .pagination import EstimatedCountPaginator
 from .resources import AnnualFiguresResource, FirmResource
@@ -57,8 +62,35 @@ class FirmForm(ReasonFormMixin):
         fields = FIRM_FIELDS
 
 
-class ScopedAdminMixin:
+class ScopedHistoryMixin:
+    """simple-history's history pages look the record up without ``get_queryset`` (falling back to the
+    history table), so a record outside the user's scope would show its history and could be reverted
+    to an old version: refuse it (404) like every other page of a record the user cannot see."""
+
+    def _history_in_scope(self, request, object_id) -> None:
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+            if self.get_queryset(request).filter(pk=pk).exists():
+                return
+            if scope_of(request.user).everything and not self.model._default_manager.filter(pk=pk).exists():
+                return  # a deleted record: its history stays open to those who see everything
+        except (ValueError, ValidationError):
+            pass
+        raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._history_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedAdminMixin(ScopedHistoryMixin):
     """Querysets through ``visible_to``; writes only by caseworkers inside their scope."""
+
+    import_form_class = CheckedImportForm  # the upload's content must match the chosen format
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -71,6 +103,16 @@ class ScopedAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and can_edit_register(request.user)
+
+    def has_import_permission(self, request):
+        """Only those who maintain the register load files into it (import-export allows anyone)."""
+        return super().has_import_permission(request) and can_edit_register(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A record can only be attached to a firm the user sees (the raw-id box accepts any id)."""
+        if db_field.name == "firm" and db_field.related_model is Firm:
+            kwargs.setdefault("queryset", Firm.objects.visible_to(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
@@ -153,6 +195,10 @@ class FirmAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
         (_("记录"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    def get_search_results(self, request, queryset, search_term):
+        """Name or exact credit code, through the indexes (``registry.admin_lists.search_firms``)."""
+        return search_firms(queryset, search_term), False
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """A district caseworker can only put firms in their own district."""
         if db_field.name == "district":
@@ -199,12 +245,16 @@ class AnnualFiguresAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModel
         "frozen",
     )
     list_select_related = ("firm",)
-    list_filter = ("year", "audited", "frozen", "firm__district")
+    list_filter = (FiguresOfYearFilter, "audited", "frozen", "firm__district")
     search_fields = ("firm__name", "=firm__credit_code")
     raw_id_fields = ("firm",)
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     readonly_fields = ("frozen", "frozen_reason")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The firm's name or exact credit code, through the indexes (as the firm list)."""
+        return search_firms(queryset, search_term, prefix="firm__"), False
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.frozen:

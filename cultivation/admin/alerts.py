@@ -77,6 +77,10 @@ class InboxAdmin(StaffReadOnly):
     search_fields = ("alert__firm__name", "=alert__firm__credit_code")
     actions = ["mark_read"]
     show_full_result_count = False
+    # Only the read mark is the person's to change; editable foreign keys would also list every
+    # alert and user of the programme in their select boxes.
+    fields = ("alert", "channel", "status", "sent_at", "read_at")
+    readonly_fields = ("alert", "channel", "status", "sent_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(user=request.user, channel="inbox")

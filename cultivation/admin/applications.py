@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from registry.admin import ScopedHistoryMixin
 from registry.pagination import EstimatedCountPaginator
 from registry.roles import Role, can_edit_register
 
@@ -117,7 +118,7 @@ class AssignReviewersForm(forms.Form):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ("id", "firm", "tier", "kind", "status", "revision", "submitted_at", "notice_ends_on")
     list_select_related = ("firm",)
     list_filter = ("status", "tier", "kind", "firm__district")
@@ -300,6 +301,15 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # through "assign reviewers", which checks the stage and the roles
+
+    def has_change_permission(self, request, obj=None):
+        """Moving a due date or removing an expert is the city caseworkers' step, as assigning is."""
+        city = acts_as(Who.CITY_CASEWORKER, request.user, None)
+        return city and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        city = acts_as(Who.CITY_CASEWORKER, request.user, None)
+        return city and super().has_delete_permission(request, obj)
 
 
 @admin.register(Holiday)

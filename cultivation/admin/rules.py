@@ -149,7 +149,10 @@ class AttestationAdmin(ScopedAdminMixin, RoleGatedAdmin):
 
     @admin.display(description=_("证明材料"))
     def evidence_link(self, obj: Attestation):
-        return format_html('<a href="{}">{}</a>', obj.evidence.url, _("查看")) if obj.evidence else "—"
+        if not obj.evidence:
+            return "—"
+        # Through the access-checked view: MEDIA_URL is not served, evidence is never public.
+        return format_html('<a href="{}">{}</a>', reverse("portal:evidence", args=[obj.pk]), _("查看"))
 
     def save_model(self, request, obj, form, change):
         if not change:

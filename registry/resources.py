@@ -6,11 +6,16 @@ Three promises hold here rather than in the admin, so any caller gets them:
   user's district scope;
 * an import with any invalid row saves nothing (one transaction, rolled back
   on any error or validation error);
+* two rows of one file with the same key (credit code; firm and year) are
+  refused, naming the earlier row -- otherwise the later row would silently
+  overwrite the earlier one;
 * exported text cells that a spreadsheet would run as a formula (leading
   ``= + - @``, tab or carriage return) are prefixed with an apostrophe.
 """
 
 from __future__ import annotations
+
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -45,9 +50,47 @@ class CodeWidget(widgets.ForeignKeyWidget):
 class ScopedResource(resources.ModelResource):
     """Shared behaviour: user scope, all-or-nothing imports, formula-safe exports."""
 
+    key_field = ""  # the column a duplicate key is reported on
+
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self._seen: dict[tuple, int] = {}
+        self._duplicate_of: int | None = None
+
+    def before_import(self, dataset, **kwargs):
+        self._seen = {}
+        super().before_import(dataset, **kwargs)
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        """Normalise the row, then remember its key to catch a later row with the same one."""
+        self.normalise_row(row)
+        key = self.row_key(row)
+        self._duplicate_of = self._seen.get(key) if key else None
+        if key and self._duplicate_of is None:
+            self._seen[key] = row_number or len(self._seen) + 1
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if self._duplicate_of is not None:
+            return False  # an identical repeat is still reported, not silently skipped
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def normalise_row(self, row) -> None:
+        """Tidy the row in place before it is read (subclasses)."""
+
+    def row_key(self, row) -> tuple | None:
+        """The row's natural key, or None when it has none to compare (subclasses)."""
+        return None
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """A cell that is not a number (``decimal.InvalidOperation`` from the number widgets) is that
+        field's error, in words, like every other bad cell -- not a row crash naming a Python class."""
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except InvalidOperation:
+            raise ValueError(
+                _("“%(value)s”不是有效的数字。") % {"value": str(row.get(field.column_name))[:50]}
+            ) from None
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
         kwargs["use_transactions"] = True
@@ -74,6 +117,13 @@ class ScopedResource(resources.ModelResource):
         error = self.district_error(self.instance_district(instance))
         if error is not None:
             errors.setdefault("district", []).append(error)
+        if self._duplicate_of is not None:
+            duplicate = ValidationError(
+                _("与第 %(line)d 行重复：同一文件中每条记录只能出现一次。"),
+                code="duplicate",
+                params={"line": self._duplicate_of},
+            )
+            errors.setdefault(self.key_field, []).append(duplicate)
         super().validate_instance(instance, errors, validate_unique)
 
     def instance_district(self, instance) -> int | None:
@@ -82,6 +132,8 @@ class ScopedResource(resources.ModelResource):
 
 class FirmResource(ScopedResource):
     """Firms keyed by credit code; district and cluster by their codes."""
+
+    key_field = "credit_code"
 
     district = fields.Field(
         attribute="district",
@@ -122,10 +174,13 @@ class FirmResource(ScopedResource):
         queryset = Firm.objects.select_related("district", "cluster")
         return queryset.visible_to(self.user) if self.user is not None else queryset
 
-    def before_import_row(self, row, **kwargs):
+    def normalise_row(self, row) -> None:
         """Credit codes arrive with spaces and in lower case from spreadsheets: normalise first."""
         if row.get("credit_code"):
             row["credit_code"] = "".join(str(row["credit_code"]).split()).upper()
+
+    def row_key(self, row) -> tuple | None:
+        return (row["credit_code"],) if row.get("credit_code") else None
 
     def instance_district(self, instance) -> int | None:
         return instance.district_id
@@ -153,9 +208,22 @@ class AnnualFiguresResource(ScopedResource):
         queryset = AnnualFigures.objects.select_related("firm")
         return queryset.visible_to(self.user) if self.user is not None else queryset
 
-    def before_import_row(self, row, **kwargs):
+    key_field = "year"
+
+    def normalise_row(self, row) -> None:
+        """Normalise the firm's code; a year that is not a whole number is refused in words here,
+        because the year is part of the key and is read before any field is validated."""
         if row.get("firm"):
             row["firm"] = "".join(str(row["firm"]).split()).upper()
+        year = row.get("year")
+        if year not in (None, "") and not str(year).strip().removesuffix(".0").isdigit():
+            raise ValueError(_("年度“%(value)s”不是有效的年份。") % {"value": str(year)[:50]})
+
+    def row_key(self, row) -> tuple | None:
+        if not row.get("firm") or row.get("year") in (None, ""):
+            return None
+        year = str(row["year"]).strip()
+        return (row["firm"], year[:-2] if year.endswith(".0") else year)
 
     def instance_district(self, instance) -> int | None:
         return instance.firm.district_id if instance.firm_id else None

@@ -9,10 +9,12 @@ production sets ``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY`` and friends.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from import_export.formats import base_formats
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TIERMARK_VAR_DIR", BASE_DIR / "var"))
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "axes",
     "registry",
     "cultivation",
     "api",
@@ -84,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -126,6 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out address or account before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 
@@ -163,7 +172,14 @@ CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    # visibility_timeout: a message taken by a worker that dies unacknowledged (acks_late) is handed out
+    # again after this many seconds; it must exceed the longest task. Short socket timeouts keep a publish
+    # from hanging when Redis is unreachable (the caller logs it; the flush task sends what is pending).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
 else:
     for folder in ("queue", "processed", "results"):
         (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
@@ -175,23 +191,55 @@ else:
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
         "store_processed": False,
     }
+# Reliability (docs/RELIABILITY.md, docs/OPERATIONS.md): the database holds what has to happen, the queue
+# only triggers it. Tasks are idempotent and acknowledged after they finish, so a killed worker's task runs
+# again; one message at a time per worker process, so a kill loses at most that one to the timeout above.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A publish while Redis is down fails within about a second instead of retrying at length (the result
+# store's default policy blocked the caller ~19 s); the caller logs it and the flush task catches up.
+_SHORT_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _SHORT_RETRY
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _SHORT_RETRY}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = False
 
+# --- Caches: process memory by default; the dashboard's figures in Redis when REDIS_URL is set, so every
+# worker shares them and their data version (cultivation.dashboard_cache). ---
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboard": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tiermark",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard"},
+}
+
 # --- REST framework and the OpenAPI schema. ---
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes an unauthenticated call a 401 (not a 403).
+    # Session auth (the portal's) still enforces CSRF on unsafe methods.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [  # api.parsers.JSONParser: deeply nested JSON is a 400, not a 500
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.filtering.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
@@ -215,6 +263,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "cultivation.workflow.Status",
         "DesignationStatusEnum": "cultivation.models.designations.Designation.Status",
@@ -233,11 +285,31 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Formula escaping is done by our resources (registry.resources), which also cover + - @.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# Imports accept CSV (UTF-8) and XLSX only; registry.forms.CheckedImportForm checks the content matches.
+IMPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
 
 MAX_REQUEST_BODY = 1024 * 1024  # JSON and form bodies
 MAX_UPLOAD_BODY = 12 * 1024 * 1024  # multipart: evidence files (10 MB) and imports
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# --- Login throttling (django-axes): the admin, the portal sign-in and POST /api/token/. ---
+# After AXES_FAILURE_LIMIT failures from one address OR for one username, both are refused for
+# AXES_COOLOFF_MINUTES (counted from the last failure). Programme admins see and reset lockouts in the
+# admin under "Axes" (delete the access attempt). Behind a proxy (BEHIND_PROXY) the client address is
+# read from X-Forwarded-For as the proxy wrote it; otherwise REMOTE_ADDR, which a client cannot forge.
+AXES_ENABLED = True
+AXES_VERBOSE = False  # no start-up banner on every management command
+AXES_BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the cool-down ends when the page says it will
+AXES_LOCKOUT_CALLABLE = "registry.login_throttle.lockout_response"  # templates/registration/lockout.html, 429
+AXES_CLIENT_IP_CALLABLE = "registry.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "registry.login_throttle.username"  # as typed, cut to the longest possible
+AXES_TRUSTED_PROXY_COUNT = int(os.environ.get("AXES_TRUSTED_PROXY_COUNT", "1"))  # proxies in front
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure, kept for the admins (capped per user by axes)
 
 # Demo accounts' password (seed_demo); documented in README.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tiermark-demo")

@@ -174,12 +174,18 @@ def alert_text(alert: Alert) -> tuple[str, str]:
     subject = f"[Tiermark] {alert.get_kind_display()}"
     if alert.firm_id:
         subject += f" · {alert.firm.name}"
+    subject = " ".join(subject.split())  # one line: a line break in a name would be a mail header
     body = render_to_string("email/alert.txt", context).strip()
     return subject, body
 
 
 def send_email_deliveries(queryset) -> dict[str, int]:
-    """Send pending email deliveries, each under a row lock so two workers never send one twice."""
+    """Send pending email deliveries, each under a row lock so two workers never send one twice.
+
+    Each row is marked sent in the transaction that holds its lock, right after the mail server took
+    the message. A worker killed between those two steps leaves the row pending, so that one email goes
+    out again: delivery is at-least-once, never lost (docs/RELIABILITY.md).
+    """
     counts = {"sent": 0, "failed": 0}
     for delivery_id in list(queryset.values_list("id", flat=True)):
         outcome = _send_one(delivery_id)

@@ -33,6 +33,7 @@ def application_detail_queryset(user) -> QuerySet[Application]:
 def take_action(request: HttpRequest, application: Application, form: ActionForm) -> bool:
     """Run the form's action through the service; True when the application moved (or was scored)."""
     if not form.is_valid():
+        _tell_if_not_shown(request, application, form)
         return False
     try:
         application_transition(application=application, actor=request.user, **form.service_kwargs())
@@ -41,10 +42,21 @@ def take_action(request: HttpRequest, application: Application, form: ActionForm
         return True  # nothing to correct on the form: the page reloads with the current stage
     except ValidationError as error:
         attach_errors(form, error)
+        _tell_if_not_shown(request, application, form)
         return False
     label = Action(form.cleaned_data["action"]).label
     messages.success(request, _("已完成：%(action)s。") % {"action": label})
     return True
+
+
+def _tell_if_not_shown(request: HttpRequest, application: Application, form: ActionForm) -> None:
+    """The page shows a failed form only in place of an action it offers; for any other action (a
+    forged or stale request) the errors go into a notice, so the refusal is never silent."""
+    offered = {str(row.action) for row in available_actions(application, request.user)}
+    if str(form.data.get("action", "")) in offered:
+        return
+    errors = " ".join(str(message) for field in form.errors.values() for message in field)
+    messages.error(request, _("无法执行该操作：%(errors)s") % {"errors": errors})
 
 
 def bind_action_form(data) -> ActionForm:

@@ -1,4 +1,4 @@
-"""Refuse oversized request bodies before anything reads them."""
+"""Refuse oversized request bodies before anything reads them; send the Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -31,3 +31,21 @@ class BodySizeLimitMiddleware:
                 detail = _("请求体过大（上限 %(limit)d KB）。") % {"limit": limit // 1024}
             return JsonResponse({"detail": detail, "fields": {}}, status=413)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Add ``settings.CONTENT_SECURITY_POLICY`` to every answer that does not set its own.
+
+    Django 5.2 has no CSP support of its own. The policy allows scripts only from this site (no inline
+    script, no eval), so an injected ``<script>`` in a firm's name would not run even if escaping failed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response

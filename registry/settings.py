@@ -278,6 +278,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
+        "api.schema_examples.add_parameter_examples",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "cultivation.workflow.Status",

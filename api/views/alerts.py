@@ -14,13 +14,20 @@ from cultivation.models.alerts import AlertDelivery
 from cultivation.services.alerts import inbox_for, mark_read
 from registry.models import AnnualFigures
 
+from ..examples import ALERT, ALERT_READ, POOL_MEMBER, response_example
 from ..serializers.alerts import AlertSerializer, PoolMemberSerializer
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your alert inbox, newest first"),
-    retrieve=extend_schema(summary="One alert of your inbox"),
-    read=extend_schema(request=None, summary="Mark an alert read"),
+    list=extend_schema(
+        summary="Your alert inbox, newest first", examples=[response_example("称号即将到期（未读）", ALERT)]
+    ),
+    retrieve=extend_schema(
+        summary="One alert of your inbox", examples=[response_example("称号即将到期", ALERT)]
+    ),
+    read=extend_schema(
+        request=None, summary="Mark an alert read", examples=[response_example("已读", ALERT_READ)]
+    ),
 )
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Alerts delivered to the signed-in user's inbox, newest first."""
@@ -44,7 +51,12 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(self.get_serializer(delivery).data)
 
 
-@extend_schema_view(list=extend_schema(summary="Hard-tech pool members with their doubling path"))
+@extend_schema_view(
+    list=extend_schema(
+        summary="Hard-tech pool members with their doubling path",
+        examples=[response_example("2024 年入库，进度正常", POOL_MEMBER)],
+    )
+)
 class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Hard-tech pool members the user may see, with baseline, target and the latest revenue."""
 

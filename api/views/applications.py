@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,6 +12,15 @@ from cultivation.filters import ApplicationFilter, DesignationFilter
 from cultivation.models import Application, ApplicationEvent, Designation
 from cultivation.services import application_transition, create_application
 
+from ..examples import (
+    APPLICATION,
+    APPLICATION_CREATE_REQUEST,
+    APPLICATION_DETAIL,
+    APPLICATION_DRAFT,
+    DESIGNATION,
+    request_example,
+    response_example,
+)
 from ..serializers import (
     ApplicationCreateSerializer,
     ApplicationDetailSerializer,
@@ -29,8 +38,14 @@ ERRORS = {
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Applications you may see, with the actions open to you"),
-    retrieve=extend_schema(summary="One application: snapshot, history, reviews you may read"),
+    list=extend_schema(
+        summary="Applications you may see, with the actions open to you",
+        examples=[response_example("区县初审中的申请", APPLICATION)],
+    ),
+    retrieve=extend_schema(
+        summary="One application: snapshot, history, reviews you may read",
+        examples=[response_example("市级复审中的申请（业务人员视角）", APPLICATION_DETAIL)],
+    ),
 )
 class ApplicationViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -66,11 +81,8 @@ class ApplicationViewSet(
         request=ApplicationCreateSerializer,
         responses={201: ApplicationDetailSerializer, **ERRORS},
         examples=[
-            OpenApiExample(
-                "A new application",
-                value={"firm": "91500112000000001X", "tier": "srdi_sme", "kind": "new"},
-                request_only=True,
-            )
+            request_example("A new application", APPLICATION_CREATE_REQUEST, "申报专精特新中小企业"),
+            response_example("草稿", APPLICATION_DRAFT, status_codes=("201",)),
         ],
         summary="Open a draft application (submit it with the transition action)",
     )
@@ -87,6 +99,18 @@ class ApplicationViewSet(
             **ERRORS,
             409: OpenApiResponse(ErrorSerializer, description="no longer possible: the application moved on"),
         },
+        examples=[
+            request_example("Recommend", {"action": "recommend"}, "初审通过，报市级复审"),
+            request_example(
+                "Return", {"action": "return", "reason": "请补充 2024 年度审计报告。"}, "退回补充材料"
+            ),
+            request_example(
+                "Review",
+                {"action": "review", "score": 86, "recommendation": "approve", "comment": "研发投入稳定。"},
+                "提交评审意见",
+            ),
+            response_example("已报市级复审", APPLICATION_DETAIL),
+        ],
         summary="Take a workflow action (see available_actions)",
     )
     @action(detail=True, methods=["post"])
@@ -99,8 +123,13 @@ class ApplicationViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Designations of the firms you may see"),
-    retrieve=extend_schema(summary="One designation"),
+    list=extend_schema(
+        summary="Designations of the firms you may see",
+        examples=[response_example("有效的专精特新称号", DESIGNATION)],
+    ),
+    retrieve=extend_schema(
+        summary="One designation", examples=[response_example("有效的专精特新称号", DESIGNATION)]
+    ),
 )
 class DesignationViewSet(viewsets.ReadOnlyModelViewSet):
     """Designations of the firms the user may see; filter with ``?firm=<credit code>``."""

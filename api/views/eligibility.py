@@ -18,6 +18,17 @@ from cultivation.selectors import eligibility_of_facts, eligibility_of_firm, rul
 from registry.filters import ClusterFilter, DistrictFilter
 from registry.models import Cluster, District, Firm
 
+from ..examples import (
+    CLUSTER,
+    DISTRICT,
+    ELIGIBILITY_REPORT,
+    FIRM,
+    FIRM_REQUEST,
+    RULE_SET,
+    RULE_SET_DETAIL,
+    request_example,
+    response_example,
+)
 from ..permissions import EditsRegister
 from ..serializers import (
     ClusterSerializer,
@@ -67,7 +78,10 @@ class EligibilityView(APIView):
     @extend_schema(
         request=WhatIfSerializer,
         responses={200: OpenApiTypes.OBJECT},
-        examples=[OpenApiExample("A growing manufacturer", value=WHAT_IF_EXAMPLE, request_only=True)],
+        examples=[
+            OpenApiExample("A growing manufacturer", value=WHAT_IF_EXAMPLE, request_only=True),
+            response_example("创新型中小企业（节选）", ELIGIBILITY_REPORT),
+        ],
         summary="What-if eligibility for every tier",
     )
     def post(self, request):
@@ -78,34 +92,36 @@ class EligibilityView(APIView):
         return Response(report.to_dict())
 
 
-FIRM_EXAMPLE = {
-    "credit_code": "91500112MA5U7CKX2B",
-    "name": "重庆示例智能装备有限公司",
-    "district": "500112",
-    "cluster": "intelligent-equipment",
-    "founded_on": "2016-04-01",
-    "niche_since": 2017,
-    "sector": "industry",
-    "strategic_emerging": True,
-    "is_listed": False,
-    "contact_name": "王经理",
-    "contact_phone": "023-67000000",
-    "contact_email": "wang@example.cn",
-    "address": "重庆市渝北区",
-}
-
-
 @extend_schema_view(
-    list=extend_schema(summary="Firms you may see (by tier, stage, cluster, district, dates, revenue)"),
-    retrieve=extend_schema(summary="One firm by credit code"),
+    list=extend_schema(
+        summary="Firms you may see (by tier, stage, cluster, district, dates, revenue)",
+        examples=[response_example("渝北区的成长期企业", FIRM)],
+    ),
+    retrieve=extend_schema(
+        summary="One firm by credit code", examples=[response_example("渝北区的成长期企业", FIRM)]
+    ),
     create=extend_schema(
         summary="Register a firm (caseworkers, within their district)",
-        examples=[OpenApiExample("A new firm", value=FIRM_EXAMPLE, request_only=True)],
+        examples=[
+            request_example("A new firm", FIRM_REQUEST, "登记一家企业"),
+            response_example("已登记", FIRM, status_codes=("201",)),
+        ],
     ),
-    update=extend_schema(summary="Replace a firm's record (the credit code stays)"),
+    update=extend_schema(
+        summary="Replace a firm's record (the credit code stays)",
+        examples=[
+            request_example(
+                "Whole record", {k: v for k, v in FIRM_REQUEST.items() if k != "credit_code"}, "整条记录"
+            ),
+            response_example("已更新", FIRM),
+        ],
+    ),
     partial_update=extend_schema(
         summary="Change some of a firm's fields",
-        examples=[OpenApiExample("New contact", value={"contact_name": "李四"}, request_only=True)],
+        examples=[
+            OpenApiExample("New contact", value={"contact_name": "李四"}, request_only=True),
+            response_example("已更新", {**FIRM, "contact_name": "李四"}),
+        ],
     ),
 )
 class FirmViewSet(
@@ -141,6 +157,7 @@ class FirmViewSet(
             OpenApiParameter("as_of", OpenApiTypes.DATE, description="evaluation day; default: today"),
         ],
         responses={200: OpenApiTypes.OBJECT},
+        examples=[response_example("创新型中小企业（节选）", ELIGIBILITY_REPORT)],
         summary="The firm's eligibility for every tier, from its stored records",
     )
     @action(detail=True, methods=["get"])
@@ -156,7 +173,10 @@ class FirmViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The 33618 industrial clusters"), retrieve=extend_schema(summary="One cluster")
+    list=extend_schema(
+        summary="The 33618 industrial clusters", examples=[response_example("智能装备及智能制造", CLUSTER)]
+    ),
+    retrieve=extend_schema(summary="One cluster", examples=[response_example("智能装备及智能制造", CLUSTER)]),
 )
 class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
     """The 30 "33618" clusters; ``provisional`` marks names not yet confirmed in public texts."""
@@ -169,7 +189,8 @@ class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Districts and counties"), retrieve=extend_schema(summary="One district")
+    list=extend_schema(summary="Districts and counties", examples=[response_example("渝北区", DISTRICT)]),
+    retrieve=extend_schema(summary="One district", examples=[response_example("渝北区", DISTRICT)]),
 )
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
     """The city's districts and counties (GB/T 2260 codes); district staff and firms belong to one."""
@@ -182,8 +203,13 @@ class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Rule-set versions and which is in force"),
-    retrieve=extend_schema(summary="One rule set with every tier's criteria"),
+    list=extend_schema(
+        summary="Rule-set versions and which is in force", examples=[response_example("CN-2022", RULE_SET)]
+    ),
+    retrieve=extend_schema(
+        summary="One rule set with every tier's criteria",
+        examples=[response_example("CN-2022（节选）", RULE_SET_DETAIL)],
+    ),
 )
 class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Every stored rule-set version; the detail includes each tier's criteria and thresholds."""

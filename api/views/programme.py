@@ -16,6 +16,17 @@ from cultivation.services import application_transition, claim_attestation, deci
 from cultivation.workflow import Action
 from registry.roles import scope_of
 
+from ..examples import (
+    ATTESTATION,
+    ATTESTATION_CLAIM_REQUEST,
+    ATTESTATION_CONFIRMED,
+    REVIEW_RECORD,
+    REVIEW_REQUEST,
+    TARGET,
+    TARGET_REQUEST,
+    request_example,
+    response_example,
+)
 from ..permissions import AdminWrites, EditsFigures, IsProgrammeStaff, sees_all_reviews
 from ..serializers import ErrorSerializer
 from ..serializers.programme import (
@@ -45,9 +56,14 @@ def reviews_visible_to(user):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Expert reviews you may read (caseworkers: all in scope; experts: their own)"),
+    list=extend_schema(
+        summary="Expert reviews you may read (caseworkers: all in scope; experts: their own)",
+        examples=[response_example("建议通过", REVIEW_RECORD)],
+    ),
     retrieve=extend_schema(
-        summary="One expert review", responses={200: ReviewRecordSerializer, 404: ErrorSerializer}
+        summary="One expert review",
+        responses={200: ReviewRecordSerializer, 404: ErrorSerializer},
+        examples=[response_example("建议通过", REVIEW_RECORD)],
     ),
 )
 class ReviewViewSet(
@@ -76,16 +92,8 @@ class ReviewViewSet(
             ),
         },
         examples=[
-            OpenApiExample(
-                "Score an application",
-                value={
-                    "application": 42,
-                    "score": 86,
-                    "recommendation": "approve",
-                    "comment": "研发投入稳定。",
-                },
-                request_only=True,
-            )
+            request_example("Score an application", REVIEW_REQUEST, "为申请评分"),
+            response_example("已提交", REVIEW_RECORD, status_codes=("201",)),
         ],
         summary="Submit your review of an application you are assigned to",
     )
@@ -110,8 +118,15 @@ class ReviewViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Attested-criterion claims of the firms you may see"),
-    retrieve=extend_schema(summary="One claim", responses={200: AttestationSerializer, 404: ErrorSerializer}),
+    list=extend_schema(
+        summary="Attested-criterion claims of the firms you may see",
+        examples=[response_example("待确认的自主品牌佐证", ATTESTATION)],
+    ),
+    retrieve=extend_schema(
+        summary="One claim",
+        responses={200: AttestationSerializer, 404: ErrorSerializer},
+        examples=[response_example("待确认的自主品牌佐证", ATTESTATION)],
+    ),
 )
 class AttestationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -133,6 +148,12 @@ class AttestationViewSet(
     @extend_schema(
         request={"multipart/form-data": AttestationClaimSerializer},
         responses={201: AttestationSerializer, **ERRORS},
+        examples=[
+            request_example(
+                "Claim", ATTESTATION_CLAIM_REQUEST, "申报自主品牌（附商标注册证）", "multipart/form-data"
+            ),
+            response_example("待确认", ATTESTATION, status_codes=("201",)),
+        ],
         summary="Claim an attested criterion with evidence (multipart upload)",
     )
     def create(self, request, *args, **kwargs):
@@ -147,6 +168,7 @@ class AttestationViewSet(
         examples=[
             OpenApiExample("Confirm", value={"confirm": True}, request_only=True),
             OpenApiExample("Reject", value={"confirm": False, "reason": "证书已过期。"}, request_only=True),
+            response_example("已确认", ATTESTATION_CONFIRMED),
         ],
         summary="Confirm or reject a pending claim (caseworkers)",
     )
@@ -165,24 +187,37 @@ class AttestationViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The programme's targets (P11)"),
-    retrieve=extend_schema(summary="One target", responses={200: TargetSerializer, 404: ErrorSerializer}),
+    list=extend_schema(
+        summary="The programme's targets (P11)", examples=[response_example("2027 年小巨人存量目标", TARGET)]
+    ),
+    retrieve=extend_schema(
+        summary="One target",
+        responses={200: TargetSerializer, 404: ErrorSerializer},
+        examples=[response_example("2027 年小巨人存量目标", TARGET)],
+    ),
     create=extend_schema(
         summary="Add a target (programme admins)",
         responses={201: TargetSerializer, **ERRORS},
         examples=[
-            OpenApiExample(
-                "Little giants by 2027",
-                value={"subject": "little_giant", "year": 2027, "kind": "active_by", "count": 500},
-                request_only=True,
-            )
+            request_example("Little giants by 2027", TARGET_REQUEST, "2027 年末小巨人企业 500 家"),
+            response_example("已添加", TARGET, status_codes=("201",)),
         ],
     ),
     update=extend_schema(
-        summary="Replace a target (programme admins)", responses={200: TargetSerializer, **ERRORS}
+        summary="Replace a target (programme admins)",
+        responses={200: TargetSerializer, **ERRORS},
+        examples=[
+            request_example("Whole target", {**TARGET_REQUEST, "count": 520}, "整条目标"),
+            response_example("已更新", {**TARGET, "count": 520}),
+        ],
     ),
     partial_update=extend_schema(
-        summary="Change a target (programme admins)", responses={200: TargetSerializer, **ERRORS}
+        summary="Change a target (programme admins)",
+        responses={200: TargetSerializer, **ERRORS},
+        examples=[
+            request_example("New count", {"count": 520}, "调整目标数"),
+            response_example("已更新", {**TARGET, "count": 520}),
+        ],
     ),
     destroy=extend_schema(
         summary="Delete a target (programme admins)", responses={204: None, 403: ErrorSerializer}

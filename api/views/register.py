@@ -11,6 +11,7 @@ from registry.credit_code import normalise
 from registry.filters import AnnualFiguresFilter
 from registry.models import AnnualFigures, Firm
 
+from ..examples import FIGURES, FIGURES_REQUEST, FIGURES_UPDATE_REQUEST, request_example, response_example
 from ..filtering import StrictOrderingFilter
 from ..permissions import EditsFigures
 from ..serializers import AnnualFiguresSerializer, AnnualFiguresUpdateSerializer
@@ -20,11 +21,42 @@ YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="fiscal 
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[CREDIT_CODE], summary="The firm's annual figures, newest first"),
-    create=extend_schema(parameters=[CREDIT_CODE], summary="Add a fiscal year's figures"),
-    retrieve=extend_schema(parameters=[CREDIT_CODE, YEAR], summary="One fiscal year's figures"),
-    update=extend_schema(parameters=[CREDIT_CODE, YEAR], summary="Replace a year's figures (not frozen)"),
-    partial_update=extend_schema(parameters=[CREDIT_CODE, YEAR], summary="Change a year's figures"),
+    list=extend_schema(
+        parameters=[CREDIT_CODE],
+        summary="The firm's annual figures, newest first",
+        examples=[response_example("2024 年度（已审计）", FIGURES)],
+    ),
+    create=extend_schema(
+        parameters=[CREDIT_CODE],
+        summary="Add a fiscal year's figures",
+        examples=[
+            request_example("Fiscal 2024", FIGURES_REQUEST, "报送 2024 年度数据（万元）"),
+            response_example("已报送", FIGURES, status_codes=("201",)),
+        ],
+    ),
+    retrieve=extend_schema(
+        parameters=[CREDIT_CODE, YEAR],
+        summary="One fiscal year's figures",
+        examples=[response_example("2024 年度（已审计）", FIGURES)],
+    ),
+    update=extend_schema(
+        parameters=[CREDIT_CODE, YEAR],
+        summary="Replace a year's figures (not frozen)",
+        examples=[
+            request_example(
+                "Whole year", {k: v for k, v in FIGURES_REQUEST.items() if k != "year"}, "整年数据"
+            ),
+            response_example("已更新", FIGURES),
+        ],
+    ),
+    partial_update=extend_schema(
+        parameters=[CREDIT_CODE, YEAR],
+        summary="Change a year's figures",
+        examples=[
+            request_example("Corrected profit", FIGURES_UPDATE_REQUEST, "更正净利润"),
+            response_example("已更新", {**FIGURES, **FIGURES_UPDATE_REQUEST}),
+        ],
+    ),
 )
 class FirmFiguresViewSet(
     mixins.ListModelMixin,
@@ -63,7 +95,12 @@ class FirmFiguresViewSet(
         return context
 
 
-@extend_schema_view(list=extend_schema(summary="Annual figures of every firm you may see"))
+@extend_schema_view(
+    list=extend_schema(
+        summary="Annual figures of every firm you may see",
+        examples=[response_example("2024 年度（已审计）", FIGURES)],
+    )
+)
 class AnnualFiguresViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Annual figures of every firm the user may see; filter with ``?firm=<credit code>&year=``."""
 

@@ -14,6 +14,8 @@ from rest_framework.settings import api_settings
 
 from registry.login_throttle import api_lockout_response, token_request_locked_out
 
+from ..examples import TOKEN, TOKEN_REQUEST, request_example, response_example
+
 TOKEN_RESPONSE = inline_serializer("TokenResponse", {"token": serializers.CharField()})
 
 
@@ -29,6 +31,10 @@ class TokenView(ObtainAuthToken):
     @extend_schema(
         request=AuthTokenSerializer,
         responses={200: TOKEN_RESPONSE, 429: OpenApiResponse(description="too many failed sign-ins")},
+        examples=[
+            request_example("Credentials", TOKEN_REQUEST, "用户名和密码"),
+            response_example("令牌", TOKEN),
+        ],
         summary="Obtain an API token",
     )
     def post(self, request, *args, **kwargs):

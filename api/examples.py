@@ -1,0 +1,377 @@
+"""Example payloads for the OpenAPI schema, in one place so every operation shows the same firm.
+
+One fictional Chongqing manufacturer (in 渝北区, cluster 智能装备及智能制造) runs through every example:
+its credit code carries a valid check character (``registry.credit_code.is_valid``), its figures are
+those of the what-if example, and its application, review, designation and alerts refer to each other.
+Values are in the shape the API answers; Chinese text stays Chinese (zh-hans is the default language).
+``tests/api/test_schema.py`` validates every example against the schema it illustrates.
+
+List examples are single items: drf-spectacular wraps them in the paginated envelope
+(``count``/``next``/``previous``/``results``) of ``api.pagination.StandardPagination`` itself.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample
+
+CREDIT_CODE = "91500112MA5U7CKX2B"
+FIRM_NAME = "重庆示例智能装备有限公司"
+
+FIRM_REQUEST = {
+    "credit_code": CREDIT_CODE,
+    "name": FIRM_NAME,
+    "district": "500112",
+    "cluster": "intelligent-equipment",
+    "founded_on": "2016-04-01",
+    "niche_since": 2017,
+    "sector": "industry",
+    "strategic_emerging": True,
+    "is_listed": False,
+    "contact_name": "王经理",
+    "contact_phone": "023-67000000",
+    "contact_email": "wang@example.cn",
+    "address": "重庆市渝北区",
+}
+FIRM = {**FIRM_REQUEST, "stage": "growth"}
+
+FIGURES_REQUEST = {
+    "year": 2024,
+    "operating_revenue": "8000.00",
+    "main_business_revenue": "7200.00",
+    "rd_expense": "400.00",
+    "net_profit": "600.00",
+    "total_assets": "9000.00",
+    "total_liabilities": "4000.00",
+    "employees": 150,
+    "rd_staff": 30,
+    "class1_ip": 3,
+    "class2_ip": 8,
+    "equity_financing": "0.00",
+    "valuation_usd_m": None,
+    "cumulative_financing_usd_m": None,
+    "audited": True,
+}
+FIGURES = {
+    "firm": CREDIT_CODE,
+    **FIGURES_REQUEST,
+    "frozen": False,
+    "frozen_reason": "",
+    "updated_at": "2025-04-18T10:12:00+08:00",
+}
+FIGURES_UPDATE_REQUEST = {"net_profit": "650.00", "audited": True}
+
+CLUSTER = {
+    "code": "intelligent-equipment",
+    "name": "智能装备及智能制造",
+    "name_zh": "智能装备及智能制造",
+    "name_en": "Intelligent equipment and intelligent manufacturing",
+    "level": "500bn",
+    "provisional": False,
+}
+DISTRICT = {"code": "500112", "name": "渝北区", "name_zh": "渝北区", "name_en": "Yubei"}
+
+RULE_SET = {
+    "code": "CN-2022",
+    "title": "优质中小企业梯度培育管理暂行办法（2022）及重庆市瞪羚、独角兽、硬科技帮扶库标准",
+    "effective_from": "2022-08-01",
+    "provisional": False,
+    "builtin": True,
+    "based_on": None,
+    "in_force": True,
+    "note": "",
+}
+RULE_SET_DETAIL = {
+    **RULE_SET,
+    "definition": {
+        "code": "CN-2022",
+        "effective_from": "2022-08-01",
+        "title": RULE_SET["title"],
+        "provisional": False,
+        "based_on": None,
+        "note": "",
+        "common": [
+            {
+                "code": "sme_size",
+                "label": "属于中小企业（《中小企业划型标准规定》）",
+                "kind": "common",
+                "check": "sme_size",
+                "params": {
+                    "year": 0,
+                    "sectors": {
+                        "industry": {"employees_below": 1000, "revenue_below": "40000"},
+                        "software": {"employees_below": 300, "revenue_below": "10000"},
+                    },
+                },
+                "score_class": None,
+                "direct": False,
+                "provisional": False,
+                "source": "S20, S29",
+                "confidence": "C",
+                "note": "",
+                "applies_to": ["innovative_sme", "srdi_sme", "little_giant", "hardtech_pool"],
+            }
+        ],
+        "tiers": {
+            "innovative_sme": {
+                "tier": "innovative_sme",
+                "scored": True,
+                "pass_rule": {
+                    "any": ["score", "d1_st_award", "d2_honours", "d3_rd_institution", "d4_equity_financing"]
+                },
+                "classes": [
+                    {"code": "innovation", "label": "创新能力", "maximum": 40},
+                    {"code": "growth", "label": "成长性", "maximum": 30},
+                    {"code": "specialisation", "label": "专业化", "maximum": 30},
+                ],
+                "note": "",
+                "criteria": [],
+            }
+        },
+    },
+}
+
+# An eligibility report, cut to one tier and two of its criteria (the real one covers every tier).
+ELIGIBILITY_REPORT = {
+    "rule_set": "CN-2022",
+    "as_of": "2025-06-30",
+    "provisional": False,
+    "tiers": {
+        "innovative_sme": {
+            "eligible": True,
+            "score": "70",
+            "provisional": False,
+            "criteria": [
+                {
+                    "code": "ip",
+                    "label": "与主导产品相关的有效知识产权",
+                    "kind": "measurable",
+                    "status": "met",
+                    "value": "class1_ip",
+                    "threshold": None,
+                    "op": None,
+                    "unit": None,
+                    "gap": None,
+                    "gap_unit": None,
+                    "points": 10,
+                    "max_points": 20,
+                    "provisional": False,
+                    "message": "与主导产品相关的有效知识产权：得 10 分（满分 20 分）",
+                },
+                {
+                    "code": "rd_intensity",
+                    "label": "上年度研发费用总额占营业收入总额比重",
+                    "kind": "measurable",
+                    "status": "met",
+                    "value": "5.00",
+                    "threshold": None,
+                    "op": None,
+                    "unit": "pct",
+                    "gap": None,
+                    "gap_unit": None,
+                    "points": 20,
+                    "max_points": 20,
+                    "provisional": False,
+                    "message": "上年度研发费用总额占营业收入总额比重：5.00%，得 20 分（满分 20 分）",
+                },
+            ],
+            "potential_score": "70",
+            "class_scores": {"innovation": "30", "growth": "10", "specialisation": "30"},
+            "direct_met": [],
+        }
+    },
+}
+
+APPLICATION = {
+    "id": 42,
+    "firm": CREDIT_CODE,
+    "firm_name": FIRM_NAME,
+    "tier": "srdi_sme",
+    "tier_label": "专精特新中小企业",
+    "kind": "new",
+    "status": "district_review",
+    "status_label": "区县初审",
+    "revision": 1,
+    "rule_set": "CN-2022",
+    "submitted_at": "2025-05-06T09:30:00+08:00",
+    "notice_starts_on": None,
+    "notice_ends_on": None,
+    "decided_at": None,
+    "created_at": "2025-05-05T16:02:00+08:00",
+    "available_actions": ["accept", "return", "reject"],
+}
+APPLICATION_DRAFT = {
+    **APPLICATION,
+    "status": "draft",
+    "status_label": "草稿",
+    "submitted_at": None,
+    "available_actions": ["submit", "withdraw"],
+    "snapshot": None,
+    "events": [],
+    "reviews": [],
+    "objections": [],
+}
+APPLICATION_DETAIL = {
+    **APPLICATION,
+    "status": "city_review",
+    "status_label": "市级复审（专家评审）",
+    "available_actions": [],
+    "snapshot": {"rule_set": "CN-2022", "as_of": "2025-05-06", "tier": "srdi_sme", "eligible": True},
+    "events": [
+        {
+            "action": "submit",
+            "action_label": "提交申请",
+            "from_status": "draft",
+            "from_label": "草稿",
+            "to_status": "submitted",
+            "to_label": "已提交待受理",
+            "reason": "",
+            "revision": 1,
+            "actor": "firm.wang",
+            "created_at": "2025-05-06T09:30:00+08:00",
+        },
+        {
+            "action": "recommend",
+            "action_label": "初审通过，报市级复审",
+            "from_status": "district_review",
+            "from_label": "区县初审",
+            "to_status": "city_review",
+            "to_label": "市级复审（专家评审）",
+            "reason": "",
+            "revision": 1,
+            "actor": "caseworker.wang",
+            "created_at": "2025-05-20T15:00:00+08:00",
+        },
+    ],
+    "reviews": [
+        {
+            "reviewer": "expert.zhang",
+            "revision": 1,
+            "score": 86,
+            "recommendation": "approve",
+            "comment": "研发投入稳定。",
+            "submitted_at": "2025-06-03T11:20:00+08:00",
+        }
+    ],
+    "objections": [],
+}
+APPLICATION_CREATE_REQUEST = {"firm": CREDIT_CODE, "tier": "srdi_sme", "kind": "new"}
+
+DESIGNATION = {
+    "id": 7,
+    "firm": CREDIT_CODE,
+    "firm_name": FIRM_NAME,
+    "tier": "srdi_sme",
+    "tier_label": "专精特新中小企业",
+    "granted_on": "2025-07-15",
+    "expires_on": "2028-07-14",
+    "status": "active",
+    "status_label": "有效",
+    "batch": "2025年第一批",
+    "revoked_on": None,
+    "revoked_reason": "",
+    "source_application": 42,
+}
+
+ALERT = {
+    "id": 311,
+    "kind": "designation_expiring",
+    "kind_label": "称号即将到期",
+    "tier": "srdi_sme",
+    "firm": CREDIT_CODE,
+    "firm_name": FIRM_NAME,
+    "period": "2028-07-14",
+    "payload": {"expires_on": "2028-07-14"},
+    "created_at": "2028-04-15T02:00:00+08:00",
+    "read": False,
+    "read_at": None,
+    "message": f"称号即将到期 — {FIRM_NAME}（{CREDIT_CODE}） · 专精特新中小企业\n称号将于 2028-07-14 到期。",
+}
+ALERT_READ = {**ALERT, "read": True, "read_at": "2028-04-15T09:41:00+08:00"}
+
+POOL_MEMBER = {
+    "firm": CREDIT_CODE,
+    "firm_name": FIRM_NAME,
+    "cohort_year": 2024,
+    "baseline_year": 2023,
+    "baseline_revenue": "6200.00",
+    "target_revenue": "12400.00",
+    "check_year": 2026,
+    "latest_year": 2024,
+    "latest_revenue": "8000.00",
+    "check_revenue": None,
+    "status": "on_track",
+}
+
+REVIEW_REQUEST = {"application": 42, "score": 86, "recommendation": "approve", "comment": "研发投入稳定。"}
+REVIEW_RECORD = {
+    "id": 19,
+    "application": 42,
+    "firm": CREDIT_CODE,
+    "reviewer": "expert.zhang",
+    "revision": 1,
+    "score": 86,
+    "recommendation": "approve",
+    "recommendation_label": "建议通过",
+    "comment": "研发投入稳定。",
+    "submitted_at": "2025-06-03T11:20:00+08:00",
+}
+
+ATTESTATION_CLAIM_REQUEST = {
+    "firm": CREDIT_CODE,
+    "code": "own_brand",
+    "evidence": "商标注册证.pdf",
+    "note": "第 35 类注册商标。",
+}
+ATTESTATION = {
+    "id": 5,
+    "firm": CREDIT_CODE,
+    "firm_name": FIRM_NAME,
+    "code": "own_brand",
+    "code_label": "拥有自主品牌",
+    "note": "第 35 类注册商标。",
+    "status": "claimed",
+    "status_label": "待确认",
+    "claimed_at": "2025-03-02T10:00:00+08:00",
+    "decided_at": None,
+    "decision_reason": "",
+    "evidence_url": "/portal/evidence/5/",
+}
+ATTESTATION_CONFIRMED = {
+    **ATTESTATION,
+    "status": "confirmed",
+    "status_label": "已确认",
+    "decided_at": "2025-03-05T14:30:00+08:00",
+}
+
+TARGET_REQUEST = {"subject": "little_giant", "year": 2027, "kind": "active_by", "count": 500, "note": ""}
+TARGET = {
+    "id": 3,
+    "subject": "little_giant",
+    "subject_label": "专精特新“小巨人”企业",
+    "year": 2027,
+    "kind": "active_by",
+    "kind_label": "到期末存量",
+    "count": 500,
+    "note": "",
+}
+
+TOKEN_REQUEST = {"username": "caseworker.wang", "password": "在此填写密码"}
+TOKEN = {"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}
+
+
+def response_example(
+    name: str, value: dict, summary: str = "", status_codes: tuple[str, ...] = ()
+) -> OpenApiExample:
+    """A response example (for a list operation, one item: the paginated envelope is added for us)."""
+    return OpenApiExample(
+        name, value=value, summary=summary or name, response_only=True, status_codes=status_codes or None
+    )
+
+
+def request_example(
+    name: str, value: dict, summary: str = "", media_type: str | None = None
+) -> OpenApiExample:
+    """A request-body example."""
+    return OpenApiExample(
+        name, value=value, summary=summary or name, request_only=True, media_type=media_type
+    )

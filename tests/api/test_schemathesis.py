@@ -1,11 +1,12 @@
 """Schemathesis drives every operation of the OpenAPI schema with each role's token.
 
-The schema is the one ``/api/schema/`` serves (same generator, same hooks), so
-a new endpoint is fuzzed as soon as it is routed. For every operation and every
-role, a bounded number of generated requests (valid and invalid) is sent to the
-application in process (WSGI): none may answer 5xx, and every answer must match
-the schema — a documented status code, a documented content type and a body of
-the documented shape.
+The schema is fetched from ``/api/schema/`` through the application (the operations
+are listed at collection time by the same generator, and a test checks the two
+agree), so a new endpoint is fuzzed as soon as it is routed. For every operation
+and every role, a bounded number of generated requests (valid and invalid) is sent
+to the application in process (WSGI): none may answer 5xx, and every answer must
+match the schema — a documented status code, a documented content type and a body
+of the documented shape.
 
 Schemathesis' own pytest plugin does not run under pytest 9, so the operations
 are parametrised here and each one is driven with Hypothesis directly.
@@ -64,10 +65,16 @@ def operations() -> list[tuple[str, str]]:
 
 @memoize
 def loaded_schema():
-    """The schema loaded into Schemathesis once, bound to the WSGI application."""
-    loaded = schemathesis.openapi.from_dict(openapi_document())
-    loaded.app = get_wsgi_application()
-    return loaded
+    """``/api/schema/`` fetched through the application once, bound to it for in-process calls."""
+    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+def test_the_fuzzed_operations_are_those_the_served_schema_lists():
+    served = loaded_schema().raw_schema["paths"]
+    listed = {
+        (method.upper(), path) for path, items in served.items() for method in items if method in HTTP_METHODS
+    }
+    assert listed == set(operations())
 
 
 def make_user(role: str, firm):

@@ -51,6 +51,19 @@ FIGURES_REQUEST = {
     "cumulative_financing_usd_m": None,
     "audited": True,
 }
+# The what-if body (DESIGN §6): a firm's facts with one year of figures, nothing stored.
+WHAT_IF_EXAMPLE = {
+    "rule_set": "CN-2022",
+    "as_of": "2025-06-30",
+    "founded_on": "2016-04-01",
+    "niche_since": 2017,
+    "sector": "industry",
+    "strategic_emerging": True,
+    "designations": ["innovative_sme"],
+    "cluster": "intelligent-equipment",
+    "attested": {"quality_certification": True, "own_brand": True},
+    "years": [{name: value for name, value in FIGURES_REQUEST.items() if name != "audited"}],
+}
 FIGURES = {
     "firm": CREDIT_CODE,
     **FIGURES_REQUEST,

@@ -26,6 +26,7 @@ from ..examples import (
     FIRM_REQUEST,
     RULE_SET,
     RULE_SET_DETAIL,
+    WHAT_IF_EXAMPLE,
     request_example,
     response_example,
 )
@@ -40,36 +41,6 @@ from ..serializers import (
     RuleSetSerializer,
     WhatIfSerializer,
 )
-
-WHAT_IF_EXAMPLE = {
-    "rule_set": "CN-2022",
-    "as_of": "2025-06-30",
-    "founded_on": "2016-04-01",
-    "niche_since": 2017,
-    "sector": "industry",
-    "strategic_emerging": True,
-    "designations": ["innovative_sme"],
-    "cluster": "intelligent-equipment",
-    "attested": {"quality_certification": True, "own_brand": True},
-    "years": [
-        {
-            "year": 2024,
-            "operating_revenue": "8000.00",
-            "main_business_revenue": "7200.00",
-            "rd_expense": "400.00",
-            "net_profit": "600.00",
-            "total_assets": "9000.00",
-            "total_liabilities": "4000.00",
-            "employees": 150,
-            "rd_staff": 30,
-            "class1_ip": 3,
-            "class2_ip": 8,
-            "equity_financing": "0.00",
-            "valuation_usd_m": None,
-            "cumulative_financing_usd_m": None,
-        }
-    ],
-}
 
 
 class EligibilityView(APIView):

@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# Settings fail closed (production unless told otherwise); these targets are a developer's, so they run the
+# development profile (DEBUG on, a development SECRET_KEY) unless the environment already sets DJANGO_DEBUG.
+export DJANGO_DEBUG ?= true
 
 .PHONY: run test lint messages rules-doc bench bench-quick clean
 

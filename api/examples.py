@@ -369,7 +369,7 @@ TARGET = {
 }
 
 TOKEN_REQUEST = {"username": "caseworker.wang", "password": "在此填写密码"}
-TOKEN = {"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}
+TOKEN = {"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", "expires_at": "2026-09-28T10:00:00+08:00"}
 
 
 def response_example(

@@ -1,10 +1,11 @@
-"""Who may do what through the API. Reading is governed by each queryset's ``visible_to`` scope."""
+"""Who may do what through the API. Reading is governed by each queryset's ``visible_to`` scope
+(blind review included: ``Review``, ``ApplicationEvent`` and ``ReviewAssignment`` querysets)."""
 
 from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from registry.roles import Role, can_edit_register, has_role, is_programme_staff, scope_of
+from registry.roles import can_edit_register, is_programme_staff, scope_of
 
 
 class EditsRegister(BasePermission):
@@ -36,10 +37,3 @@ class AdminWrites(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or bool(getattr(request.user, "is_superuser", False))
-
-
-def sees_all_reviews(user) -> bool:
-    """Blind review: caseworkers and programme admins read every expert's review, an expert only their own."""
-    if getattr(user, "firm_id", None):
-        return False
-    return bool(getattr(user, "is_superuser", False) or has_role(user, Role.CASEWORKER))

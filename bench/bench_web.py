@@ -50,6 +50,7 @@ SLICE_S = 5.0
 def _setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "true")  # in-process: the development profile
     import django
 
     django.setup()

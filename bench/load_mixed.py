@@ -54,6 +54,7 @@ TIMEOUT_S = 30
 def _setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "true")  # in-process: the development profile
     import django
 
     django.setup()
@@ -390,12 +391,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def server_env(database_url: str, static_root: Path = ROOT / "var" / "bench-static") -> dict[str, str]:
     """Production-like settings over plain HTTP on 127.0.0.1; throttles out of the way (not measured here)."""
     return {
         **os.environ,
         "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "registry.settings",
         "DJANGO_DEBUG": "false",
+        "STATIC_ROOT": str(static_root),
         "SECRET_KEY": "load-test-only-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
@@ -407,8 +410,16 @@ def server_env(database_url: str) -> dict[str, str]:
     }
 
 
+def collect_static(env: dict[str, str]) -> None:
+    """What a deploy runs before starting gunicorn: with DEBUG off, pages name the hashed, compressed copies
+    of the static files that ``collectstatic`` writes to ``STATIC_ROOT`` (and WhiteNoise serves them)."""
+    command = [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+
+
 def start_server(env: dict[str, str], workers: int = 2) -> tuple[subprocess.Popen, str]:
     """gunicorn (sync workers) on a free 127.0.0.1 port; returns the process and its base URL."""
+    collect_static(env)
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "registry.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--timeout", "60", "--log-level", "warning"]

@@ -108,6 +108,9 @@ def main() -> None:
     os.environ.update(
         DATABASE_URL=database_url, REDIS_URL=redis_url, DJANGO_SETTINGS_MODULE="registry.settings"
     )
+    # In-process clients and the workers run the development profile (settings default to production);
+    # the web benchmark's gunicorn sets DJANGO_DEBUG=false itself.
+    os.environ.setdefault("DJANGO_DEBUG", "true")
     sys.path.insert(0, str(ROOT))
     started = time.perf_counter()
     print(

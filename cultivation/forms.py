@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import AnnualFigures, User
-from registry.roles import Role
 
 from .models import Application, Review
 from .models.alerts import EmailMode
@@ -28,7 +27,7 @@ from .rules.attestations import ATTESTATION_CHOICES
 from .selectors import FIGURE_FIELDS
 from .tiers import DESIGNATION_TIER_CHOICES
 from .validators import MAX_EVIDENCE_BYTES
-from .workflow import Action
+from .workflow import OFFERED_ACTIONS, Action, assignable_reviewers
 
 EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 
@@ -124,7 +123,13 @@ class ActionForm(forms.Form):
     checked by ``application_transition``.
     """
 
-    action = forms.ChoiceField(choices=[(a.value, a.label) for a in Action], widget=forms.HiddenInput)
+    # Only the actions offered to people, as the API's: a service-only one (``terminate``) is refused here
+    # with a clear message, and ``application_transition`` refuses it again.
+    action = forms.ChoiceField(
+        choices=[(a.value, a.label) for a in Action if a.value in OFFERED_ACTIONS],
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("“%(value)s”不是可在此办理的操作。")},
+    )
     reason = forms.CharField(
         label=_("理由"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -160,21 +165,29 @@ class ActionForm(forms.Form):
         }
 
 
+NOT_ASSIGNABLE = _("所选人员不能评审该申请：评审专家须为本区县或市级评审专家（编号 %(value)s）。")
+
+
 class AssignReviewersForm(forms.Form):
-    """Experts for the city review and their due date (``assign_reviewers`` checks who and when)."""
+    """Experts for the city review and their due date (``assign_reviewers`` checks who and when).
+
+    Lists only the experts who may be assigned to the application (``workflow.assignable_reviewers``:
+    city-level reviewers and those of the firm's district).
+    """
 
     reviewers = forms.ModelMultipleChoiceField(
-        label=_("评审专家"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("评审专家"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": NOT_ASSIGNABLE},
     )
     due_at = forms.DateField(
         label=_("截止日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, application: Application, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewers"].queryset = User.objects.filter(
-            groups__name=Role.REVIEWER, firm__isnull=True, is_active=True
-        ).order_by("username")
+        self.fields["reviewers"].queryset = assignable_reviewers({application.firm.district_id})
 
 
 class EmailPreferenceForm(forms.Form):

@@ -38,6 +38,12 @@ SCHEDULES: tuple[Schedule, ...] = (
         description="send email deliveries still pending",
     ),
     Schedule(
+        "requeue-import-jobs",
+        "registry.tasks.requeue_import_jobs",
+        every_minutes=10,
+        description="queue again large admin imports whose message was lost (still queued after 10 minutes)",
+    ),
+    Schedule(
         "alert-digests",
         "cultivation.tasks.send_alert_digests",
         crontab="0 8 * * *",

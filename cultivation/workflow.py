@@ -7,6 +7,9 @@ row here; no view or service hard-codes a status.
 
 A row names: the action, the stages it starts from, the stage it leads to, who may take it
 (a role and its scope, see ``Who``), its preconditions, the event it emits and the inputs it needs.
+A row with ``offered=False`` is never a person's to take: no button, no API choice, and
+``application_transition`` (the entry for people) refuses it; only a service takes it, through
+``service_transition`` (``revoke_designation`` terminating the firm's open applications).
 Preconditions that only look at the application and its prefetched relations are checked here
 (``PURE_CHECKS``); the ones that need the register (eligibility, the ladder, the revocation bar) are
 checked by the service, which names them in the same table.
@@ -24,6 +27,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from registry.models import User
 from registry.roles import Role, has_role, is_programme_staff, scope_of
 
 
@@ -202,6 +206,10 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 del S, A, W, I
 
+# The actions people take (portal, API, admin): every action with a row offered to them. The others
+# (``offered=False``: ``terminate``) are taken only by a service, through ``service_transition``.
+OFFERED_ACTIONS: frozenset[str] = frozenset(row.action.value for row in TRANSITIONS if row.offered)
+
 
 def _index(rows: Iterable[Transition]) -> dict[tuple[str, str], Transition]:
     """(stage, action) -> row; two rows for the same move would make the table ambiguous."""
@@ -251,6 +259,36 @@ def is_assigned(user, application) -> bool:
     return has_role(user, Role.REVIEWER) and any(
         a.reviewer_id == user.pk for a in application.assignments.all()
     )
+
+
+def may_be_assigned(user, application) -> bool:
+    """Whether ``user`` may be asked to score the application (``assign_reviewers`` checks it).
+
+    An active expert, not a firm user, whose scope covers the firm: a reviewer of the firm's
+    district, or a city-level reviewer (no district), who may be assigned anywhere. An assignment is
+    what opens an application to an expert (``ApplicationQuerySet.visible_to``), so it must never
+    reach past the expert's scope.
+    """
+    return bool(
+        user.is_active
+        and not user.firm_id
+        and has_role(user, Role.REVIEWER)
+        and (user.district_id is None or user.district_id == application.firm.district_id)
+    )
+
+
+def assignable_reviewers(district_ids: Iterable[int]) -> models.QuerySet:
+    """The experts ``may_be_assigned`` accepts for firms in every one of ``district_ids``.
+
+    What the assignment forms list: city-level reviewers always, a district's reviewers only when
+    every application chosen is of that district.
+    """
+    ids = set(district_ids)
+    covers = models.Q(district__isnull=True)
+    if len(ids) == 1:
+        covers |= models.Q(district_id=next(iter(ids)))
+    experts = User.objects.filter(groups__name=Role.REVIEWER, is_active=True, firm__isnull=True)
+    return experts.filter(covers).order_by("username")
 
 
 def acts_as(who: Who, user, application) -> bool:

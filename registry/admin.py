@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_lists import FiguresOfYearFilter, search_firms
+from .admin_imports import BackgroundImportMixin
+from .admin_lists import FiguresOfYearFilter, fiscal_year, search_firms
 from .forms import CheckedImportForm
-from .models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Firm, User
+from .models import (
+    FIGURE_FIELDS,
+    AnnualFigures,
+    Cluster,
+    District,
+    Firm,
+    FrozenFiguresError,
+    User,
+)
 from .pagination import EstimatedCountPaginator
 from .resources import AnnualFiguresResource, FirmResource
 from .roles import can_edit_register, scope_of
@@ -62,20 +73,40 @@ class FirmForm(ReasonFormMixin):
         fields = FIRM_FIELDS
 
 
-class ScopedHistoryMixin:
+def checked_id(field, raw: str):
+    """``raw`` as a value of ``field`` (type and range), or 404: a malformed id in an admin URL
+    (``/history/abc/``) reaching a query would be a 500."""
+    try:
+        return field.clean(unquote(raw), None)
+    except ValidationError:
+        raise Http404 from None
+
+
+class CheckedHistoryIdsMixin:
+    """simple-history's history pages pass the record and version ids from the URL straight to a
+    query: a malformed or out-of-range one answers 404 here, never a 500 (issue 14)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        checked_id(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        checked_id(self.model._meta.pk, object_id)
+        checked_id(self.model.history.model._meta.pk, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedHistoryMixin(CheckedHistoryIdsMixin):
     """simple-history's history pages look the record up without ``get_queryset`` (falling back to the
     history table), so a record outside the user's scope would show its history and could be reverted
     to an old version: refuse it (404) like every other page of a record the user cannot see."""
 
     def _history_in_scope(self, request, object_id) -> None:
-        try:
-            pk = self.model._meta.pk.to_python(unquote(object_id))
-            if self.get_queryset(request).filter(pk=pk).exists():
-                return
-            if scope_of(request.user).everything and not self.model._default_manager.filter(pk=pk).exists():
-                return  # a deleted record: its history stays open to those who see everything
-        except (ValueError, ValidationError):
-            pass
+        pk = checked_id(self.model._meta.pk, object_id)
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return
+        if scope_of(request.user).everything and not self.model._default_manager.filter(pk=pk).exists():
+            return  # a deleted record: its history stays open to those who see everything
         raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
@@ -138,17 +169,45 @@ class FiguresYearFilter(admin.SimpleListFilter):
         if not value:
             return queryset
         last = timezone.localdate().year - 1
-        year = last if value == "missing" else int(value)
+        year = last if value == "missing" else fiscal_year(value)
         has_year = Exists(AnnualFigures.objects.filter(firm=OuterRef("pk"), year=year))
         return queryset.filter(~has_year if value == "missing" else has_year)
 
 
+class UnfrozenFiguresFormSet(BaseInlineFormSet):
+    """The editable figures of a firm: a frozen year among them is refused by name, never a 500.
+
+    The page lists only unfrozen years here, but a POST is checked against every year of the firm,
+    so a year frozen since the page was drawn, or a forged id, is an error on the form. The rows are
+    locked (the admin's change view runs in one transaction) so no submission freezes them between
+    this check and the save.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        ids = [form.instance.pk for form in self.initial_forms if form.instance.pk]
+        frozen = {row.pk: row for row in AnnualFigures.objects.filter(pk__in=ids).for_write() if row.frozen}
+        deleted = [
+            frozen[f.instance.pk]
+            for f in self.initial_forms
+            if f.instance.pk in frozen and self._should_delete_form(f)
+        ]
+        if deleted:  # an edit is refused by the row's own clean(), under the same lock
+            raise FrozenFiguresError.deleting(deleted)
+
+
 class AnnualFiguresInline(admin.TabularInline):
+    """The years still open to correction; frozen years are shown, read-only, by ``FrozenFiguresInline``."""
+
     model = AnnualFigures
+    formset = UnfrozenFiguresFormSet
     extra = 0
-    fields = (*FIGURE_FORM_FIELDS, "frozen")
-    readonly_fields = ("frozen",)
+    fields = FIGURE_FORM_FIELDS
     ordering = ("-year",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.method == "POST" else queryset.filter(frozen=False)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and can_edit_register(request.user)
@@ -160,8 +219,34 @@ class AnnualFiguresInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and can_edit_register(request.user)
 
 
+class FrozenFiguresInline(admin.TabularInline):
+    """Years an application was judged on (P9): values as text, no inputs, no delete box."""
+
+    model = AnnualFigures
+    verbose_name = _("已冻结的年度数据")
+    verbose_name_plural = _("已冻结的年度数据（评审依据，不可修改或删除）")
+    fields = (*FIGURE_FORM_FIELDS, "frozen_reason")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    max_num = 0
+    ordering = ("-year",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(frozen=True)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Firm)
-class FirmAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
+class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
     form = FirmForm
     resource_classes = [FirmResource]
     list_display = ("name", "credit_code", "district", "cluster", "stage", "sector", "founded_on")
@@ -183,7 +268,7 @@ class FirmAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
     ordering = ("name",)
     readonly_fields = ("stage", "created_at", "updated_at")
     autocomplete_fields = ()
-    inlines = [AnnualFiguresInline]
+    inlines = [AnnualFiguresInline, FrozenFiguresInline]
     fieldsets = (
         (None, {"fields": ("credit_code", "credit_code_override", "name", "district", "cluster")}),
         (
@@ -198,6 +283,13 @@ class FirmAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Name or exact credit code, through the indexes (``registry.admin_lists.search_firms``)."""
         return search_firms(queryset, search_term), False
+
+    def get_inline_instances(self, request, obj=None):
+        """The frozen years' table only for a firm that has some (one query on its change page)."""
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and obj.figures.filter(frozen=True).exists():
+            return inlines
+        return [inline for inline in inlines if not isinstance(inline, FrozenFiguresInline)]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """A district caseworker can only put firms in their own district."""
@@ -230,8 +322,23 @@ class AnnualFiguresForm(ReasonFormMixin):
         fields = ("firm", *FIGURE_FORM_FIELDS)
 
 
+@admin.action(permissions=["delete"], description=delete_selected.short_description)
+def delete_unfrozen_selected(modeladmin, request, queryset):
+    """Django's "delete selected", except that a selection holding a frozen year deletes nothing and
+    says which years are frozen and by which application (rather than deleting the others)."""
+    frozen = list(queryset.filter(frozen=True).select_related(None).order_by("firm_id", "-year")[:20])
+    try:
+        if frozen:
+            raise FrozenFiguresError.deleting(frozen)
+        return delete_selected(modeladmin, request, queryset)
+    except FrozenFiguresError as error:  # also a year frozen between the confirmation and the delete
+        message = _("未删除任何记录。%(reason)s") % {"reason": " ".join(error.messages)}
+        modeladmin.message_user(request, message, messages.ERROR)
+        return None
+
+
 @admin.register(AnnualFigures)
-class AnnualFiguresAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
+class AnnualFiguresAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
     form = AnnualFiguresForm
     resource_classes = [AnnualFiguresResource]
     list_display = (
@@ -258,8 +365,41 @@ class AnnualFiguresAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModel
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.frozen:
-            return [f.name for f in AnnualFigures._meta.fields] + ["change_reason"]
+            return [f.name for f in AnnualFigures._meta.fields]
         return super().get_readonly_fields(request, obj)
+
+    def get_fields(self, request, obj=None):
+        """A frozen year's page shows its values and reason; there is no change to give a reason for."""
+        fields = super().get_fields(request, obj)
+        return [f for f in fields if f != "change_reason"] if obj is not None and obj.frozen else fields
+
+    def has_change_permission(self, request, obj=None):
+        """A frozen year is view-only: no save buttons, a POST answers 403."""
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.frozen)
+
+    def has_delete_permission(self, request, obj=None):
+        """A frozen year has no delete button, and its delete page answers 403."""
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.frozen)
+
+    def revert_disabled(self, request, obj=None):
+        """A frozen year keeps its history pages but offers no revert (``obj`` is the old version)."""
+        frozen = obj is not None and AnnualFigures.objects.filter(pk=obj.pk, frozen=True).exists()
+        return frozen or super().revert_disabled(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A POST reverting a frozen year to an earlier version is refused (403), not left to the form."""
+        if request.method == "POST":
+            pk = checked_id(self.model._meta.pk, object_id)
+            if AnnualFigures.objects.filter(pk=pk, frozen=True).exists():
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            description = actions["delete_selected"][2]
+            actions["delete_selected"] = (delete_unfrozen_selected, "delete_selected", description)
+        return actions
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason") or ""
@@ -267,13 +407,13 @@ class AnnualFiguresAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModel
 
 
 @admin.register(District)
-class DistrictAdmin(SimpleHistoryAdmin):
+class DistrictAdmin(CheckedHistoryIdsMixin, SimpleHistoryAdmin):
     list_display = ("code", "name_zh", "name_en")
     search_fields = ("code", "name_zh", "name_en")
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(CheckedHistoryIdsMixin, SimpleHistoryAdmin):
     list_display = ("name_zh", "name_en", "level", "provisional", "code")
     list_filter = ("level", "provisional")
     search_fields = ("code", "name_zh", "name_en")

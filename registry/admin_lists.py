@@ -10,10 +10,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalise
+from .models import FIRST_YEAR, LAST_YEAR
 
 
 def search_firms(queryset: QuerySet, term: str, prefix: str = "") -> QuerySet:
@@ -40,6 +42,11 @@ class FiguresOfYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(year=int(value))
-        return queryset
+        return queryset.filter(year=fiscal_year(value)) if value else queryset
+
+
+def fiscal_year(value: str) -> int:
+    """A year filter's value as a year, or the admin's "?e=1" for "abc", "²" or 99999 (never a 500)."""
+    if value.isascii() and value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
+        return int(value)
+    raise IncorrectLookupParameters(value)

@@ -3,13 +3,18 @@
 django-import-export would otherwise hand a GBK or binary file to its parser and answer with the
 name of a Python exception. Here the file must really be what the chosen format says -- an XLSX
 workbook (a ZIP container) or UTF-8 text for CSV -- and fit the size limit; every refusal says what
-to do instead, and nothing is read further or stored.
+to do instead, and nothing is read further or stored. Its data rows are then counted without parsing a
+cell (``registry.imports.count_rows``): over ``IMPORT_MAX_ROWS`` the file is refused whole, and the
+count (``row_count``) tells the admin whether to preview it or run it as a background job.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
+
+from .imports import UnreadableFile, count_rows, row_limit_error
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
@@ -45,6 +50,12 @@ class CheckedImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.formats = formats
+        self.fields["import_file"].help_text = _(
+            "每个文件最多 %(max)s 行数据；超过 %(sync)s 行的文件将转为后台导入任务，"
+            "完成后在“导入任务”中查看结果。"
+        ) % {"max": f"{settings.IMPORT_MAX_ROWS:,}", "sync": f"{settings.IMPORT_SYNC_MAX_ROWS:,}"}
+        self.row_count: int | None = None
+        self.file_data: bytes | None = None
 
     def clean(self):
         cleaned = super().clean()
@@ -64,4 +75,15 @@ class CheckedImportForm(ImportForm):
         error = binary_error(data) if file_format.is_binary() else text_error(data)
         if error:
             self.add_error("import_file", error)
+            return cleaned
+        try:
+            rows = count_rows(data, binary=file_format.is_binary())
+        except UnreadableFile as unreadable:
+            self.add_error("import_file", str(unreadable))
+            return cleaned
+        error = row_limit_error(rows)
+        if error:
+            self.add_error("import_file", error)
+            return cleaned
+        self.row_count, self.file_data = rows, data
         return cleaned

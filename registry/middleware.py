@@ -1,4 +1,5 @@
-"""Refuse oversized request bodies before anything reads them; send the Content-Security-Policy."""
+"""Refuse oversized request bodies before anything reads them; send the Content-Security-Policy; keep
+personal answers out of caches."""
 
 from __future__ import annotations
 
@@ -48,4 +49,27 @@ class ContentSecurityPolicyMiddleware:
         policy = settings.CONTENT_SECURITY_POLICY
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every API answer and every answer to a signed-in person.
+
+    Such pages hold a person's or a firm's data (figures, reviews, tokens): neither a shared proxy nor the
+    browser's back/forward cache on a shared computer may keep a copy. An answer that sets its own
+    ``Cache-Control`` keeps it (Django's ``never_cache`` views already say no-store). Anonymous pages (the
+    sign-in page, the password reset request) and static files stay cacheable; static files never reach
+    this middleware when the static server in front of it answers them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" in response:
+            return response
+        user = getattr(request, "user", None)
+        if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "no-store"
         return response

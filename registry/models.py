@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -180,6 +180,24 @@ class Firm(models.Model):
 class FrozenFiguresError(ValidationError):
     """Raised when someone tries to change figures a reviewer has relied on (P9)."""
 
+    @classmethod
+    def editing(cls, row: AnnualFigures) -> FrozenFiguresError:
+        return cls(
+            _("%(year)d 年度数据已冻结（%(reason)s），不能修改；如需更正请联系经办人提交更正。"),
+            code="frozen",
+            params={"year": row.year, "reason": row.frozen_reason or _("已用于评审")},
+        )
+
+    @classmethod
+    def deleting(cls, rows: list[AnnualFigures]) -> FrozenFiguresError:
+        """One message naming every frozen year and the application that froze it."""
+        named = "；".join(
+            _("%(year)d 年度（%(reason)s）")
+            % {"year": row.year, "reason": row.frozen_reason or _("已用于评审")}
+            for row in rows
+        )
+        return cls(_("年度数据已冻结，不能删除：%(rows)s。"), code="frozen", params={"rows": named})
+
 
 class AnnualFiguresQuerySet(models.QuerySet):
     def visible_to(self, user) -> AnnualFiguresQuerySet:
@@ -192,6 +210,52 @@ class AnnualFiguresQuerySet(models.QuerySet):
         if scope.district_id:
             return self.filter(firm__district_id=scope.district_id)
         return self.none()
+
+    def for_write(self) -> AnnualFiguresQuerySet:
+        """These rows locked until the transaction ends, always in id order.
+
+        Every writer of figures (a save, a delete, a submission freezing them) takes its locks in
+        this one order, so two of them never wait on each other in a circle. Outside a transaction
+        a lock would end with the statement, so none is taken there (``save()`` opens its own).
+        """
+        rows = self.select_related(None).order_by("pk")
+        return rows.select_for_update() if transaction.get_connection(self.db).in_atomic_block else rows
+
+    def delete(self):
+        """Delete these rows unless one is frozen: then nothing, and the error names each frozen year.
+
+        Bulk deletes (the admin's "delete selected", a cleanup script) do not call the model's
+        ``delete()``; without this they would remove the figures an application was judged on.
+        """
+        with transaction.atomic(using=self.db):
+            rows = list(AnnualFigures.objects.using(self.db).filter(pk__in=self.values("pk")).for_write())
+            frozen = [row for row in rows if row.frozen]
+            if frozen:
+                raise FrozenFiguresError.deleting(frozen)
+            return models.QuerySet.delete(
+                AnnualFigures.objects.using(self.db).filter(pk__in=[r.pk for r in rows])
+            )
+
+    delete.queryset_only = True  # never ``AnnualFigures.objects.delete()``, as for Django's own
+    delete.alters_data = True
+
+    def freeze(self, reason: str) -> int:
+        """Freeze these rows (P9): the only code that writes ``frozen``. Returns how many it froze.
+
+        Each row is locked, then saved with only ``frozen`` and ``frozen_reason``, so the history
+        records the freeze ("冻结：<reason>") like any other change; rows already frozen keep their
+        first reason.
+        """
+        count = 0
+        with transaction.atomic(using=self.db):
+            for row in self.for_write():
+                if row.frozen:
+                    continue
+                row.frozen, row.frozen_reason = True, reason[:200]
+                row._change_reason = (_("冻结：%(reason)s") % {"reason": reason})[:100]
+                models.Model.save(row, update_fields=["frozen", "frozen_reason"])
+                count += 1
+        return count
 
 
 def money(verbose_name, *, negative: bool = False, **kwargs) -> models.DecimalField:
@@ -281,15 +345,68 @@ class AnnualFigures(models.Model):
         return f"{self.firm.name} {self.year}"
 
     def save(self, *args, **kwargs) -> None:
-        self.refuse_if_frozen()
-        super().save(*args, **kwargs)
+        """Write only the figures this copy changed, under the row's lock, never ``frozen`` (issue 14).
+
+        A copy read before a submission froze the year used to write its stale ``frozen=False`` back
+        with every column, so the figures the reviewer relied on changed and stayed editable. Now the
+        stored row is locked and re-read; if it is frozen and this copy would change it, nothing is
+        written (``FrozenFiguresError``). Columns this copy did not edit are taken from the stored row,
+        never written back. A new row starts unfrozen: only ``AnnualFiguresQuerySet.freeze`` sets
+        ``frozen``.
+        """
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            stored = None
+            if self.pk is not None and not self._state.adding:
+                stored = AnnualFigures.objects.using(using).filter(pk=self.pk).for_write().first()
+            if stored is None:
+                self.frozen, self.frozen_reason = False, ""
+                super().save(*args, **kwargs)
+            else:
+                self._save_changes(stored, args, kwargs)
+        self._remember_loaded()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the values as read, so a save writes only what this copy changed."""
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using, fields, from_queryset)
+        self._remember_loaded(fields)
+
+    def _remember_loaded(self, fields=None) -> None:
+        """Record the current values of ``fields`` (all loaded ones by default) as the ones read."""
+        deferred = self.get_deferred_fields()
+        attnames = [
+            f.attname
+            for f in self._meta.concrete_fields
+            if f.attname not in deferred and (fields is None or f.name in fields or f.attname in fields)
+        ]
+        self._loaded = {**getattr(self, "_loaded", {}), **{a: getattr(self, a) for a in attnames}}
+
+    def _save_changes(self, stored: AnnualFigures, args, kwargs) -> None:
+        changes = self.changes_from(stored)
+        if stored.frozen and changes:
+            raise FrozenFiguresError.editing(stored)
+        for f in self._meta.concrete_fields:
+            if f.name not in changes and not f.primary_key:
+                setattr(self, f.attname, getattr(stored, f.attname))  # as stored, not a stale copy
+        if kwargs.get("update_fields") is not None:
+            changes = [name for name in changes if name in kwargs["update_fields"]]
+        if changes:
+            kwargs.update(update_fields=[*changes, "updated_at"], force_insert=False)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.pk and AnnualFigures.objects.filter(pk=self.pk, frozen=True).exists():
-            raise FrozenFiguresError(
-                _("%(year)d 年度数据已冻结，不能删除。"), code="frozen", params={"year": self.year}
-            )
-        return super().delete(*args, **kwargs)
+        """Refused for a frozen year, checked under the row's lock so a freeze cannot slip in between."""
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            stored = AnnualFigures.objects.filter(pk=self.pk).for_write().first() if self.pk else None
+            if stored is not None and stored.frozen:
+                raise FrozenFiguresError.deleting([stored])
+            return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         """The same rules as the database constraints, as form messages people can act on."""
@@ -313,25 +430,38 @@ class AnnualFigures(models.Model):
         """A frozen year cannot be changed: a reviewer relied on it (P9).
 
         Saving a frozen row unchanged (e.g. the firm page re-submitting its
-        inline figures) is allowed; changing any figure is not.
+        inline figures) is allowed; changing any figure is not. Inside a transaction (the admin's
+        forms, an import) the row stays locked from this check to the save.
         """
-        if not self.pk:
+        if not self.pk or self._state.adding:
             return
-        stored = AnnualFigures.objects.filter(pk=self.pk, frozen=True).first()
-        if stored is None or not self.differs_from(stored):
-            return
-        raise FrozenFiguresError(
-            _("%(year)d 年度数据已冻结（%(reason)s），不能修改；如需更正请联系经办人提交更正。"),
-            code="frozen",
-            params={"year": stored.year, "reason": stored.frozen_reason or _("已用于评审")},
-        )
+        stored = AnnualFigures.objects.filter(pk=self.pk).for_write().first()
+        if stored is not None and stored.frozen and self.changes_from(stored):
+            raise FrozenFiguresError.editing(stored)
 
-    def differs_from(self, other: AnnualFigures) -> bool:
-        return any(
-            getattr(self, f.attname) != getattr(other, f.attname)
+    def edited_fields(self) -> list[str]:
+        """The columns a person edits (not ``frozen``, ``updated_at`` or the id) this copy changed since
+        it was read; every such column for a copy that was not read from the database."""
+        loaded = getattr(self, "_loaded", {})
+        deferred = self.get_deferred_fields()
+        return [
+            f.name
             for f in self._meta.concrete_fields
-            if f.editable and f.name != "updated_at"
-        )
+            if f.editable
+            and not f.primary_key
+            and f.name != "updated_at"
+            and f.attname not in deferred
+            and (f.attname not in loaded or getattr(self, f.attname) != loaded[f.attname])
+        ]
+
+    def changes_from(self, stored: AnnualFigures) -> list[str]:
+        """The edited columns whose value differs from ``stored``: what a save would write."""
+        attnames = {f.name: f.attname for f in self._meta.concrete_fields}
+        return [
+            name
+            for name in self.edited_fields()
+            if getattr(self, attnames[name]) != getattr(stored, attnames[name])
+        ]
 
 
 # What a year records besides ``year`` and ``audited``: one list for forms, imports, the API and the rules.
@@ -382,3 +512,102 @@ class User(AbstractUser):
         super().clean()
         if self.firm_id and (self.is_staff or self.is_superuser):
             raise ValidationError({"firm": _("企业用户不能同时是管理后台人员。")})
+
+    def save(self, *args, **kwargs) -> None:
+        """Save; a new password or a deactivation also deletes the person's API tokens.
+
+        A token is a second credential that would otherwise outlive the password it was obtained with:
+        every path that changes a password (admin, portal, reset link, ``set_password``) or deactivates an
+        account ends in this save. Sign-ins (``update_fields=["last_login"]``) skip the extra read.
+        """
+        revoke = self._credentials_changed(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+        if revoke:
+            from rest_framework.authtoken.models import Token  # DRF's token table, not the API package
+
+            Token.objects.filter(user_id=self.pk).delete()
+
+    def _credentials_changed(self, update_fields) -> bool:
+        """Whether this save stores a different password hash or turns an active account inactive."""
+        watched = {"password", "is_active"}
+        if self.pk is None or (update_fields is not None and not watched & set(update_fields)):
+            return False
+        stored = type(self).objects.filter(pk=self.pk).values("password", "is_active").first()
+        if stored is None:
+            return False
+        return stored["password"] != self.password or (stored["is_active"] and not self.is_active)
+
+
+def import_file_path(job: ImportJob, filename: str) -> str:
+    """A random name under ``imports/``: the user's file name is kept in ``file_name``, never on disk."""
+    import uuid
+
+    extension = "xlsx" if job.file_format == "xlsx" else "csv"
+    return f"imports/{uuid.uuid4().hex}.{extension}"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportJobQuerySet:
+        """A job is its owner's; programme admins (superusers) see every job."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self if user.is_superuser else self.filter(user=user)
+
+
+class ImportJob(models.Model):
+    """A large admin import run by a Celery worker (``registry.imports``), with its progress and result.
+
+    The file lives under ``MEDIA_ROOT/imports/`` (never served) until the job finishes, then it is deleted:
+    the result keeps the counts and every refused row with its reasons."""
+
+    class Kind(models.TextChoices):
+        FIRMS = "firms", _("企业")
+        FIGURES = "figures", _("年度数据")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("失败")
+
+    user = models.ForeignKey(
+        "User", on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("导入人")
+    )
+    kind = models.CharField(_("导入内容"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("文件"), upload_to=import_file_path, max_length=200, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_format = models.CharField(_("格式"), max_length=10)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_processed = models.PositiveIntegerField(_("已处理行数"), default=0)
+    new_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    skipped_count = models.PositiveIntegerField(_("未变化"), default=0)
+    error_count = models.PositiveIntegerField(_("错误行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    detail = models.TextField(_("说明"), blank=True)
+    attempt = models.PositiveSmallIntegerField(_("执行次数"), default=0)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished and self.status == self.Status.SUCCEEDED:
+            return 100
+        return min(100, self.rows_processed * 100 // self.rows_total) if self.rows_total else 0

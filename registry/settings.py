@@ -33,11 +33,18 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Fail closed: a forgotten variable means production (no tracebacks, no URL lists, HTTPS, a real secret).
+# The development profile is asked for explicitly: `make run` and bin/dev-server set DJANGO_DEBUG=true,
+# the test suite through tests/settings.py.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdefghijklmnop"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DJANGO_DEBUG is false.")
+    raise RuntimeError(
+        "SECRET_KEY must be set: DJANGO_DEBUG is off (the default), so Tiermark runs with production "
+        "settings and refuses to start without a secret. Set SECRET_KEY (and ALLOWED_HOSTS), or set "
+        "DJANGO_DEBUG=true on a development machine (make run does)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -88,9 +95,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before anything that reads a session
     "corsheaders.middleware.CorsMiddleware",
     "registry.middleware.BodySizeLimitMiddleware",
     "registry.middleware.ContentSecurityPolicyMiddleware",
+    "registry.middleware.NoStoreMiddleware",  # Cache-Control: no-store for the API and signed-in pages
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +170,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Static files are served by the app itself (WhiteNoise), behind nginx (deploy/nginx/tiermark.conf). With
+# DEBUG off they are the hashed, compressed copies `manage.py collectstatic` writes to STATIC_ROOT (deploying
+# runs it, docs/OPERATIONS.md), each cached by browsers for a year under a name that changes with its
+# content; a page naming a file that was never collected fails loudly instead of serving a stale copy. With
+# DEBUG on (`make run`, the test suite) they are read from the source folders, no collectstatic needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
@@ -193,7 +217,7 @@ if REDIS_URL:
         "socket_timeout": 10,
     }
 else:
-    for folder in ("queue", "processed", "results"):
+    for folder in ("queue", "processed", "results", "control"):
         (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = f"file://{CELERY_QUEUE_DIR / 'results'}"
@@ -201,6 +225,8 @@ else:
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        # The exchange table; kombu's default is ./control, which would litter the working directory.
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
 # Reliability (docs/RELIABILITY.md, docs/OPERATIONS.md): the database holds what has to happen, the queue
@@ -233,6 +259,15 @@ CACHES = {
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard"},
+    # Counters of the password-reset throttle (registry.password_reset): shared by every web worker.
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tiermark-throttle",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
 }
 
 # --- REST framework and the OpenAPI schema. ---
@@ -240,7 +275,7 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an unauthenticated call a 401 (not a 403).
     # Session auth (the portal's) still enforces CSRF on unsafe methods.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ExpiringTokenAuthentication",  # DRF's token, refused after API_TOKEN_TTL_DAYS
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -266,6 +301,9 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
     },
 }
+# API tokens expire this many days after they were issued (api.authentication); a new password or a
+# deactivation deletes them at once (registry.models.User.save).
+API_TOKEN_TTL_DAYS = max(1, int(os.environ.get("API_TOKEN_TTL_DAYS", "90")))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tiermark API",
     "DESCRIPTION": "优质企业梯度培育 registry: firms, figures, eligibility, applications and alerts.",
@@ -300,6 +338,11 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # Imports accept CSV (UTF-8) and XLSX only; registry.forms.CheckedImportForm checks the content matches.
 IMPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
+# Rows per imported file (after the header row), counted before anything is parsed into records: a file
+# over IMPORT_MAX_ROWS is refused whole; over IMPORT_SYNC_MAX_ROWS it runs as a background job
+# (registry.imports; its page is under 导入任务) instead of the in-request preview. docs/PERFORMANCE.md.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
+IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", "1000"))
 
 MAX_REQUEST_BODY = 1024 * 1024  # JSON and form bodies
 MAX_UPLOAD_BODY = 12 * 1024 * 1024  # multipart: evidence files (10 MB) and imports
@@ -323,6 +366,12 @@ AXES_CLIENT_IP_CALLABLE = "registry.login_throttle.client_ip"
 AXES_USERNAME_CALLABLE = "registry.login_throttle.username"  # as typed, cut to the longest possible
 AXES_TRUSTED_PROXY_COUNT = int(os.environ.get("AXES_TRUSTED_PROXY_COUNT", "1"))  # proxies in front
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure, kept for the admins (capped per user by axes)
+
+# --- Password reset throttling (registry.password_reset): at most PASSWORD_RESET_LIMIT requests from one
+# address, and as many for one email address, per PASSWORD_RESET_WINDOW_MINUTES counted from the first
+# request (further requests do not extend it); more are answered 429. A Celery worker sends the email.
+PASSWORD_RESET_LIMIT = max(1, int(os.environ.get("PASSWORD_RESET_LIMIT", "5")))
+PASSWORD_RESET_WINDOW = timedelta(minutes=float(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", "60")))
 
 # Demo accounts' password (seed_demo); documented in README.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tiermark-demo")

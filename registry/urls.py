@@ -4,8 +4,12 @@ language switch."""
 from django.contrib import admin
 from django.urls import include, path
 
+from .password_reset import PasswordResetView
+
 urlpatterns = [
     path("", include("cultivation.urls")),
+    # Before Django's own: the reset request is throttled and its email queued (registry.password_reset).
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

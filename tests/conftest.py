@@ -49,6 +49,34 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs Redis (set REDIS_URL)"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttle_counters():
+    """Each test starts with no password-reset requests counted (the ``throttle`` cache outlives a test:
+    process memory, or Redis across runs); only that cache's own keys are deleted."""
+    from django.core.cache import caches
+
+    cache = caches["throttle"]
+    if settings.REDIS_URL:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=cache.make_key("*")))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture
+def celery_eager():
+    """Tasks queued during the test run at once, in this process: the task's own code without a worker
+    (tests/scans and tests/reliability run real workers)."""
+    from registry.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 @pytest.fixture
 def caseworker(db):
     """A city-level caseworker."""

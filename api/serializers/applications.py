@@ -2,7 +2,8 @@
 
 What a user sees depends on who they are: firm users get the firm label of each stage, only the
 events that changed what they see, and no expert reviews or objections (blind review); staff get
-everything their role may read. ``available_actions`` comes from the workflow table.
+everything their role may read. Which events and reviews that is, is decided by the models'
+``visible_to`` querysets, as on every other rendering. ``available_actions`` comes from the workflow table.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cultivation import workflow
 from cultivation.models import Application, ApplicationEvent, Designation, Review
 from cultivation.models.applications import SCORE_MAX, SCORE_MIN
 from cultivation.tiers import DESIGNATION_TIER_CHOICES, TIERS
-from cultivation.workflow import STAGES, Action, Status, available_actions, stage_label
+from cultivation.workflow import Action, Status, available_actions, stage_label
 from registry.credit_code import is_well_formed, normalise
 from registry.models import Firm
-
-from ..permissions import sees_all_reviews
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -177,25 +177,26 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, application: Application) -> list[dict]:
-        """Firms see only the events that changed what they see (internal steps stay internal)."""
-        events = application.events.all()
-        if _is_firm_user(self):
-            events = [e for e in events if STAGES[e.from_status].firm_label != STAGES[e.to_status].firm_label]
+        """The history the user may read (``ApplicationEvent.objects.visible_to``: firms only the steps
+        that changed what they see, experts no other expert's review)."""
+        user = self.context["request"].user
+        events = (
+            ApplicationEvent.objects.visible_to(user)
+            .filter(application=application)
+            .select_related("actor")
+            .order_by("created_at", "pk")
+        )
         return EventSerializer(events, many=True, context=self.context).data
 
     @extend_schema_field(ReviewSerializer(many=True))
     def get_reviews(self, application: Application) -> list[dict]:
         """Caseworkers read every review; an expert only their own (blind review); firms none."""
-        user = self.context["request"].user
-        if user.firm_id:
-            return []
-        sees_all = sees_all_reviews(user)
-        reviews = [
-            review
-            for assignment in application.assignments.all()
-            if sees_all or assignment.reviewer_id == user.pk
-            for review in assignment.reviews.all()
-        ]
+        reviews = (
+            Review.objects.visible_to(self.context["request"].user)
+            .filter(assignment__application=application)
+            .select_related("assignment__reviewer")
+            .order_by("submitted_at", "pk")
+        )
         return ReviewSerializer(reviews, many=True, context=self.context).data
 
     @extend_schema_field(ObjectionSerializer(many=True))
@@ -213,7 +214,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Application.Kind.choices, default=Application.Kind.NEW)
 
 
-OFFERED_ACTIONS = [(a.value, a.label) for a in Action if a is not Action.TERMINATE]
+OFFERED_ACTIONS = [(a.value, a.label) for a in Action if a.value in workflow.OFFERED_ACTIONS]
 
 
 class TransitionSerializer(serializers.Serializer):

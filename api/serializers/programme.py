@@ -129,6 +129,9 @@ class MeSerializer(serializers.Serializer):
     firm = serializers.CharField(allow_null=True, help_text="the firm's credit code (firm users)")
     district = serializers.CharField(allow_null=True, help_text="district code (district staff)")
     scope = serializers.CharField(help_text="everything | district | firm | nothing")
+    token_expires_at = serializers.DateTimeField(
+        allow_null=True, help_text="when this request's API token expires (null when signed in by session)"
+    )
 
     @staticmethod
     def describe(user, scope, firm: str | None, district: str | None) -> dict:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cultivation.filters import ApplicationFilter, DesignationFilter
-from cultivation.models import Application, ApplicationEvent, Designation
+from cultivation.models import Application, Designation
 from cultivation.services import application_transition, create_application
 
 from ..examples import (
@@ -59,9 +58,8 @@ class ApplicationViewSet(
         queryset = Application.objects.visible_to(self.request.user).with_workflow()
         if self.action == "list":
             queryset = queryset.defer("snapshot")  # large JSON the list does not show
-        else:
-            events = ApplicationEvent.objects.select_related("actor").order_by("created_at", "pk")
-            queryset = queryset.prefetch_related(Prefetch("events", queryset=events), "assignments__reviewer")
+        else:  # events and reviews are read per user by the serializer (blind review)
+            queryset = queryset.prefetch_related("assignments__reviewer")
         return queryset.order_by("-created_at", "-pk")
 
     def get_serializer_class(self):

@@ -5,17 +5,19 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cultivation.filters import AttestationFilter, ReviewFilter, TargetFilter
-from cultivation.models import Application, Attestation, Review, Target
+from cultivation.models import Attestation, Review, Target
 from cultivation.services import application_transition, claim_attestation, decide_attestation
 from cultivation.workflow import Action
 from registry.roles import scope_of
 
+from ..authentication import token_expires_at
 from ..examples import (
     ATTESTATION,
     ATTESTATION_CLAIM_REQUEST,
@@ -27,7 +29,7 @@ from ..examples import (
     request_example,
     response_example,
 )
-from ..permissions import AdminWrites, EditsFigures, IsProgrammeStaff, sees_all_reviews
+from ..permissions import AdminWrites, EditsFigures, IsProgrammeStaff
 from ..serializers import ErrorSerializer
 from ..serializers.programme import (
     AttestationClaimSerializer,
@@ -43,16 +45,6 @@ ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="bad input or an unmet precondition"),
     403: OpenApiResponse(ErrorSerializer, description="your role or scope may not take this action"),
 }
-
-
-def reviews_visible_to(user):
-    """Reviews of the applications the user may see; experts see only their own (blind review), firms none."""
-    if getattr(user, "firm_id", None):
-        return Review.objects.none()
-    reviews = Review.objects.filter(
-        assignment__application__in=Application.objects.visible_to(user).values("pk")
-    )
-    return reviews if sees_all_reviews(user) else reviews.filter(assignment__reviewer_id=user.pk)
 
 
 @extend_schema_view(
@@ -80,7 +72,8 @@ class ReviewViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Review.objects.none()
         related = ("assignment__application__firm", "assignment__reviewer")
-        return reviews_visible_to(self.request.user).select_related(*related).order_by("-submitted_at", "-pk")
+        reviews = Review.objects.visible_to(self.request.user)  # blind review: see the model
+        return reviews.select_related(*related).order_by("-submitted_at", "-pk")
 
     @extend_schema(
         request=ReviewCreateSerializer,
@@ -248,6 +241,7 @@ class MeView(APIView):
                     "firm": None,
                     "district": "500112",
                     "scope": "district",
+                    "token_expires_at": "2026-09-28T10:00:00+08:00",
                 },
                 response_only=True,
             )
@@ -262,4 +256,5 @@ class MeView(APIView):
         data = MeSerializer.describe(
             user, scope_of(user), codes["firm__credit_code"], codes["district__code"]
         )
+        data["token_expires_at"] = token_expires_at(request.auth) if isinstance(request.auth, Token) else None
         return Response(MeSerializer(data).data)

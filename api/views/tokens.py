@@ -1,4 +1,8 @@
-"""API tokens for scripts: obtain one with a username and password, revoke your own."""
+"""API tokens for scripts: obtain one with a username and password, revoke your own.
+
+A token expires ``API_TOKEN_TTL_DAYS`` after it was issued (``api.authentication``); asking again with
+the password after that issues a new one.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,16 @@ from rest_framework.settings import api_settings
 
 from registry.login_throttle import api_lockout_response, token_request_locked_out
 
+from ..authentication import issue_token, token_expires_at
 from ..examples import TOKEN, TOKEN_REQUEST, request_example, response_example
 
-TOKEN_RESPONSE = inline_serializer("TokenResponse", {"token": serializers.CharField()})
+TOKEN_RESPONSE = inline_serializer(
+    "TokenResponse",
+    {
+        "token": serializers.CharField(),
+        "expires_at": serializers.DateTimeField(help_text="after this the token answers 401"),
+    },
+)
 
 
 class TokenView(ObtainAuthToken):
@@ -41,11 +52,18 @@ class TokenView(ObtainAuthToken):
         if token_request_locked_out(request):  # django-axes: same lockout as the sign-in pages
             return api_lockout_response()
         try:
-            return super().post(request, *args, **kwargs)
+            return self._issue(request)
         except ValidationError:
             if token_request_locked_out(request):  # this failure reached the limit
                 return api_lockout_response()
             raise
+
+    def _issue(self, request) -> Response:
+        """ObtainAuthToken's check of the credentials; an expired token is replaced by a new one."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = issue_token(serializer.validated_data["user"])
+        return Response({"token": token.key, "expires_at": token_expires_at(token)})
 
     @extend_schema(
         request=None, responses={204: OpenApiResponse(description="revoked")}, summary="Revoke your token"

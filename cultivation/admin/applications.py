@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -19,15 +21,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import ScopedHistoryMixin
+from registry.admin import CheckedHistoryIdsMixin, ScopedHistoryMixin
 from registry.pagination import EstimatedCountPaginator
-from registry.roles import Role, can_edit_register
 
+from ..forms import NOT_ASSIGNABLE
 from ..models import Application, ApplicationEvent, Holiday, Objection, ReviewAssignment
-from ..models.applications import SCORE_MAX, SCORE_MIN, Review
+from ..models.applications import SCORE_MAX, SCORE_MIN, Review, history_visible_to
 from ..reports import render_eligibility
 from ..services import application_transition, assign_reviewers
-from ..workflow import TransitionConflict, Who, acts_as, available_actions, transition_for
+from ..workflow import (
+    TransitionConflict,
+    Who,
+    acts_as,
+    assignable_reviewers,
+    available_actions,
+    transition_for,
+)
 
 
 def error_messages(error: Exception) -> list[str]:
@@ -55,7 +64,8 @@ class EventInline(ReadOnlyInline):
     ordering = ("created_at", "pk")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        """The history the user may read (blind review: no other expert's review or assignment)."""
+        return ApplicationEvent.objects.visible_to(request.user).select_related("actor")
 
 
 class AssignmentInline(ReadOnlyInline):
@@ -63,7 +73,8 @@ class AssignmentInline(ReadOnlyInline):
     fields = ("reviewer", "due_at", "assigned_by", "assigned_at", "current_review")
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        """Caseworkers see every expert's assignment and score; an expert only their own (blind review)."""
+        queryset = ReviewAssignment.objects.visible_to(request.user)
         return queryset.select_related("reviewer", "assigned_by", "application").prefetch_related("reviews")
 
     @admin.display(description=_("本版本评审意见"))
@@ -101,20 +112,21 @@ class TransitionForm(forms.Form):
 
 
 class AssignReviewersForm(forms.Form):
+    """Lists only the experts who may score every selected application (``workflow.assignable_reviewers``):
+    city-level reviewers, and a district's reviewers when all the applications are of that district."""
+
     reviewers = forms.ModelMultipleChoiceField(
         label=_("评审专家"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": NOT_ASSIGNABLE},
     )
     due_at = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, applications, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewers"].queryset = (
-            get_user_model()
-            .objects.filter(groups__name=Role.REVIEWER, is_active=True, firm__isnull=True)
-            .order_by("username")
-        )
+        districts = applications.values_list("firm__district_id", flat=True).distinct().order_by()
+        self.fields["reviewers"].queryset = assignable_reviewers(districts)
 
 
 @admin.register(Application)
@@ -154,6 +166,19 @@ class ApplicationAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
             .visible_to(request.user)
             .select_related("firm__district", "rule_set")
         )
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        """The history page hides the rows another expert's review wrote (blind review)."""
+        records = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return history_visible_to(records, request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A version hidden from the history page is not shown by its id either."""
+        self._history_in_scope(request, object_id)  # a malformed or out-of-scope id is a 404
+        versions = history_visible_to(Application.history.filter(id=unquote(object_id)), request.user)
+        if not str(version_id).isdigit() or not versions.filter(history_id=int(version_id)).exists():
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_add_permission(self, request):
         return False  # firms apply through the portal or API (create_application)
@@ -252,7 +277,7 @@ class ApplicationAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("分配评审专家（批量）"), permissions=["assign"])
     def assign_reviewers_selected(self, request, queryset):
-        form = AssignReviewersForm(request.POST if "apply" in request.POST else None)
+        form = AssignReviewersForm(request.POST if "apply" in request.POST else None, applications=queryset)
         if form.is_bound and form.is_valid():
             self._assign(request, queryset, **form.cleaned_data)
             return None
@@ -293,11 +318,8 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
     readonly_fields = ("application", "reviewer", "assigned_by", "assigned_at")
 
     def get_queryset(self, request):
-        """Caseworkers see the assignments in their scope; an expert sees their own, wherever the firm is."""
-        queryset = super().get_queryset(request)
-        if can_edit_register(request.user):
-            return queryset.visible_to(request.user)
-        return queryset.filter(reviewer=request.user)
+        """Caseworkers see the assignments in their scope; an expert sees their own (blind review)."""
+        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request):
         return False  # through "assign reviewers", which checks the stage and the roles
@@ -313,7 +335,7 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(SimpleHistoryAdmin):
+class HolidayAdmin(CheckedHistoryIdsMixin, SimpleHistoryAdmin):
     """The calendar that notice working days are counted against (holidays and 调休 working weekends)."""
 
     list_display = ("day", "name", "is_workday")

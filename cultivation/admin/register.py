@@ -8,6 +8,7 @@ re-registering ``registry.admin.FirmAdmin`` with them.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils.translation import gettext_lazy as _
 
 from registry.admin import FirmAdmin as RegistryFirmAdmin
@@ -19,8 +20,8 @@ from ..filters import firms_holding
 from ..models import Designation, PoolMembership
 from ..reports import render_eligibility
 from ..selectors import eligibility_of_firm
-from ..services import refresh_stage
-from ..tiers import DESIGNATION_TIER_CHOICES, expiry_for
+from ..services import may_record_historical_designations
+from ..tiers import DESIGNATION_TIER_CHOICES
 
 
 class ActiveTierFilter(admin.SimpleListFilter):
@@ -34,6 +35,8 @@ class ActiveTierFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
+        if value and value not in dict(self.lookup_choices):
+            raise IncorrectLookupParameters(value)  # the admin's "?e=1", as for its own filters
         return firms_holding(queryset, value) if value else queryset
 
 
@@ -82,16 +85,28 @@ class DesignationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "expires_on"
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-    # Status changes only through the revoke action (reason, 3-year bar, open applications terminated)
-    # and the nightly scan (expiry); a blank expiry date is filled from the tier's validity (P7).
+    # A designation is a published decision: it comes from the workflow's designate, or is recorded
+    # (granted before Tiermark) on the add page through record_historical_designation, by programme
+    # admins and city caseworkers only. Once on the register nothing is edited or deleted here: the
+    # change page is read-only, status changes through the revoke action (reason, 3-year bar, open
+    # applications terminated) and the nightly scan (expiry).
     readonly_fields = ("status", "revoked_on", "revoked_reason", "source_application")
     actions = ["revoke_selected"]
 
-    def save_model(self, request, obj, form, change):
-        if obj.expires_on is None and obj.granted_on:
-            obj.expires_on = expiry_for(obj.tier, obj.granted_on)
-        super().save_model(request, obj, form, change)
-        refresh_stage(firm=obj.firm)
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) and may_record_historical_designations(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        """Caseworkers keep the change permission for the revoke action; no designation is edited."""
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        from .recording import record_view
+
+        return record_view(self, request)
 
     @admin.action(description=_("撤销所选称号（需填写原因）"), permissions=["change"])
     def revoke_selected(self, request, queryset):

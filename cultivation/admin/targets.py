@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from registry.admin import CheckedHistoryIdsMixin
 from registry.roles import is_programme_staff
 
 from ..models import Target
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(CheckedHistoryIdsMixin, SimpleHistoryAdmin):
     list_display = ("year", "subject", "kind", "count", "note")
     list_filter = ("year", "kind", "subject")
     ordering = ("year", "kind", "subject")

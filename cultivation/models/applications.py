@@ -12,15 +12,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Firm
-from registry.roles import Role, has_role, scope_of
+from registry.roles import Role, can_edit_register, has_role, scope_of
 
 from ..tiers import DESIGNATION_TIER_CHOICES
-from ..workflow import OPEN_STATUSES, SNAPSHOT_WRITABLE, Action, Status
+from ..workflow import OPEN_STATUSES, SNAPSHOT_WRITABLE, STAGES, Action, Status
 from .rulesets import RuleSet
 from .scoping import ScopedQuerySet
 
@@ -33,18 +33,36 @@ class FrozenSnapshotError(ValidationError):
     """Raised when something tries to rewrite what a submitted application was judged on."""
 
 
+def reads_assigned_only(user) -> bool:
+    """An expert who is not also a caseworker or programme admin reads only the files assigned to them."""
+    if user.is_superuser or user.firm_id:
+        return False  # decided without reading the user's groups
+    return has_role(user, Role.REVIEWER) and not can_edit_register(user)
+
+
 class ApplicationQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        """Scope as for every firm record; a district expert also sees what they are assigned to.
+        """Who reads which application: the one rule for lists, pages, API, admin, history and exports.
 
-        Experts for the city review may come from other districts (blind review), so an assignment
-        opens an application to its reviewer whatever their district.
+        * a firm user: their firm's applications, drafts included: a draft is the firm's own until
+          it is submitted;
+        * an expert (``reads_assigned_only``): only the applications assigned to them, never a draft.
+          An assignment is what opens a file to an expert, and ``assign_reviewers`` only assigns
+          experts whose scope covers the firm (their district, or city level);
+        * caseworkers and programme admins: their scope (district or city) without the firms' drafts;
+          a draft shows only to the person who opened it (a caseworker filing a paper case for the
+          firm). Staff, programme admins included, see drafts only as a number (the dashboard's
+          applications by status), never as a row.
         """
         scope = scope_of(user)
-        if not scope.district_id or not has_role(user, Role.REVIEWER):
+        if scope.nothing:
+            return self.none()
+        if scope.firm_id:
             return super().visible_to(user)
-        assigned = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer=user)
-        return self.filter(Q(firm__district_id=scope.district_id) | Q(Exists(assigned)))
+        if reads_assigned_only(user):
+            assigned = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer=user)
+            return self.filter(Exists(assigned)).exclude(status=Status.DRAFT)
+        return super().visible_to(user).filter(~Q(status=Status.DRAFT) | Q(created_by=user))
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -152,8 +170,46 @@ class Application(models.Model):
             )
 
 
+def sees_all_reviews(user) -> bool:
+    """Blind review: caseworkers and programme admins read every expert's work, anyone else only their own.
+
+    The one test behind every rendering of reviews, review events and assignments (API, portal, admin,
+    history pages): experts must judge a file without knowing who else scores it or how.
+    """
+    if not getattr(user, "is_authenticated", False) or getattr(user, "firm_id", None):
+        return False
+    return bool(user.is_superuser or has_role(user, Role.CASEWORKER))
+
+
+def _in_visible_applications(queryset, user, path: str):
+    return queryset.filter(**{f"{path}__in": Application.objects.visible_to(user).values("pk")})
+
+
 class AssignmentQuerySet(ScopedQuerySet):
     firm_path = "application__firm"
+
+    def visible_to(self, user):
+        """Caseworkers see the assignments in their scope; an expert only their own (not who else scores)."""
+        if sees_all_reviews(user):
+            return super().visible_to(user)
+        if not getattr(user, "is_authenticated", False) or getattr(user, "firm_id", None):
+            return self.none()
+        return _in_visible_applications(self.filter(reviewer_id=user.pk), user, "application")
+
+
+def history_visible_to(records, user):
+    """The application history rows (simple-history) ``user`` may read.
+
+    A review saves the application, so its history row names the expert who scored it. An expert
+    must not learn who else is assigned or whether they have scored: rows written by another expert
+    assigned to the application are hidden from everyone who does not see all reviews.
+    """
+    if sees_all_reviews(user):
+        return records
+    colleagues = ReviewAssignment.objects.filter(
+        application_id=OuterRef("id"), reviewer_id=OuterRef("history_user_id")
+    ).exclude(reviewer_id=getattr(user, "pk", None))
+    return records.exclude(Exists(colleagues))
 
 
 class ReviewAssignment(models.Model):
@@ -193,6 +249,17 @@ class ReviewAssignment(models.Model):
         return f"{self.application} → {self.reviewer}"
 
 
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reviews of the applications the user sees: caseworkers all, an expert their own, firms none."""
+        if sees_all_reviews(user):
+            return _in_visible_applications(self, user, "assignment__application")
+        if not getattr(user, "is_authenticated", False) or getattr(user, "firm_id", None):
+            return self.none()
+        mine = self.filter(assignment__reviewer_id=user.pk)
+        return _in_visible_applications(mine, user, "assignment__application")
+
+
 class Review(models.Model):
     """An expert's structured score of one revision of an application, on its frozen snapshot."""
 
@@ -212,6 +279,8 @@ class Review(models.Model):
     comment = models.TextField(_("评审意见"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     history = HistoricalRecords()
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["submitted_at", "pk"]
@@ -274,6 +343,38 @@ class Objection(models.Model):
         return self.outcome == self.Outcome.OPEN
 
 
+ASSIGN = "assign"  # the event ``assign_reviewers`` writes (not a workflow action)
+
+
+def _unchanged_for_firms() -> Q:
+    """Events between two stages the firm sees under one label (internal steps such as a review)."""
+    groups: dict[str, list[str]] = {}
+    with translation.override(None):  # group by the label itself, whatever the language
+        for status, stage in STAGES.items():
+            groups.setdefault(str(stage.firm_label), []).append(status)
+    unchanged = Q(pk__in=[])
+    for statuses in groups.values():
+        unchanged |= Q(from_status__in=statuses, to_status__in=statuses)
+    return unchanged
+
+
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The history rows the user may read, the one rule for every rendering of an application's history.
+
+        Firms see only the steps that changed what they see, never a review or an assignment;
+        caseworkers and programme admins see everything in their scope; an expert sees the steps,
+        their own review, and neither another expert's review nor the assignment (which names
+        everyone scoring the file).
+        """
+        events = _in_visible_applications(self, user, "application")
+        if getattr(user, "firm_id", None):
+            return events.exclude(action__in=[Action.REVIEW, ASSIGN]).exclude(_unchanged_for_firms())
+        if sees_all_reviews(user):
+            return events
+        return events.exclude(action=ASSIGN).exclude(Q(action=Action.REVIEW), ~Q(actor_id=user.pk))
+
+
 class ApplicationEvent(models.Model):
     """The audit row every transition writes: who moved the application, from where to where, and why."""
 
@@ -281,7 +382,7 @@ class ApplicationEvent(models.Model):
         Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("申请")
     )
     action = models.CharField(
-        _("操作"), max_length=24, choices=[*Action.choices, ("assign", _("分配评审专家"))]
+        _("操作"), max_length=24, choices=[*Action.choices, (ASSIGN, _("分配评审专家"))]
     )
     event = models.CharField(_("事件"), max_length=40)
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices)
@@ -298,6 +399,8 @@ class ApplicationEvent(models.Model):
     reason = models.TextField(_("理由"), blank=True)
     revision = models.PositiveSmallIntegerField(_("版本"))
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,14 +20,15 @@ from ..rules.attestations import (
     DISQUALIFICATION_LOOKBACK_YEARS,
 )
 from ..rules.facts import add_years
-from ..validators import validate_evidence
+from ..validators import sniffed_extension, validate_evidence
 from .scoping import ScopedQuerySet
 
 
 def evidence_path(instance: Attestation, filename: str) -> str:
-    """Evidence lives under the firm's own folder, named by a random token (no user-chosen paths)."""
-    suffix = Path(filename).suffix.lower()[:10]
-    return f"evidence/{instance.firm_id}/{uuid.uuid4().hex}{suffix}"
+    """Evidence lives under the firm's own folder, named by a random token (no user-chosen paths), with the
+    extension of its sniffed content type: the name the browser sent decides nothing (``validate_evidence``
+    has already refused anything but PDF, PNG and JPEG)."""
+    return f"evidence/{instance.firm_id}/{uuid.uuid4().hex}{sniffed_extension(instance.evidence)}"
 
 
 class AttestationQuerySet(ScopedQuerySet):

@@ -11,7 +11,13 @@ from .applications import (
     refusals_to_apply,
     transitioned,
 )
-from .designations import grant_designation, renew_designation, revoke_designation
+from .designations import (
+    grant_designation,
+    may_record_historical_designations,
+    record_historical_designation,
+    renew_designation,
+    revoke_designation,
+)
 from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on, refresh_stage
 
 __all__ = [
@@ -23,6 +29,8 @@ __all__ = [
     "derive_rule_set",
     "ensure_can_act_on",
     "grant_designation",
+    "may_record_historical_designations",
+    "record_historical_designation",
     "refresh_stage",
     "refusals_to_apply",
     "renew_designation",

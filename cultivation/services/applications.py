@@ -6,6 +6,18 @@ whether the action is still possible, so two people acting at once give one tran
 ``TransitionConflict`` (HTTP 409). Every transition writes an ``ApplicationEvent``; the
 ``transitioned`` signal is sent only once the transaction commits.
 
+Two entries share that one code path (``_transition``). ``application_transition`` is the entry for
+people (portal, API, admin) and the scans: it takes only the actions the table offers
+(``workflow.OFFERED_ACTIONS``), so a forged form naming a service-only row (``offered=False``, e.g.
+``terminate``) is refused whoever sends it. ``service_transition`` takes only those service-only rows
+and is called by services, never by a view: ``revoke_designation`` terminates the firm's open
+applications through it. A separate function rather than a flag on the public one, so no view can
+reach a service-only row by passing an argument.
+
+Expert assignment (``assign_reviewers``) accepts only experts whose scope covers the firm
+(``workflow.may_be_assigned``: a reviewer of the firm's district, or a city-level reviewer); the
+assignment forms list only those (``workflow.assignable_reviewers``).
+
 Decision on eligibility: an application may be submitted only when the rule set in force on the
 submission day says the tier is eligible (True) or pending attestations decide it (None). A
 definite "not eligible" is refused with the failed criteria listed, because an application the
@@ -27,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.models import AnnualFigures, Firm
-from registry.roles import Role, can_edit_register, has_role
+from registry.roles import can_edit_register
 
 from ..models import Application, ApplicationEvent, Designation, Holiday, Objection, Review, ReviewAssignment
 from ..models import RuleSet as RuleSetRecord
@@ -40,6 +52,7 @@ from ..tiers import NOTICE_WORKING_DAYS, PREREQUISITE, TIERS, bar_ends_on, renew
 from ..workdays import add_working_days, working_days_between
 from ..workflow import (
     CONFLICT_PRECONDITIONS,
+    OFFERED_ACTIONS,
     Action,
     Input,
     Status,
@@ -48,6 +61,7 @@ from ..workflow import (
     Who,
     acts_as,
     ever_allowed,
+    may_be_assigned,
     may_take,
     pure_failures,
     transition_for,
@@ -183,20 +197,52 @@ def application_transition(
     objection: str = "",
     as_of: datetime.date | None = None,
 ) -> Application:
-    """Take ``action`` on the application: the only way its status changes.
+    """Take ``action`` on the application: the entry for people (portal, API, admin) and the scans.
 
-    ``actor`` is the person acting, or None for a scan. Raises ``PermissionDenied`` when the
-    actor may not take the action, ``TransitionConflict`` when the application is no longer in a
-    stage the action applies to (someone else acted first), ``ValidationError`` for bad input or
-    an unmet precondition. Returns the updated application.
+    ``actor`` is the person acting, or None for a scan. Only the actions the table offers to people
+    (``workflow.OFFERED_ACTIONS``) pass: a service-only row such as ``terminate`` is refused with a
+    ``ValidationError`` whoever asks, so no form, however forged, can take it. Raises
+    ``PermissionDenied`` when the actor may not take the action, ``TransitionConflict`` when the
+    application is no longer in a stage the action applies to (someone else acted first),
+    ``ValidationError`` for bad input or an unmet precondition. Returns the updated application.
     """
     if action not in Action.values:
         raise ValidationError({"action": _("未知的操作：%(action)s。") % {"action": action}})
+    if action not in OFFERED_ACTIONS:
+        message = _("“%(action)s”由系统在相关业务中自动执行，不能手动操作。")
+        raise ValidationError({"action": message % {"action": Action(action).label}})
     inputs = Inputs(reason.strip(), score, recommendation, comment.strip(), objection.strip())
+    return _transition(application, action, actor, inputs, as_of, service=False)
+
+
+def service_transition(
+    *, application: Application, action: str, actor, reason: str, as_of: datetime.date | None = None
+) -> Application:
+    """Take a row the table keeps from people (``offered=False``): for services only, never a view.
+
+    ``revoke_designation`` terminates the firm's open applications through here. The row's ``who``,
+    its stages and inputs are checked exactly as for ``application_transition``; an action offered
+    to people is a programming error here (they go through ``application_transition``).
+    """
+    if action not in Action.values or action in OFFERED_ACTIONS:
+        raise ValueError(f"{action!r} is not a service-only action: use application_transition")
+    return _transition(application, action, actor, Inputs(reason=reason.strip()), as_of, service=True)
+
+
+def _transition(
+    application: Application,
+    action: str,
+    actor,
+    inputs: Inputs,
+    as_of: datetime.date | None,
+    *,
+    service: bool,
+) -> Application:
+    """The one code that changes a status: lock, re-read the stage, check the table, act, record."""
     on = _today(as_of)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        row = _authorise(locked, action, actor)
+        row = _authorise(locked, action, actor, service=service)
         _check_inputs(row, inputs)
         _check_preconditions(row, locked, actor, on)
         from_status = locked.status
@@ -209,8 +255,11 @@ def application_transition(
     return locked
 
 
-def _authorise(locked: Application, action: str, actor) -> Transition:
-    """403 when the actor's role never takes this action here, 409 when the stage moved on."""
+def _authorise(locked: Application, action: str, actor, *, service: bool) -> Transition:
+    """403 when the actor's role never takes this action here, 409 when the stage moved on.
+
+    A row not offered to people is taken only on a service's behalf (``service_transition``).
+    """
     if not ever_allowed(action, actor, locked):
         raise PermissionDenied(_("您无权对该申请执行“%(action)s”。") % {"action": Action(action).label})
     row = transition_for(locked.status, action)
@@ -219,7 +268,7 @@ def _authorise(locked: Application, action: str, actor) -> Transition:
             _("该申请当前为“%(status)s”，已不能执行“%(action)s”。")
             % {"status": Status(locked.status).label, "action": Action(action).label}
         )
-    if not may_take(row, actor, locked):
+    if not may_take(row, actor, locked) or (not row.offered and not service):
         raise PermissionDenied(_("您无权在当前阶段执行“%(action)s”。") % {"action": row.label})
     return row
 
@@ -292,6 +341,9 @@ def _no_effect(application: Application, actor, inputs: Inputs, on: datetime.dat
 def _submit(application: Application, actor, inputs: Inputs, on: datetime.date) -> None:
     """Judge the application by the rule set in force today and freeze what it was judged on."""
     firm = application.firm
+    # Lock the firm's figures before reading them: a write waiting on these rows sees them frozen,
+    # and one that came first is in the facts below, so the snapshot is what gets frozen (issue 14).
+    list(AnnualFigures.objects.filter(firm=firm).for_write().values_list("pk", flat=True))
     _ensure_may_apply(firm, application.tier, application.kind, on, ignore=application)
     facts = facts_for_firm(firm, on)
     spec = rule_set_on(on)
@@ -314,15 +366,14 @@ def _submit(application: Application, actor, inputs: Inputs, on: datetime.date) 
 
 
 def _freeze_figures(application: Application, years: list[int]) -> None:
-    """The figures a submission relied on are frozen (P9); already frozen rows keep their first reason."""
+    """The figures a submission relied on are frozen (P9), each recorded in the figures' history;
+    already frozen rows keep their first reason."""
     reason = _("申请 #%(id)d（%(tier)s，第 %(revision)d 版）的评审依据") % {
         "id": application.pk,
         "tier": TIERS[application.tier].label,
         "revision": application.revision,
     }
-    AnnualFigures.objects.filter(firm=application.firm, year__in=years, frozen=False).update(
-        frozen=True, frozen_reason=reason[:200]
-    )
+    AnnualFigures.objects.filter(firm=application.firm, year__in=years).freeze(reason)
 
 
 def _review(application: Application, actor, inputs: Inputs, on: datetime.date) -> None:
@@ -410,7 +461,10 @@ EFFECTS: dict[str, Callable[[Application, object, Inputs, datetime.date], None]]
 def assign_reviewers(*, application: Application, reviewers, due_at: datetime.date, actor) -> int:
     """A city caseworker asks experts to score an application in the city review; returns how many are new.
 
-    Assigning again the same expert only moves the due date. Each call leaves an event row.
+    Only experts whose scope covers the firm may be assigned (``workflow.may_be_assigned``): an
+    assignment opens the application to its expert, so it must not reach past their district. One
+    expert refused refuses the whole call. Assigning again the same expert only moves the due date.
+    Each call leaves an event row.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not acts_as(Who.CITY_CASEWORKER, actor, locked):
@@ -418,11 +472,12 @@ def assign_reviewers(*, application: Application, reviewers, due_at: datetime.da
     if locked.status != Status.CITY_REVIEW:
         raise TransitionConflict(_("只有处于市级复审阶段的申请可以分配评审专家。"))
     reviewers = list(reviewers)
-    not_experts = [str(user) for user in reviewers if not has_role(user, Role.REVIEWER) or user.firm_id]
-    if not reviewers or not_experts:
-        raise ValidationError(
-            {"reviewers": _("请选择评审专家：%(names)s 不是评审专家。") % {"names": "、".join(not_experts)}}
-        )
+    if not reviewers:
+        raise ValidationError({"reviewers": _("请至少选择一位评审专家。")})
+    refused = [user.get_username() for user in reviewers if not may_be_assigned(user, locked)]
+    if refused:
+        message = _("%(names)s 不能评审该申请：须为具备评审专家角色、且属本区县或市级的专家。")
+        raise ValidationError({"reviewers": message % {"names": "、".join(refused)}})
     if due_at < timezone.localdate():
         raise ValidationError({"due_at": _("截止日期不能早于今天。")})
     created = 0

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.files import files_removed_on_rollback
 from registry.models import Firm
 from registry.roles import can_edit_register, scope_of
 
@@ -40,17 +41,32 @@ def ensure_can_act_on(user, firm: Firm) -> None:
         raise PermissionDenied(_("您无权处理该企业。"))
 
 
-@transaction.atomic
 def claim_attestation(*, firm: Firm, code: str, evidence, note: str = "", actor) -> Attestation:
-    """A firm (or a caseworker for it) claims an attested criterion with evidence; it is pending."""
+    """A firm (or a caseworker for it) claims an attested criterion with evidence; it is pending.
+
+    Claims of one firm are taken one at a time (a lock on the firm's row), so of two at once the second
+    sees the first and is refused like any duplicate; should the one-live-claim constraint still refuse
+    the insert, that is the same 400, never a 500. Evidence stored by a claim that does not commit is
+    deleted (issue 14: eight parallel claims left a 500 and an orphan file).
+    """
     ensure_can_act_on(actor, firm)
+    attestation = Attestation(firm=firm, code=code, evidence=evidence, note=note, claimed_by=actor)
+    attestation._change_reason = _("企业申报")
+    try:
+        with files_removed_on_rollback(attestation, "evidence"):
+            Firm.objects.select_for_update(no_key=True).filter(pk=firm.pk).first()
+            _refuse_second_live_claim(firm, code)
+            attestation.full_clean()
+            attestation.save()
+    except IntegrityError:
+        _refuse_second_live_claim(firm, code)  # lost the race to the constraint: the same answer
+        raise
+    return attestation
+
+
+def _refuse_second_live_claim(firm: Firm, code: str) -> None:
     if Attestation.objects.live().filter(firm=firm, code=code).exists():
         raise ValidationError({"code": _("该事项已有待确认或已确认的申报。")})
-    attestation = Attestation(firm=firm, code=code, evidence=evidence, note=note, claimed_by=actor)
-    attestation.full_clean()
-    attestation._change_reason = _("企业申报")
-    attestation.save()
-    return attestation
 
 
 @transaction.atomic

@@ -10,24 +10,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from ..forms import ActionForm, attach_errors
-from ..models import Application, ApplicationEvent
+from ..models import Application
 from ..services import application_transition
 from ..workflow import Action, Status, Transition, TransitionConflict, available_actions
 
 
 def application_detail_queryset(user) -> QuerySet[Application]:
-    """Applications the user may see, with what the detail pages read (workflow, history, experts)."""
-    events = ApplicationEvent.objects.select_related("actor").order_by("created_at", "pk")
-    return (
-        Application.objects.visible_to(user)
-        .with_workflow()
-        .prefetch_related(Prefetch("events", queryset=events), "assignments__reviewer")
-    )
+    """Applications the user may see, with what the detail pages read (workflow, experts).
+
+    The history and the reviews are not prefetched here: the pages read them through
+    ``ApplicationEvent.objects.visible_to`` and ``Review.objects.visible_to`` (blind review).
+    """
+    return Application.objects.visible_to(user).with_workflow().prefetch_related("assignments__reviewer")
 
 
 def take_action(request: HttpRequest, application: Application, form: ActionForm) -> bool:

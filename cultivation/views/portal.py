@@ -286,6 +286,7 @@ def _application_page(
     request: HttpRequest, firm: Firm, pk: int, bound=None, status: int = 200
 ) -> HttpResponse:
     item = get_object_or_404(application_detail_queryset(request.user).filter(firm=firm), pk=pk)
+    events = presenters.visible_events(item, request.user)
     report = item.snapshot.get("report") if item.snapshot else None
     preview = None
     refusals: list[str] = []
@@ -300,8 +301,8 @@ def _application_page(
         "tier_label": TIERS[item.tier].label,
         "stage_label": stage_label(item.status, request.user),
         "terminal": STAGES[item.status].terminal,
-        "events": presenters.visible_events(item, request.user),
-        "return_reason": presenters.return_reason(item) if item.status == Status.RETURNED else "",
+        "events": events,
+        "return_reason": presenters.return_reason(events) if item.status == Status.RETURNED else "",
         "snapshot": render_eligibility(presenters.only_tier(report, item.tier)) if report else None,
         "preview": preview,
         "refusals": refusals,

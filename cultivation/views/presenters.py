@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from registry.models import AnnualFigures, Firm
 
-from ..models import Application, Designation
+from ..models import Application, ApplicationEvent, Designation
 from ..reports import tier_views
 from ..rules.programme import figures_due_on
 from ..rules.results import GAPS, UNITS
 from ..tiers import LADDERS, PROGRAMME, TIERS, renewal_opens_on
-from ..workflow import STAGES, Status, stage_label
+from ..workflow import Status, stage_label
 
 
 def _with_unit(value: Any, unit: str | None) -> str:
@@ -99,19 +99,23 @@ def compare_verdicts(current: list, changed: list) -> list[dict[str, Any]]:
 
 
 def visible_events(application: Application, user) -> list:
-    """The history the user may read: firms see only the steps that changed what they see (as the API)."""
-    events = list(application.events.all())
-    if getattr(user, "firm_id", None):
-        events = [e for e in events if STAGES[e.from_status].firm_label != STAGES[e.to_status].firm_label]
+    """The history the user may read, as the API gives it (``ApplicationEvent.objects.visible_to``:
+    firms see only the steps that changed what they see, experts no other expert's review)."""
+    events = list(
+        ApplicationEvent.objects.visible_to(user)
+        .filter(application=application)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
     for event in events:
         event.from_label = stage_label(event.from_status, user)
         event.to_label = stage_label(event.to_status, user)
     return events
 
 
-def return_reason(application: Application) -> str:
-    """Why the application was sent back, from the last event that returned it."""
-    returned = [e for e in application.events.all() if e.to_status == Status.RETURNED]
+def return_reason(events: list) -> str:
+    """Why the application was sent back, from the last (visible) event that returned it."""
+    returned = [e for e in events if e.to_status == Status.RETURNED]
     return returned[-1].reason if returned else ""
 
 

@@ -29,7 +29,7 @@ from registry.roles import scope_of
 
 from ..filters import ApplicationFilter
 from ..forms import AssignReviewersForm, attach_errors
-from ..models import Application, ReviewAssignment
+from ..models import Application, Review, ReviewAssignment
 from ..reports import render_eligibility
 from ..services import assign_reviewers
 from ..tiers import TIERS
@@ -134,18 +134,24 @@ def _page(request: HttpRequest, pk: int, bound=None, assign_form=None, status: i
     item = get_object_or_404(application_detail_queryset(user), pk=pk)
     snapshot = item.snapshot or {}
     report = snapshot.get("report")
-    sees_all_reviews = is_caseworker(user)
-    reviews = [
-        review
-        for assignment in item.assignments.all()
-        if sees_all_reviews or assignment.reviewer_id == user.pk
-        for review in assignment.reviews.all()
-    ]
+    # Blind review: which reviews and assignments this user may read is the models' decision.
+    reviews = (
+        Review.objects.visible_to(user)
+        .filter(assignment__application=item)
+        .select_related("assignment__reviewer")
+        .order_by("submitted_at", "pk")
+    )
+    assignments = (
+        ReviewAssignment.objects.visible_to(user)
+        .filter(application=item)
+        .select_related("reviewer")
+        .order_by("pk")
+    )
     may_assign = item.status == Status.CITY_REVIEW and acts_as(Who.CITY_CASEWORKER, user, item)
     if may_assign and assign_form is None:
         due = timezone.localdate() + REVIEW_DAYS
         assigned = [a.reviewer_id for a in item.assignments.all()]
-        assign_form = AssignReviewersForm(initial={"reviewers": assigned, "due_at": due})
+        assign_form = AssignReviewersForm(initial={"reviewers": assigned, "due_at": due}, application=item)
     mine = next((a for a in item.assignments.all() if a.reviewer_id == user.pk), None)
     context = {
         "application": item,
@@ -155,9 +161,9 @@ def _page(request: HttpRequest, pk: int, bound=None, assign_form=None, status: i
         "terminal": STAGES[item.status].terminal,
         "snapshot": render_eligibility(presenters.only_tier(report, item.tier)) if report else None,
         "figures": _snapshot_figures(snapshot.get("facts") or {}),
-        "reviews": reviews,
+        "reviews": list(reviews),
+        "assignments": list(assignments),
         "my_assignment": mine,
-        "sees_assignments": sees_all_reviews,
         "events": presenters.visible_events(item, user),
         "actions": action_forms(item, user, bound),
         "assign_form": assign_form if may_assign else None,
@@ -193,7 +199,7 @@ def application_act(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     """A city caseworker asks experts to score the application, through ``assign_reviewers``."""
     item = get_object_or_404(application_detail_queryset(request.user), pk=pk)
-    form = AssignReviewersForm(request.POST)
+    form = AssignReviewersForm(request.POST, application=item)
     if form.is_valid():
         try:
             assign_reviewers(

@@ -67,7 +67,8 @@ PAGES: dict[str, dict[str, str]] = {
     "portal:dashboard-print": ANY_STAFF,
     "portal:review-queue": row(LOGIN, DENY, DENY, DENY, DENY, DENY, OK, DENY),
     "portal:case-queue": row(LOGIN, DENY, DENY, OK, OK, OK, DENY, OK),
-    "portal:staff-application": row(LOGIN, DENY, DENY, OK, NF, OK, OK, OK),
+    # firm A's submitted application: the city expert is not assigned to it, so reads it nowhere
+    "portal:staff-application": row(LOGIN, DENY, DENY, OK, NF, OK, NF, OK),
     "portal:staff-application-act": every(POST_ONLY),
     "portal:staff-assign": every(POST_ONLY),
     # --- sign-in (django.contrib.auth.urls) ---
@@ -126,6 +127,7 @@ def superuser_only(admin: str = "vacd") -> AdminSpec:
 
 
 OUT = frozenset({"cw_out"})  # firm A's records: the other district's caseworker must not see them
+UNASSIGNED = OUT | {"reviewer"}  # an application the city expert is not assigned to: nor must they
 IMPORT_EXPORT = {
     "import": row(LOGIN, LOGIN, LOGIN, OK, OK, OK, DENY, OK),  # experts read the register, never load it
     "process_import": row(LOGIN, LOGIN, LOGIN, *[POST_ONLY] * 5),
@@ -134,6 +136,7 @@ IMPORT_EXPORT = {
 # One old version of a record (simple-history): like its change page, refused outside the scope
 VERSION_SCOPED = row(LOGIN, LOGIN, LOGIN, OK, NF, OK, OK, OK)
 VERSION_ALL = ADMIN_SITE
+OWN_JOB = row(LOGIN, LOGIN, LOGIN, OK, NF, NF, DENY, OK)  # an import job's page (and its history)
 
 ADMIN: dict[str, AdminSpec] = {
     "auth.Group": superuser_only(),
@@ -160,6 +163,14 @@ ADMIN: dict[str, AdminSpec] = {
         hidden=OUT,
         extra={**IMPORT_EXPORT, "simple_history": VERSION_SCOPED},
     ),
+    # cw_in's import job: only its owner and the programme admins see it (404 to others); experts never import
+    "registry.ImportJob": AdminSpec(
+        cw="v",
+        reviewer="",
+        admin="v",
+        hidden=frozenset({"cw_out", "cw_city"}),
+        extra={"change": OWN_JOB, "history": OWN_JOB},
+    ),
     "registry.District": AdminSpec(cw="v", reviewer="v", admin="vacd", extra={"simple_history": VERSION_ALL}),
     "registry.Cluster": AdminSpec(cw="v", reviewer="v", admin="vacd", extra={"simple_history": VERSION_ALL}),
     "registry.User": AdminSpec(
@@ -178,13 +189,17 @@ ADMIN: dict[str, AdminSpec] = {
         levels={"cw_in": "vc"},
         hidden=frozenset({"cw_out", "cw_city", "reviewer"}),
     ),
-    # applications move only through the workflow buttons
+    # applications move only through the workflow buttons; an expert reads only those assigned to them
+    # (firm A's submitted application is not: the city expert is assigned to the ones in city review)
     "cultivation.Application": AdminSpec(
         cw="v",
         reviewer="v",
         admin="v",
-        hidden=OUT,
-        extra={"transition": row(LOGIN, LOGIN, LOGIN, OK, NF, OK, OK, OK), "simple_history": VERSION_SCOPED},
+        hidden=UNASSIGNED,
+        extra={
+            "transition": row(LOGIN, LOGIN, LOGIN, OK, NF, OK, NF, OK),
+            "simple_history": row(LOGIN, LOGIN, LOGIN, OK, NF, OK, NF, OK),
+        },
     ),
     # experts are assigned, re-dated and removed by city caseworkers only (district ones read)
     "cultivation.ReviewAssignment": AdminSpec(
@@ -193,7 +208,11 @@ ADMIN: dict[str, AdminSpec] = {
     "cultivation.Holiday": AdminSpec(
         cw="vacd", reviewer="v", admin="vacd", extra={"simple_history": VERSION_ALL}
     ),
-    "cultivation.Designation": AdminSpec(cw="vac", reviewer="v", admin="vacd", hidden=OUT),
+    # designations come from the workflow; programme admins and city caseworkers record historical ones
+    # (through the service); nobody edits or deletes one, caseworkers revoke (the "change" permission)
+    "cultivation.Designation": AdminSpec(
+        cw="vc", reviewer="v", admin="vac", levels={"cw_city": "vac"}, hidden=OUT
+    ),
     "cultivation.PoolMembership": AdminSpec(cw="vac", reviewer="v", admin="vacd", hidden=OUT),
     # published rule sets are never edited; only programme admins derive a new version
     "cultivation.RuleSet": AdminSpec(cw="v", reviewer="v", admin="v", extra={"derive": ADMIN_ONLY}),

@@ -97,8 +97,6 @@ def _add_data(world, label: str, firm: Firm) -> dict:
             "occurred_on": "2016-03-01",
             "reason": "矩阵",
         }
-    if label == "cultivation.Designation":
-        return {"firm": firm.pk, "tier": "srdi_sme", "granted_on": "2024-06-01", "batch": "matrix"}
     if label == "cultivation.PoolMembership":
         PoolMembership.objects.filter(firm=firm).delete()  # one membership per firm
         return {"firm": firm.pk, "cohort_year": last + 1, "baseline_year": last, "baseline_revenue": "9000"}
@@ -107,9 +105,10 @@ def _add_data(world, label: str, firm: Firm) -> dict:
     return {"firm": firm.pk, "year": figures.year - 1, **{k: v for k, v in values.items() if v is not None}}
 
 
+# Designations are not here: only city caseworkers and programme admins record them, who see every firm
+# (tests/workflow/test_designation_records.py).
 ADDABLE = {
     "cultivation.Disqualification": Disqualification,
-    "cultivation.Designation": Designation,
     "cultivation.PoolMembership": PoolMembership,
     "registry.AnnualFigures": AnnualFigures,
 }

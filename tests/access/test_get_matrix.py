@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .expectations import ADMIN, OUT
+from .expectations import ADMIN, OUT, UNASSIGNED
 from .matrix import Case, cases, check, expectation, leaks, url_of
 from .world import MARKERS, ROLES
 
@@ -25,7 +25,7 @@ def test_each_role_gets_what_the_table_says(case: Case, world, client_for):
     assert not wrong, f"{url}: {wrong}"
 
 
-SCOPED_LISTS = [label for label, spec in ADMIN.items() if spec.hidden == OUT]
+SCOPED_LISTS = [label for label, spec in ADMIN.items() if spec.hidden in (OUT, UNASSIGNED)]
 
 
 @pytest.mark.parametrize("label", SCOPED_LISTS)

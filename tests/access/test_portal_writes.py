@@ -151,7 +151,15 @@ PROBES = [
         lambda w: reverse("portal:staff-application-act", args=[w.a.application.pk]),
         lambda w: {"action": "accept"},
         _status("application"),
-        row(LOGIN, "403", "403", CHANGES, "404", CHANGES, "403", CHANGES),
+        # the city expert is not assigned to firm A's submitted application: it is not there for them
+        row(LOGIN, "403", "403", CHANGES, "404", CHANGES, "404", CHANGES),
+    ),
+    Probe(  # a service-only row (revocation's terminate) is nobody's to post, whatever their rank
+        "staff-application-terminate",
+        lambda w: reverse("portal:staff-application-act", args=[w.a.city_application.pk]),
+        lambda w: {"action": "terminate", "reason": "伪造"},
+        _status("city_application"),
+        row(LOGIN, "403", "403", "400", "404", "400", "400", "400"),
     ),
     Probe(  # only city-level caseworkers assign experts
         "staff-assign",

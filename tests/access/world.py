@@ -47,7 +47,7 @@ from cultivation.rules.attestations import DISQUALIFICATION_CHOICES
 from cultivation.services import claim_attestation
 from cultivation.tiers import INNOVATIVE_SME, SRDI_SME, expiry_for
 from cultivation.workflow import Status
-from registry.models import Cluster, District, Firm, User
+from registry.models import Cluster, District, Firm, ImportJob, User
 from tests.factories import UserFactory
 from tests.workflow.factories import JIANGBEI, YUBEI, application_in, caseworker, eligible_firm, reviewer
 
@@ -168,6 +168,9 @@ def build_world() -> World:
         "registry.District": District.objects.get(code=YUBEI),
         "registry.Cluster": Cluster.objects.order_by("pk").first(),
         "registry.User": a.user,
+        "registry.ImportJob": ImportJob.objects.create(
+            user=users["cw_in"], kind="figures", file_name="figures.xlsx", file_format="xlsx", rows_total=5000
+        ),
         "cultivation.Holiday": Holiday.objects.create(day=datetime.date(2026, 10, 1), name="国庆节"),
         "cultivation.Target": Target.objects.create(
             subject=INNOVATIVE_SME, year=2026, kind=Target.Kind.ACTIVE_BY, count=100

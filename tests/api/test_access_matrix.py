@@ -45,6 +45,8 @@ SIGNED_IN = tuple(role for role in ROLES if role != "anonymous")
 # Who sees firm A's records: its own users, the staff of its district, the city, programme admins.
 SEES_A = {"firm_a", "district_in", "city", "reviewer", "admin"}
 CASEWORKERS_OF_A = {"district_in", "city", "admin"}
+# Who reads firm A's submitted application: an expert reads only the applications assigned to them.
+READS_SUBMITTED = SEES_A - {"reviewer"}
 STAFF = {"district_in", "district_out", "city", "reviewer", "admin"}
 
 
@@ -146,7 +148,7 @@ EXPECTED: dict[str, Endpoint] = {
     # --- applications, reviews, designations ---
     "application-list": Endpoint(
         methods={
-            "get": Case(statuses(200), shows=a_row("id", lambda w: w.submitted.pk)),
+            "get": Case(statuses(200), shows=a_row("id", lambda w: w.submitted.pk, READS_SUBMITTED)),
             # The firm and its caseworkers open an application; an expert may not (403); a firm out of
             # sight is an unknown credit code (400).
             "post": Case(
@@ -155,12 +157,14 @@ EXPECTED: dict[str, Endpoint] = {
             ),
         }
     ),
-    "application-detail": Endpoint(lambda w: {"pk": w.submitted.pk}, {"get": Case(read_of_a())}),
+    "application-detail": Endpoint(
+        lambda w: {"pk": w.submitted.pk}, {"get": Case(statuses(404, **dict.fromkeys(READS_SUBMITTED, 200)))}
+    ),
     "application-transition": Endpoint(
         lambda w: {"pk": w.submitted.pk},
         {
             "post": Case(
-                statuses(404, firm_a=403, reviewer=403, district_in=200, city=200, admin=200),
+                statuses(404, firm_a=403, district_in=200, city=200, admin=200),
                 body=lambda w: {"action": "accept"},
             )
         },

@@ -48,7 +48,7 @@ FILE_CASES = [  # (id, content, format, a phrase of the message)
     ("empty-xlsx", b"", XLSX, "空文件"),
     ("csv-as-xlsx", csv_bytes(FIRM_HEADER, ROW_A), XLSX, "不是 xlsx 文件"),
     ("xlsx-as-csv", xlsx_bytes(FIRM_HEADER.split(","), ROW_A.split(",")), CSV, "不是文本表格"),
-    ("zip-not-xlsx", b"PK\x03\x04" + b"\0" * 64, XLSX, "BadZipFile"),
+    ("zip-not-xlsx", b"PK\x03\x04" + b"\0" * 64, XLSX, "无法读取该 Excel 工作簿"),
     ("html", b"<table><tr><td>x</td></tr></table>", CSV, "网页"),
 ]
 

@@ -211,6 +211,7 @@ def test_staff_act_and_assign(client, draft, firm_user):
         ("reason", {"action": "return", "reason": ""}),  # returning needs a reason
         ("reason", {"action": "return", "reason": "x" * 4001}),
         *[("notice", {"action": value}) for value in ["fly", HUGE]],
+        ("notice", {"action": "terminate", "reason": "伪造"}),  # a service-only row: nobody's to post
     ]
     assert run_table(lambda data: client.post(act, data), cases) == []
     application_transition(application=submitted, action="accept", actor=caseworker)

@@ -43,8 +43,9 @@ def test_password_change(firm_client, firm_user):
     assert firm_user.check_password("Qiye-2026-xin")
 
 
-def test_password_reset_by_email(client, firm_user):
-    response = client.post(reverse("password_reset"), {"email": "a@example.com"})
+def test_password_reset_by_email(client, firm_user, celery_eager, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the email is queued after commit
+        response = client.post(reverse("password_reset"), {"email": "a@example.com"})
     assert response["Location"] == reverse("password_reset_done")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

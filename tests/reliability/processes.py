@@ -7,7 +7,11 @@ outlives the test run.
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -133,3 +137,104 @@ def celery_worker(log_path: Path, env: dict[str, str]) -> Process:
     worker = Process(command, log_path, env)
     worker.wait_for_output(b"ready.")
     return worker
+
+
+def accepts_connections(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def gunicorn_server(log_path: Path, env: dict[str, str]) -> Process:
+    """gunicorn as production runs it, with the shipped configuration (``registry/gunicorn.conf.py``);
+    ``GUNICORN_BIND`` and ``WEB_CONCURRENCY`` in ``env`` say where and how many workers."""
+    command = [sys.executable, "-m", "gunicorn", "-c", "registry/gunicorn.conf.py", "registry.wsgi"]
+    return Process(command, log_path, env)
+
+
+NGINX_SITE = ROOT / "deploy" / "nginx" / "tiermark.conf"
+
+# What Debian's /etc/nginx/nginx.conf gives the site, with every path (pid, logs, buffers spooled to disk)
+# inside the test's folder: nginx then runs as any user and touches nothing under /etc, /run or /var.
+NGINX_MAIN = """
+{user}
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{
+    worker_connections 256;
+}}
+http {{
+    default_type application/octet-stream;
+    access_log {folder}/access.log;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    include {folder}/tiermark.conf;
+}}
+"""
+
+
+def nginx_binary() -> str | None:
+    """Debian installs nginx in /usr/sbin, which is not on every user's PATH."""
+    return shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+
+
+class Nginx:
+    """nginx with the shipped site (``deploy/nginx/tiermark.conf``) rendered as an operator would: free ports,
+    a self-signed certificate for 127.0.0.1, gunicorn's address as the upstream."""
+
+    def __init__(self, folder: Path, upstream: str):
+        self.folder = folder
+        self.upstream = upstream
+        self.http_port = free_port()
+        self.https_port = free_port()
+        self.server: Process | None = None
+
+    def render_site(self, certificate: Path, key: Path) -> str:
+        values = {
+            "@SERVER_NAME@": "127.0.0.1",
+            "@HTTP_PORT@": f"127.0.0.1:{self.http_port}",
+            "@HTTPS_PORT@": f"127.0.0.1:{self.https_port}",
+            "@UPSTREAM@": self.upstream,
+            "@TLS_CERTIFICATE@": str(certificate),
+            "@TLS_CERTIFICATE_KEY@": str(key),
+        }
+        site = NGINX_SITE.read_text()
+        for placeholder, value in values.items():
+            site = site.replace(placeholder, value)
+        assert not re.search(r"@[A-Z_]+@", site), "a placeholder of the template was not rendered"
+        return site
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        certificate, key = self.folder / "cert.pem", self.folder / "key.pem"
+        openssl = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+        openssl += ["-nodes", "-keyout", str(key), "-out", str(certificate), "-days", "2"]
+        openssl += ["-subj", "/CN=127.0.0.1"]
+        subprocess.run(openssl, check=True, capture_output=True)
+        (self.folder / "tiermark.conf").write_text(self.render_site(certificate, key))
+        # As root, nginx would hand its workers to "nobody", who cannot write to a private temporary folder.
+        user = ""
+        if os.geteuid() == 0:
+            user = f"user {pwd.getpwuid(os.geteuid()).pw_name} {grp.getgrgid(os.getegid()).gr_name};"
+        (self.folder / "nginx.conf").write_text(NGINX_MAIN.format(user=user, folder=self.folder))
+        command = [nginx_binary() or "nginx", "-p", f"{self.folder}/", "-c", str(self.folder / "nginx.conf")]
+        command += ["-e", str(self.folder / "error.log"), "-g", "daemon off;"]
+        self.server = Process(command, self.folder / "nginx.log", dict(os.environ))
+        try:
+            wait_for(lambda: not self.server.running or accepts_connections(self.https_port), timeout=10)
+        finally:
+            if not self.server.running:
+                log = (self.folder / "nginx.log").read_text(errors="replace")
+                errors = (self.folder / "error.log")
+                log += errors.read_text(errors="replace") if errors.exists() else ""
+                raise RuntimeError(f"nginx did not start:\n{log}")
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.stop()

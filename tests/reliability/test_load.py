@@ -24,9 +24,10 @@ CLIENTS, SECONDS = 8, 10
 
 
 @pytest.fixture
-def server():
+def server(tmp_path):
     """gunicorn with production settings on a free 127.0.0.1 port; stopped whatever the test does."""
-    process, base_url = load_mixed.start_server(load_mixed.server_env(current_database_url()), workers=2)
+    env = load_mixed.server_env(current_database_url(), static_root=tmp_path / "static")
+    process, base_url = load_mixed.start_server(env, workers=2)
     yield base_url
     load_mixed.stop_server(process)
 

@@ -29,7 +29,8 @@ def people(firm):
         city_cw=caseworker(None),
         expert=reviewer(None, "expert-assigned"),
         other_expert=reviewer(None, "expert-unassigned"),
-        district_expert=reviewer(JIANGBEI, "expert-jiangbei"),
+        district_expert=reviewer(JIANGBEI, "expert-jiangbei"),  # another district's expert
+        home_expert=reviewer(YUBEI, "expert-yubei"),  # an expert of the firm's district
         superuser=UserFactory(username="programme-admin", is_staff=True, is_superuser=True),
         nobody=UserFactory(username="no-role"),
     )

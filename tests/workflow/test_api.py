@@ -110,7 +110,7 @@ def test_other_districts_do_not_even_see_the_application(firm, people):
 
 
 def test_an_expert_reviews_through_the_api_and_firms_never_see_it(firm, people):
-    application = application_in(Status.CITY_REVIEW, firm, reviewers=[people.expert, people.district_expert])
+    application = application_in(Status.CITY_REVIEW, firm, reviewers=[people.expert, people.home_expert])
     assert (
         transition(
             people.expert, application, action="review", score=101, recommendation="approve"
@@ -126,7 +126,7 @@ def test_an_expert_reviews_through_the_api_and_firms_never_see_it(firm, people):
     assert [r["score"] for r in body["reviews"]] == [86]
     assert [e["action"] for e in body["events"]] == ["review"]
 
-    other = client_for(people.district_expert).get(f"/api/applications/{application.pk}/").json()
+    other = client_for(people.home_expert).get(f"/api/applications/{application.pk}/").json()
     assert other["reviews"] == [] and other["available_actions"] == ["review"]  # blind review
     staff = client_for(people.city_cw).get(f"/api/applications/{application.pk}/").json()
     assert len(staff["reviews"]) == 1 and staff["events"][0]["actor"] == people.expert.username

@@ -79,7 +79,7 @@ def test_the_main_path_ends_in_a_designation(firm, people):
 
     act(application, Action.ACCEPT, people.district_cw)
     act(application, Action.RECOMMEND, people.district_cw)
-    reviewed(application, people, people.expert, people.district_expert)
+    reviewed(application, people, people.expert, people.home_expert)
     application = act(application, Action.APPROVE, people.city_cw, reason="专家评审通过")
     assert application.status == Status.PUBLIC_NOTICE
     assert application.notice_starts_on == today()

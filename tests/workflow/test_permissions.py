@@ -10,6 +10,7 @@ from django.db import transaction
 
 from cultivation.models import Application
 from cultivation.services import application_transition
+from cultivation.services.applications import service_transition
 from cultivation.workflow import TRANSITIONS, Action, Status, TransitionConflict, Who, available_actions
 
 from .factories import application_in, today
@@ -44,6 +45,8 @@ def attempt(application, row, actor) -> Application:
     as_of = (
         application.notice_ends_on + datetime.timedelta(days=1) if row.action == Action.DESIGNATE else None
     )
+    if not row.offered:  # a service-only row: only a service takes it, for the actor it acts for
+        return service_transition(application=application, action=row.action, actor=actor, reason="理由")
     return application_transition(
         application=application, action=row.action, actor=actor, as_of=as_of, **INPUTS
     )
@@ -123,12 +126,19 @@ class TestVisibility:
         assert set(Application.objects.visible_to(people.city_cw)) == {mine, theirs}
         assert not Application.objects.visible_to(people.nobody).exists()
 
-    def test_a_district_expert_also_sees_what_they_are_assigned_elsewhere(self, firm, people):
-        assigned = application_in(Status.CITY_REVIEW, firm, reviewers=[people.district_expert])
+    def test_an_expert_sees_only_what_they_are_assigned(self, firm, people):
+        assigned = application_in(Status.CITY_REVIEW, firm, reviewers=[people.home_expert])
         application_in(Status.CITY_REVIEW, eligible_other(people))
-        home = application_in(Status.SUBMITTED, people.other_firm_user.firm)
-        visible = Application.objects.visible_to(people.district_expert)
-        assert set(visible) == {assigned, home} and visible.count() == 2
+        application_in(Status.SUBMITTED, firm, tier="srdi_sme")  # their district, not assigned
+        visible = Application.objects.visible_to(people.home_expert)
+        assert list(visible) == [assigned]
+        assert not Application.objects.visible_to(people.other_expert).exists()  # city level, unassigned
+
+    def test_drafts_are_the_firms_own(self, firm, people):
+        draft = application_in(Status.DRAFT, firm)
+        assert list(Application.objects.visible_to(people.firm_user)) == [draft]
+        for role in ("district_cw", "city_cw", "superuser", "expert", "home_expert"):
+            assert not Application.objects.visible_to(getattr(people, role)).exists(), role
 
 
 def eligible_other(people):

@@ -85,12 +85,18 @@ DISTRICT = {"code": "500112", "name": "渝北区", "name_zh": "渝北区", "name
 
 RULE_SET = {
     "code": "CN-2022",
-    "title": "优质中小企业梯度培育管理暂行办法（2022）及重庆市瞪羚、独角兽、硬科技帮扶库标准",
+    "jurisdiction": "CN",
+    "title": "优质中小企业梯度培育管理暂行办法（2022）及制造业单项冠军认定标准",
     "effective_from": "2022-08-01",
+    "effective_until": "2025-05-14",
+    "effective_from_provisional": False,
+    "effective_from_note": "",
     "provisional": False,
+    "has_provisional_criteria": True,
+    "source": "S1, S2, S8, S9, S22",
     "builtin": True,
     "based_on": None,
-    "in_force": True,
+    "in_force": False,
     "note": "",
 }
 RULE_SET_DETAIL = {
@@ -305,6 +311,7 @@ POOL_MEMBER = {
     "firm": CREDIT_CODE,
     "firm_name": FIRM_NAME,
     "cohort_year": 2024,
+    "entered_on": "2024-12-18",
     "baseline_year": 2023,
     "baseline_revenue": "6200.00",
     "target_revenue": "12400.00",
@@ -313,6 +320,12 @@ POOL_MEMBER = {
     "latest_revenue": "8000.00",
     "check_revenue": None,
     "status": "on_track",
+    "status_label": "进度正常",
+    "rating_reason": "on_path",
+    "rating_reason_label": "最新年度营业收入达到倍增路径",
+    "judged_on": "2025-06-01",
+    "entry_rule_set": "CN-2022",
+    "entry_override_reason": "",
 }
 
 REVIEW_REQUEST = {"application": 42, "score": 86, "recommendation": "approve", "comment": "研发投入稳定。"}

@@ -45,6 +45,7 @@ EXAMPLES: dict[str, Any] = {
     "level": "500bn",
     "provisional": False,
     "builtin": True,
+    "jurisdiction": "CQ",
     "subject": "little_giant",
     "rule_set": "CN-2022",
     "as_of": "2025-06-30",

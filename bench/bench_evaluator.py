@@ -35,7 +35,7 @@ import django
 
 django.setup()  # translation machinery for the JSON scenario's messages
 
-from cultivation.rules import CN_2022, CN_2026, Attest, Facts, YearFigures, evaluate  # noqa: E402
+from cultivation.rules import CN_2022, CN_2026, Attest, Facts, YearFigures, evaluate, in_force  # noqa: E402
 from cultivation.rules.attestations import ATTESTATION_CODES  # noqa: E402
 from cultivation.tiers import TIERS  # noqa: E402
 
@@ -138,21 +138,24 @@ def main() -> None:
     rng = random.Random(args.seed)
     firms = [synthetic_firm(rng) for _ in range(args.firms)]
     json_firms = firms[: max(1, args.firms // 10)]
-    for rule_set in (CN_2022, CN_2026):  # compile once, outside the timings
+    # Every tier: the national set with Chongqing's in force on the firms' day (issue 15: two lines).
+    cn_2022 = in_force(firms[0].as_of, named=CN_2022)
+    cn_2026 = in_force(firms[0].as_of, named=CN_2026)
+    for rule_set in (cn_2022, cn_2026):  # compile once, outside the timings
         evaluate(firms[0], rule_set)
 
     base = timed(lambda: baseline(firms), args.runs)
     scenarios = [
-        ("CN-2022, all 8 tiers", firms, lambda: judge(firms, CN_2022)),
-        ("CN-2026, all 8 tiers", firms, lambda: judge(firms, CN_2026)),
+        ("CN-2022 + CQ, all 8 tiers", firms, lambda: judge(firms, cn_2022)),
+        ("CN-2026 + CQ, all 8 tiers", firms, lambda: judge(firms, cn_2026)),
         ("CN-2022, quality ladder only", firms, lambda: judge(firms, CN_2022, QUALITY)),
         (
             "CN-2022, full JSON answer",
             json_firms,
-            lambda: [evaluate(f, CN_2022).to_dict() for f in json_firms],
+            lambda: [evaluate(f, cn_2022).to_dict() for f in json_firms],
         ),
         # Keeping every report alive makes the cyclic GC rescan them over and over; scans should not.
-        ("CN-2022, all reports kept", firms, lambda: [evaluate(f, CN_2022) for f in firms]),
+        ("CN-2022, all reports kept", firms, lambda: [evaluate(f, cn_2022) for f in firms]),
     ]
     print(f"Python {sys.version.split()[0]}, {args.firms} synthetic firms, median of {args.runs} runs")
     print(f"baseline (read the same figures): {base / len(firms) * 1e6:8.2f} µs/firm")
@@ -163,7 +166,7 @@ def main() -> None:
         seconds = timed(work, args.runs) / len(population)
         ratio = seconds / base_per_firm
         print(f"{name:32} {len(population):>7} {1 / seconds:>10,.0f} {seconds * 1e6:>9.1f} {ratio:>11.1f}")
-    eligible = sum(1 for f in firms[:2000] for t in evaluate(f, CN_2022).tiers.values() if t.eligible)
+    eligible = sum(1 for f in firms[:2000] for t in evaluate(f, cn_2022).tiers.values() if t.eligible)
     print()
     print(f"sanity: {eligible} eligible (firm, tier) pairs among the first 2000 firms under CN-2022")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,19 +34,17 @@ from .models import (
 )
 from .models.alerts import Alert, AlertKind
 from .models.scanning import mark_changed
-from .rules.attestations import DISQUALIFICATION_LOOKBACK_YEARS
+from .rules.attestations import EVENT_CODES, event_window_start
 from .rules.evaluator import evaluate, verdicts
-from .rules.facts import add_years
 from .rules.programme import (
     POOL_ANNUAL_INTAKE,
-    PoolStatus,
     expiry_window,
     overdue_fiscal_year,
     rate_pool_member,
 )
 from .selectors import FirmSet, ScannedFirm, rule_set_on, scan_facts
 from .services.alerts import AlertDraft, raise_alerts
-from .tiers import HARDTECH_POOL, LADDERS, TIERS, derive_stage, next_rung, renewal_opens_on
+from .tiers import HARDTECH_POOL, TIERS, derive_stage, promotion_tiers, renewal_opens_on
 
 CHUNK_SIZE = 2000
 CANDIDATES_LISTED = 50
@@ -103,30 +102,25 @@ def commit(drafts: list[AlertDraft], examined: int) -> ChunkResult:
 
 
 def promotion_targets(active: frozenset[str]) -> list[str]:
-    """The next rung on each ladder: above the highest held rung, or the first rung when none is held."""
-    targets = []
-    for ladder in LADDERS.values():
-        held = [tier for tier in ladder if tier in active]
-        target = next_rung(held[-1]) if held else ladder[0]
-        if target:
-            targets.append(target)
-    return targets
+    """Every tier the firm may apply for above what it holds (``tiers.promotion_tiers``, P6 revised),
+    not only the next rung: the application service's ladder check reads the same prerequisites."""
+    return promotion_tiers(active)
 
 
 @chunked(AlertKind.PROMOTION_DUE)
 def promotion_due(as_of: datetime.date, first_id: int, last_id: int) -> ChunkResult:
-    """Firms whose next rung is met (or pending only on attestations) and not applied for; stage changes."""
+    """Firms meeting a tier above what they hold (or pending on attestations), not applied for; stages."""
     return promotion_scan(as_of, FirmSet.between(first_id, last_id))
 
 
 def promotion_scan(as_of: datetime.date, firms: FirmSet) -> ChunkResult:
     """The promotion scan over ``firms`` in a fixed number of queries (``tests/scans`` pins them).
 
-    Only the tiers that can still raise an alert are judged: the next rung of each ladder, unless
-    this year's alert exists or an application is open. They are judged yes/no (``verdicts``); the
-    full report, for the alert's score, is built only for the few new alerts. The change log of these
-    firms is cleared first, in the same transaction, so a change committed meanwhile is kept for the
-    next incremental scan.
+    Only the tiers that can still raise an alert are judged: every tier the firm may apply for above
+    what it holds (``promotion_targets``), unless this year's alert exists or an application is open.
+    They are judged yes/no (``verdicts``); the full report, for the alert's score, is built only for
+    the few new alerts. The change log of these firms is cleared first, in the same transaction, so a
+    change committed meanwhile is kept for the next incremental scan.
     """
     period = str(as_of.year)
     with transaction.atomic(), gc_paused():
@@ -141,7 +135,11 @@ def promotion_scan(as_of: datetime.date, firms: FirmSet) -> ChunkResult:
         rule_set = rule_set_on(as_of)
         drafts, stages = [], {}
         for firm in scanned:
-            targets = [t for t in promotion_targets(firm.facts.designations) if (firm.id, t) not in settled]
+            targets = [
+                t
+                for t in promotion_targets(firm.facts.designations)
+                if (firm.id, t) not in settled and rule_set.rates(t)  # no rules in force yet: no alert
+            ]
             due = [
                 tier
                 for tier, verdict in verdicts(firm.facts, rule_set, targets).items()
@@ -187,7 +185,7 @@ def promotion_chunks(
     alone since the last scan's day. A full scan when there is no earlier scan, or the year, the rule
     set in force or the direction of time changed, or the gap is too long for the date rules below.
     """
-    rule_set = rule_set_on(as_of).code
+    rule_set = _watermark_key(rule_set_on(as_of).key)
     mark = ScanWatermark.objects.filter(kind=AlertKind.PROMOTION_DUE).first()
     full = not incremental or not _incremental_possible(mark, as_of, rule_set)
     with transaction.atomic():
@@ -205,6 +203,12 @@ def promotion_chunks(
 MAX_INCREMENTAL_GAP = datetime.timedelta(days=62)
 
 
+def _watermark_key(key: str) -> str:
+    """Every set applied (``CN-2022-R2025+CQ-2024``), so a change of either line plans a full scan;
+    a key longer than the column is replaced by its digest."""
+    return key if len(key) <= 40 else hashlib.sha1(key.encode()).hexdigest()
+
+
 def _incremental_possible(mark: ScanWatermark | None, as_of: datetime.date, rule_set: str) -> bool:
     return (
         mark is not None
@@ -217,17 +221,19 @@ def _incremental_possible(mark: ScanWatermark | None, as_of: datetime.date, rule
 def firms_changed_by_date(since: datetime.date, until: datetime.date) -> set[int]:
     """Firms whose facts differ between the two days (same year) although no record changed.
 
-    A designation starts or lapses, a disqualification starts, is lifted or leaves the look-back
-    window, a firm reaches an anniversary of its founding (age rules). Three queries.
+    A designation starts or lapses, a disqualification starts, is lifted or (an event, never a
+    listing) leaves its three-year window, a firm reaches an anniversary of its founding (age rules).
+    Three queries.
     """
     if until <= since:
         return set()
     lapsing = Q(granted_on__gt=since, granted_on__lte=until) | Q(expires_on__gte=since, expires_on__lt=until)
     changed = set(Designation.objects.filter(lapsing).values_list("firm_id", flat=True))
     window = Q(occurred_on__gt=since, occurred_on__lte=until) | Q(lifted_on__gt=since, lifted_on__lte=until)
-    window |= Q(
-        occurred_on__gt=add_years(since, -DISQUALIFICATION_LOOKBACK_YEARS),
-        occurred_on__lte=add_years(until, -DISQUALIFICATION_LOOKBACK_YEARS),
+    window |= Q(  # an event leaves its three years; a listing never leaves by time, only when lifted
+        code__in=EVENT_CODES,
+        occurred_on__gt=event_window_start(since),
+        occurred_on__lte=event_window_start(until),
     )
     changed |= set(Disqualification.objects.filter(window).values_list("firm_id", flat=True))
     days = [since + datetime.timedelta(days=n) for n in range(1, (until - since).days + 1)]
@@ -259,7 +265,7 @@ def _promotion_drafts(firm: ScannedFirm, tiers: list[str], rule_set, period: str
     for tier in tiers:
         payload = {
             "eligible": report[tier].eligible,
-            "rule_set": rule_set.code,
+            "rule_set": report[tier].rule_set,  # the set that rated the tier (national or Chongqing's)
             "score": _text(report[tier].score),
         }
         drafts.append(AlertDraft(AlertKind.PROMOTION_DUE, period, firm.id, firm.district_id, tier, payload))
@@ -331,41 +337,77 @@ def figures_overdue(as_of: datetime.date, first_id: int, last_id: int) -> ChunkR
     return commit(drafts, len(drafts))
 
 
+RATING_FIELDS = ("status", "rating_reason", "rated_year", "rated_revenue", "judged_on")
+
+
 @chunked(AlertKind.POOL_RATING)
 def pool_rating(as_of: datetime.date, first_id: int, last_id: int) -> ChunkResult:
-    """Rate each pool member on its doubling path; alert on every change and at the check year (P8)."""
+    """Rate each pool member on ``as_of`` and store the rating, why, and the day (P8, P9).
+
+    The stored rating is what the admin, the API and the dashboard show. A change of path rating
+    raises a ``pool_rating`` alert; a change of the check's outcome (doubled, missed below target,
+    missed with the figures overdue) raises a ``pool_check`` alert whose period names the outcome, so
+    a member rated missed on 1 May for want of figures and doubled when they come in June is told
+    both, each once.
+    """
     members = list(PoolMembership.objects.filter(firm__pk__range=(first_id, last_id)).select_related("firm"))
     revenues: dict[int, dict[int, object]] = defaultdict(dict)
     figures = AnnualFigures.objects.filter(firm_id__in=[m.firm_id for m in members], year__lt=as_of.year)
     for firm_id, year, revenue in figures.values_list("firm_id", "year", "operating_revenue"):
-        revenues[firm_id][year] = revenue
-    drafts, changed = [], []
+        if revenue is not None:
+            revenues[firm_id][year] = revenue
+    drafts, changed, status_changed = [], [], False
     for member in members:
         rating = rate_pool_member(
             baseline_year=member.baseline_year,
             baseline_revenue=member.baseline_revenue,
             revenues=revenues[member.firm_id],
-            last_year=as_of.year - 1,
+            as_of=as_of,
         )
-        if rating.status == member.status:
-            continue
-        member.status = rating.status
-        changed.append(member)
-        payload = _rating_payload(member, rating)
-        final = rating.status in (PoolStatus.DOUBLED, PoolStatus.MISSED)
-        kind = AlertKind.POOL_CHECK if final else AlertKind.POOL_RATING
-        period = str(rating.check_year) if final else f"{rating.latest_year}:{rating.status}"
-        drafts.append(_draft(kind, period, member.firm, HARDTECH_POOL, payload))
+        draft = _rating_alert(member, rating)
+        if draft:
+            drafts.append(draft)
+        status_changed |= rating.status != member.status
+        if _store_rating(member, rating, as_of):
+            changed.append(member)
     with transaction.atomic():
-        PoolMembership.objects.bulk_update(changed, ["status"])
+        PoolMembership.objects.bulk_update(changed, RATING_FIELDS)
         if changed:
-            invalidate_dashboard()
+            invalidate_dashboard()  # statuses and the day judged are on the dashboard
         return commit(drafts, len(members))
+
+
+def _rating_alert(member: PoolMembership, rating) -> AlertDraft | None:
+    """The alert a new rating raises: a new outcome of the check, or a new path rating before it."""
+    payload = _rating_payload(member, rating)
+    if rating.final:
+        # A blank reason is a member rated before reasons were stored: its outcome was told already.
+        if rating.status == member.status and member.rating_reason in ("", rating.reason):
+            return None
+        period = f"{rating.check_year}:{rating.reason}"
+        return _draft(AlertKind.POOL_CHECK, period, member.firm, HARDTECH_POOL, payload)
+    if rating.status == member.status:
+        return None
+    period = f"{rating.latest_year}:{rating.status}"
+    return _draft(AlertKind.POOL_RATING, period, member.firm, HARDTECH_POOL, payload)
+
+
+def _store_rating(member: PoolMembership, rating, as_of: datetime.date) -> bool:
+    """Put the rating on the member; True when anything stored differs (the day judged included)."""
+    revenue = rating.check_revenue if rating.check_revenue is not None else rating.latest_revenue
+    year = rating.check_year if rating.check_revenue is not None else rating.latest_year
+    values = (str(rating.status), str(rating.reason), year, revenue, as_of)
+    if tuple(getattr(member, name) for name in RATING_FIELDS) == values:
+        return False
+    for name, value in zip(RATING_FIELDS, values, strict=True):
+        setattr(member, name, value)
+    return True
 
 
 def _rating_payload(member: PoolMembership, rating) -> dict:
     return {
         "status": str(rating.status),
+        "reason": str(rating.reason),
         "cohort_year": member.cohort_year,
         "baseline_year": member.baseline_year,
         "baseline_revenue": str(member.baseline_revenue),
@@ -383,6 +425,8 @@ def pool_candidates(as_of: datetime.date, first_id: int, last_id: int) -> list[d
     firms = FirmSet.between(first_id, last_id)
     members = set(PoolMembership.objects.filter(**firms.lookup()).values_list("firm_id", flat=True))
     rule_set = rule_set_on(as_of)
+    if not rule_set.rates(HARDTECH_POOL):  # before Chongqing's pool entry rule exists: no candidates
+        return []
     with gc_paused():
         found = [
             firm.id

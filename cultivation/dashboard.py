@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -290,7 +290,7 @@ def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | Non
     for row in (
         PoolMembership.objects.filter(via_firm, cohort_year__lte=year)
         .values("cohort_year", "status")
-        .annotate(n=Count("id"), baseline=Sum("baseline_revenue"))
+        .annotate(n=Count("id"), baseline=Sum("baseline_revenue"), judged=Max("judged_on"))
         .order_by()
     ):
         cohort = cohorts.setdefault(
@@ -302,9 +302,13 @@ def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | Non
                 "members": 0,
                 "baseline_revenue": Decimal("0"),
                 "statuses": dict.fromkeys(POOL_STATUSES, 0),
+                "judged_on": None,
                 "trajectory": [],
             },
         )
+        # The statuses are the pool scan's stored ratings; judged_on is the day it last rated them.
+        if row["judged"] and (cohort["judged_on"] is None or row["judged"] > cohort["judged_on"]):
+            cohort["judged_on"] = row["judged"]
         cohort["members"] += row["n"]
         cohort["baseline_revenue"] += row["baseline"] or 0
         cohort["statuses"][row["status"]] += row["n"]
@@ -381,7 +385,12 @@ def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | Non
             "members": pool_members,
             "new": pool_new,
             "cohorts": [
-                {**c, "baseline_revenue": str(c["baseline_revenue"])} for _y, c in sorted(cohorts.items())
+                {
+                    **c,
+                    "baseline_revenue": str(c["baseline_revenue"]),
+                    "judged_on": c["judged_on"].isoformat() if c["judged_on"] else None,
+                }
+                for _y, c in sorted(cohorts.items())
             ],
         },
         "applications": {

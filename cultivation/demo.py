@@ -304,16 +304,37 @@ def insert_chunk(drafts: list[FirmDraft]) -> int:
     figures, designations, pool = [], [], []
     for draft in new:
         firm_id = ids[draft.credit_code]
-        figures += [(firm_id, *row, False, "", now) for row in draft.figures]
+        figures += [(firm_id, *row, False, "", now, _demo_filed_on(row[0], now)) for row in draft.figures]
         designations += [(firm_id, *row, "") for row in draft.designations]
         if draft.pool:
-            pool.append((firm_id, *draft.pool, PoolMembership.Status.UNRATED.value))
-    insert_rows(AnnualFigures, ("firm_id", *FIGURE_COLUMNS, "frozen", "frozen_reason", "updated_at"), figures)
+            # Demo members are inserted in bulk, not admitted: no admission day, rule set or override.
+            pool.append((firm_id, *draft.pool, PoolMembership.Status.UNRATED.value, "", "", ""))
+    insert_rows(
+        AnnualFigures,
+        ("firm_id", *FIGURE_COLUMNS, "frozen", "frozen_reason", "updated_at", "filed_on"),
+        figures,
+    )
     insert_rows(Designation, ("firm_id", *DESIGNATION_COLUMNS, "revoked_reason"), designations)
     insert_rows(
-        PoolMembership, ("firm_id", "cohort_year", "baseline_year", "baseline_revenue", "status"), pool
+        PoolMembership,
+        (
+            "firm_id",
+            "cohort_year",
+            "baseline_year",
+            "baseline_revenue",
+            "status",
+            "rating_reason",
+            "entry_rule_set",
+            "entry_override_reason",
+        ),
+        pool,
     )
     return len(new)
+
+
+def _demo_filed_on(year: int, now: datetime.datetime) -> datetime.date:
+    """Demo figures were filed in time: by 31 March after their year (P9), or today if that is earlier."""
+    return min(datetime.date(year + 1, 3, 31), timezone.localdate(now))
 
 
 def seed_register(

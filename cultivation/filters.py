@@ -170,7 +170,8 @@ class TargetFilter(django_filters.FilterSet):
 class RuleSetFilter(django_filters.FilterSet):
     provisional = BooleanFilter(label=_("暂行"))
     builtin = BooleanFilter(label=_("内置"))
+    jurisdiction = django_filters.ChoiceFilter(choices=RuleSet.Jurisdiction.choices, label=_("适用范围"))
 
     class Meta:
         model = RuleSet
-        fields = ("provisional", "builtin")
+        fields = ("provisional", "builtin", "jurisdiction")

@@ -8,12 +8,13 @@ same way. Works on the dict form because snapshots are stored as JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from .tiers import TIERS
+from .tiers import TIERS, label_on
 
 STATUS_LABELS = {
     "met": _("满足"),
@@ -22,6 +23,7 @@ STATUS_LABELS = {
     "missing": _("缺少数据"),
 }
 ELIGIBLE_LABELS = {True: _("符合"), False: _("暂不符合"), None: _("待佐证确认")}
+NOT_IN_FORCE_LABEL = _("标准尚未施行")  # issue 15: no rules for the tier on the day, not "not eligible"
 
 
 @dataclass
@@ -33,12 +35,20 @@ class TierView:
     score: str | None
     provisional: bool
     criteria: list[dict[str, Any]]
+    renewal: bool = False  # judged as a 复核 of a tier the firm holds (renewal waivers apply)
+    in_force: bool = True  # False: the tier's rules take effect after the day (``message`` says when)
+    message: str = ""
+    rule_set: str | None = None  # the set that rated the tier (reports stored before issue 15: none)
 
 
 def tier_views(report: dict[str, Any]) -> list[TierView]:
-    """One view per tier in catalogue order, each criterion with a translated status label."""
+    """One view per tier in catalogue order, each criterion with a translated status label.
+
+    A tier is named as the programme called it on the report's day (CN-2026's 科技和创新型中小企业).
+    """
+    as_of = date.fromisoformat(report["as_of"]) if report.get("as_of") else None
     views = []
-    for code, tier in TIERS.items():
+    for code in TIERS:
         data = report.get("tiers", {}).get(code)
         if data is None:
             continue
@@ -48,12 +58,18 @@ def tier_views(report: dict[str, Any]) -> list[TierView]:
         views.append(
             TierView(
                 code=code,
-                label=str(tier.label),
+                label=str(label_on(code, as_of)),
                 eligible=data["eligible"],
-                verdict=str(ELIGIBLE_LABELS[data["eligible"]]),
+                verdict=str(
+                    ELIGIBLE_LABELS[data["eligible"]] if data.get("in_force", True) else NOT_IN_FORCE_LABEL
+                ),
                 score=data.get("score"),
                 provisional=bool(data.get("provisional")),
                 criteria=criteria,
+                renewal=data.get("application_kind") == "renewal",
+                in_force=data.get("in_force", True),
+                message=data.get("message", ""),
+                rule_set=data.get("rule_set"),
             )
         )
     return views
@@ -68,11 +84,14 @@ def render_eligibility(report: dict[str, Any]) -> str:
 
 def report_lines(report: dict[str, Any]) -> list[str]:
     """The report as plain text lines, for the terminal."""
-    lines = [f"{_('规则集')}: {report['rule_set']}  {_('评估日期')}: {report['as_of']}"]
+    sets = " + ".join(report.get("rule_sets") or [report["rule_set"]])
+    lines = [f"{_('规则集')}: {sets}  {_('评估日期')}: {report['as_of']}"]
     for view in tier_views(report):
         score = f"  {_('得分')} {view.score}" if view.score is not None else ""
         lines.append("")
         lines.append(f"[{view.verdict}] {view.label} ({view.code}){score}")
+        if not view.in_force:
+            lines.append(f"    {view.message}")
         for criterion in view.criteria:
             lines.append(f"    - {criterion['status_label']}: {criterion['message']}")
     return lines

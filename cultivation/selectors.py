@@ -20,9 +20,10 @@ from registry.models import FIGURE_FIELDS, AnnualFigures, Firm
 from .models import Attestation, Designation, Disqualification
 from .models import RuleSet as RuleSetRecord
 from .rules.evaluator import evaluate
-from .rules.facts import Attest, Facts, YearFigures
+from .rules.facts import NEW, RENEWAL, Attest, Facts, YearFigures
 from .rules.results import EligibilityReport
-from .rules.ruleset import RuleSet, rule_set_for
+from .rules.ruleset import InForce, RuleSet, in_force
+from .tiers import HARDTECH_POOL
 
 YEARS_LOOKED_BACK = 6  # the longest rule (3-year CAGR from a start year) needs 4; keep margin
 
@@ -49,9 +50,26 @@ def rule_set_named(code: str) -> RuleSet:
     raise LookupError(code)
 
 
-def rule_set_on(day: datetime.date) -> RuleSet:
-    """The set in force on ``day`` (P1)."""
-    return rule_set_for(day, rule_sets())
+def rule_set_on(day: datetime.date) -> InForce:
+    """The sets in force on ``day`` (P1): the national set and Chongqing's, combined (issue 15).
+
+    ``evaluate``/``verdicts`` take the combination as they take one set; ``part_for(tier)`` is the
+    set that rates a tier (what an application stores), ``not_yet`` the tiers whose rules start later.
+    """
+    return in_force(day, rule_sets())
+
+
+def rule_set_rating(tier: str, day: datetime.date) -> RuleSet | None:
+    """The stored set whose rules for ``tier`` are in force on ``day``; None before any exists.
+
+    E.g. the hard-tech pool's entry rule on an admission day (CQ-2024 from 2024-12-18).
+    """
+    return rule_set_on(day).part_for(tier)
+
+
+def pool_entry_rule_on(day: datetime.date) -> RuleSet | None:
+    """The set holding the hard-tech pool's entry rule in force on ``day`` (None before it exists)."""
+    return rule_set_rating(HARDTECH_POOL, day)
 
 
 def facts_for(firms: Iterable[Firm], as_of: datetime.date | None = None) -> dict[int, Facts]:
@@ -70,6 +88,7 @@ def facts_for(firms: Iterable[Firm], as_of: datetime.date | None = None) -> dict
             [
                 firm.founded_on,
                 firm.niche_since,
+                firm.niche_since_month,
                 firm.sector,
                 firm.strategic_emerging,
                 firm.is_listed,
@@ -139,6 +158,7 @@ SCAN_FIRM_FIELDS = (
     "stage",
     "founded_on",
     "niche_since",
+    "niche_since_month",
     "sector",
     "strategic_emerging",
     "is_listed",
@@ -180,12 +200,13 @@ def _records(as_of: datetime.date, lookup: dict) -> tuple[dict, dict, dict, dict
 
 
 def _facts(as_of: datetime.date, firm_id: int, values: list, records: tuple) -> Facts:
-    founded_on, niche_since, sector, strategic, listed, cluster = values
+    founded_on, niche_since, niche_since_month, sector, strategic, listed, cluster = values
     years, designations, attested, flags = records
     return Facts(
         as_of=as_of,
         founded_on=founded_on,
         niche_since=niche_since,
+        niche_since_month=niche_since_month,
         sector=sector,
         strategic_emerging=strategic,
         listed=listed,
@@ -197,13 +218,18 @@ def _facts(as_of: datetime.date, firm_id: int, values: list, records: tuple) -> 
     )
 
 
-def facts_for_firm(firm: Firm, as_of: datetime.date | None = None) -> Facts:
-    return facts_for([firm], as_of)[firm.pk]
+def facts_for_firm(firm: Firm, as_of: datetime.date | None = None, kind: str = NEW) -> Facts:
+    """One firm's facts; ``kind`` "renewal" judges them as a 复核 (criteria waived or varied for one)."""
+    facts = facts_for([firm], as_of)[firm.pk]
+    return facts if kind == NEW else facts.with_changes(application_kind=kind)
 
 
-def rule_set_for_request(code: str | None, as_of: datetime.date) -> RuleSet:
-    """The named set, or the one in force on ``as_of`` when no name is given."""
-    return rule_set_named(code) if code else rule_set_on(as_of)
+def rule_set_for_request(code: str | None, as_of: datetime.date) -> InForce:
+    """The sets in force on ``as_of``; a named set takes the place of its jurisdiction's (national or
+    Chongqing), whatever its dates, so ``CN-2022`` named in 2025 still gives the unmodified 2022 rules."""
+    if not code:
+        return rule_set_on(as_of)
+    return in_force(as_of, rule_sets(), named=rule_set_named(code))
 
 
 def eligibility_of_facts(facts: Facts, rule_set_code: str | None = None) -> EligibilityReport:
@@ -211,8 +237,23 @@ def eligibility_of_facts(facts: Facts, rule_set_code: str | None = None) -> Elig
     return evaluate(facts, rule_set_for_request(rule_set_code, facts.as_of))
 
 
+def self_check(facts: Facts, rule_set_code: str | None = None) -> EligibilityReport:
+    """A firm's own view: a new application for the tiers it does not hold, a 复核 for those it holds.
+
+    A tier held can only be applied for again as a renewal, so its answer is the renewal's (growth
+    waived where the rule set says so); each tier's report says which (``application_kind``).
+    """
+    rule_set = rule_set_for_request(rule_set_code, facts.as_of)
+    report = evaluate(facts, rule_set)
+    held = [tier for tier in report.tiers if tier in facts.designations]
+    if held and facts.application_kind == NEW:
+        renewal = evaluate(facts.with_changes(application_kind=RENEWAL), rule_set, held)
+        report.tiers.update(renewal.tiers)
+    return report
+
+
 def eligibility_of_firm(
     firm: Firm, as_of: datetime.date | None = None, rule_set_code: str | None = None
 ) -> EligibilityReport:
-    """A stored firm's eligibility report, from its records as they stand."""
-    return eligibility_of_facts(facts_for_firm(firm, as_of), rule_set_code)
+    """A stored firm's eligibility report, from its records as they stand (held tiers as a 复核)."""
+    return self_check(facts_for_firm(firm, as_of), rule_set_code)

@@ -1,6 +1,6 @@
 """Keep the stored built-in rule sets equal to the ones shipped in code (after every migrate).
 
-Built-in sets (CN-2022, CN-2026) are defined in ``cultivation.rules`` and
+Built-in sets (CN-2022, CN-2022-R2025, CN-2026, CQ-2023, CQ-2024) are defined in ``cultivation.rules`` and
 their history is the code's history; versions a programme admin derives are
 stored whole and never rewritten.
 """
@@ -19,6 +19,7 @@ def sync_builtin_rule_sets(sender, **kwargs) -> None:
             definition = spec.to_dict()
             fields = {
                 "effective_from": spec.effective_from,
+                "jurisdiction": spec.jurisdiction,
                 "title": spec.title,
                 "provisional": spec.provisional,
                 "definition": definition,

@@ -58,6 +58,25 @@ TIERS: dict[str, Tier] = {
     )
 }
 TIER_CHOICES = [(tier.code, tier.label) for tier in TIERS.values()]
+
+# The programme's own name for a rung from a date on. V2026 (in force 2026-04-01, rule set CN-2026) merges
+# 科技型中小企业 into the base rung as 科技和创新型中小企业: the same rung with a new name, so the code stays
+# ``innovative_sme`` and designations, ladders, stages, targets and dashboards are unchanged; screens that
+# show one dated evaluation name the rung as it was called on that day.
+LABEL_CHANGES: dict[str, tuple[tuple[date, str], ...]] = {
+    INNOVATIVE_SME: ((date(2026, 4, 1), _("科技和创新型中小企业")),),
+}
+
+
+def label_on(code: str, day: date | None) -> str:
+    """The tier's name on ``day`` (the catalogue label before any rename, or without a day)."""
+    label = TIERS[code].label
+    for since, renamed in LABEL_CHANGES.get(code, ()):
+        if day is not None and day >= since:
+            label = renamed
+    return label
+
+
 DESIGNATION_TIER_CHOICES = [(t.code, t.label) for t in TIERS.values() if t.ladder != PROGRAMME]
 
 LADDERS: dict[str, tuple[str, ...]] = {
@@ -77,6 +96,34 @@ PREREQUISITE: dict[str, str | None] = {
     UNICORN: None,
     HARDTECH_POOL: None,
 }
+
+
+def missing_prerequisite(code: str, active: Iterable[str]) -> str | None:
+    """The rung that must be active before a new application for ``code``, when it is not (P6).
+
+    Only the quality ladder's 创新型 → 专精特新 → 小巨人 chain has one. Growth-ladder tiers stand
+    alone, and 单项冠军 has none here: "小巨人 or revenue ≥ 4亿" is a criterion of its rule, since
+    large manufacturers never were SMEs. The application service and the promotion scan both ask here.
+    """
+    below = PREREQUISITE.get(code)
+    return below if below and below not in set(active) else None
+
+
+def promotion_tiers(active: Iterable[str]) -> list[str]:
+    """Every tier a firm holding ``active`` may apply for as a promotion (P6 as revised).
+
+    On each ladder: every rung above the highest one held (every rung when none is), that the
+    firm does not hold and whose prerequisite it holds — not only the next rung. A 潜在独角兽 or
+    独角兽 without ever having been a 瞪羚, and 单项冠军 without 小巨人, are promotions too. Rungs
+    below one held are not promotions.
+    """
+    active = frozenset(active)
+    tiers = []
+    for ladder in LADDERS.values():
+        held = [index for index, code in enumerate(ladder) if code in active]
+        start = held[-1] + 1 if held else 0
+        tiers += [code for code in ladder[start:] if missing_prerequisite(code, active) is None]
+    return tiers
 
 
 def next_rung(code: str) -> str | None:

@@ -56,6 +56,7 @@ FIRM_FIELDS = (
     "cluster",
     "founded_on",
     "niche_since",
+    "niche_since_month",
     "sector",
     "strategic_emerging",
     "is_listed",
@@ -273,7 +274,16 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
         (None, {"fields": ("credit_code", "credit_code_override", "name", "district", "cluster")}),
         (
             _("经营信息"),
-            {"fields": ("founded_on", "niche_since", "sector", "strategic_emerging", "is_listed", "stage")},
+            {
+                "fields": (
+                    "founded_on",
+                    ("niche_since", "niche_since_month"),
+                    "sector",
+                    "strategic_emerging",
+                    "is_listed",
+                    "stage",
+                )
+            },
         ),
         (_("联系方式"), {"fields": ("contact_name", "contact_phone", "contact_email", "address")}),
         (_("修改原因"), {"fields": ("change_reason",)}),
@@ -357,7 +367,7 @@ class AnnualFiguresAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryA
     raw_id_fields = ("firm",)
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-    readonly_fields = ("frozen", "frozen_reason")
+    readonly_fields = ("frozen", "frozen_reason", "filed_on")  # filed_on: the 30 April rule (P9)
 
     def get_search_results(self, request, queryset, search_term):
         """The firm's name or exact credit code, through the indexes (as the firm list)."""

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -124,7 +124,20 @@ class Firm(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(FIRST_YEAR)],
-        help_text=_("开始从事当前细分市场的年份，用于计算“从事特定细分市场时间”。"),
+        help_text=_(
+            "开始从事当前细分市场的年份。“从事特定细分市场时间”按进入后已满的整年计算："
+            "2023年进入的企业，截至2024年末满1年。"
+        ),
+    )
+    niche_since_month = models.PositiveSmallIntegerField(
+        _("进入细分市场月份"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "已知时填写（1–12），按进入月份之后已满的整月计算：2023年7月进入，截至2025年末为2年5个月，"
+            "即满2年。不填时按该年12月进入计算。"
+        ),
     )
     sector = models.CharField(_("行业"), max_length=12, choices=Sector.choices, default=Sector.INDUSTRY)
     strategic_emerging = models.BooleanField(_("主导产品属于战略性新兴产业"), default=False)
@@ -173,8 +186,25 @@ class Firm(models.Model):
             errors["niche_since"] = _("进入细分市场年份不能早于成立年份。")
         if self.niche_since and self.niche_since > timezone.localdate().year:
             errors["niche_since"] = _("进入细分市场年份不能晚于今年。")
+        errors.update(self._niche_month_errors())
         if errors:
             raise ValidationError(errors)
+
+
+    def _niche_month_errors(self) -> dict[str, object]:
+        """The entry month needs its year, and lies neither before the founding month nor in the future."""
+        month, year = self.niche_since_month, self.niche_since
+        if not month or not 1 <= month <= 12:
+            return {}
+        if not year:
+            return {"niche_since_month": _("填写进入细分市场月份时，请同时填写进入年份。")}
+        today = timezone.localdate()
+        if (year, month) > (today.year, today.month):
+            return {"niche_since_month": _("进入细分市场月份不能晚于本月。")}
+        founded = self.founded_on
+        if founded and (year, month) < (founded.year, founded.month):
+            return {"niche_since_month": _("进入细分市场月份不能早于成立月份。")}
+        return {}
 
 
 class FrozenFiguresError(ValidationError):
@@ -300,6 +330,9 @@ class AnnualFigures(models.Model):
     frozen = models.BooleanField(_("已冻结"), default=False, editable=False)
     frozen_reason = models.CharField(_("冻结原因"), max_length=200, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The day this year's figures were first filed (P9: due by 30 April of the next year, or the firm
+    # loses that year's 复核). Set once, when the row is created; corrections never move it.
+    filed_on = models.DateField(_("首次报送日期"), null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = AnnualFiguresQuerySet.as_manager()
@@ -361,6 +394,7 @@ class AnnualFigures(models.Model):
                 stored = AnnualFigures.objects.using(using).filter(pk=self.pk).for_write().first()
             if stored is None:
                 self.frozen, self.frozen_reason = False, ""
+                self.filed_on = self.filed_on or timezone.localdate()
                 super().save(*args, **kwargs)
             else:
                 self._save_changes(stored, args, kwargs)

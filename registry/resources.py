@@ -156,6 +156,7 @@ class FirmResource(ScopedResource):
             "cluster",
             "founded_on",
             "niche_since",
+            "niche_since_month",
             "sector",
             "strategic_emerging",
             "is_listed",

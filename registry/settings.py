@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
         "PoolStatusEnum": "cultivation.models.pool.PoolMembership.Status",
         "ApplicationKindEnum": "cultivation.models.applications.Application.Kind",
         "TargetKindEnum": "cultivation.models.targets.Target.Kind",
+        "DisqualificationCodeEnum": "cultivation.rules.attestations.DISQUALIFICATION_CHOICES",
+        "AttestationCodeEnum": "cultivation.rules.attestations.ATTESTATION_CHOICES",
     },
 }
 

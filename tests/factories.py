@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from registry.credit_code import make_code
 from registry.models import AnnualFigures, Cluster, District, Firm, User
@@ -45,6 +46,14 @@ class FiguresFactory(factory.django.DjangoModelFactory):
     rd_staff = 30
     class1_ip = 3
     class2_ip = 8
+    # Filed in time (by 31 March after the year, P9), or today when that is earlier; the write path
+    # stamps today on a row created without one, which after 30 April would make last year's late.
+    filed_on = factory.LazyAttribute(lambda row: on_time(row.year))
+
+
+def on_time(year: int) -> datetime.date:
+    """A filing day that meets the 30 April deadline for ``year``'s figures (or today, if earlier)."""
+    return min(datetime.date(year + 1, 3, 31), timezone.localdate())
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cultivation.models import PoolMembership
 from cultivation.models.alerts import AlertDelivery
-from cultivation.rules.programme import rate_pool_member
+from cultivation.rules.programme import POOL_GROWTH_FACTOR, pool_check_year
 from cultivation.services.alerts import alert_text
 
 
@@ -52,16 +51,27 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class PoolMemberSerializer(serializers.ModelSerializer):
-    """A pool member with its doubling path, rated from its figures as they stand now (P8)."""
+    """A pool member with its doubling path and the rating the pool scan stored (P8).
+
+    Never re-rated here: ``status``, ``rating_reason``, ``latest_year``/``latest_revenue`` and
+    ``check_revenue`` are the scan's judgement on ``judged_on`` (null until the first scan). The target
+    and check year follow from the baseline alone.
+    """
 
     firm = serializers.CharField(source="firm.credit_code", read_only=True)
     firm_name = serializers.CharField(source="firm.name", read_only=True)
     target_revenue = serializers.SerializerMethodField()
     check_year = serializers.SerializerMethodField()
-    latest_year = serializers.SerializerMethodField()
-    latest_revenue = serializers.SerializerMethodField()
+    latest_year = serializers.IntegerField(source="rated_year", read_only=True, allow_null=True)
+    latest_revenue = serializers.DecimalField(
+        source="rated_revenue", max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
     check_revenue = serializers.SerializerMethodField()
-    status = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=PoolMembership.Status.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    rating_reason = serializers.CharField(read_only=True, help_text="why the stored rating (code)")
+    rating_reason_label = serializers.CharField(source="get_rating_reason_display", read_only=True)
+    entry_override_reason = serializers.CharField(read_only=True)
 
     class Meta:
         model = PoolMembership
@@ -69,6 +79,7 @@ class PoolMemberSerializer(serializers.ModelSerializer):
             "firm",
             "firm_name",
             "cohort_year",
+            "entered_on",
             "baseline_year",
             "baseline_revenue",
             "target_revenue",
@@ -77,41 +88,23 @@ class PoolMemberSerializer(serializers.ModelSerializer):
             "latest_revenue",
             "check_revenue",
             "status",
+            "status_label",
+            "rating_reason",
+            "rating_reason_label",
+            "judged_on",
+            "entry_rule_set",
+            "entry_override_reason",
         )
-
-    def rating(self, member: PoolMembership):
-        cached = getattr(member, "_rating", None)
-        if cached is None:
-            revenues = {f.year: f.operating_revenue for f in member.firm.figures.all()}
-            cached = rate_pool_member(
-                baseline_year=member.baseline_year,
-                baseline_revenue=member.baseline_revenue,
-                revenues=revenues,
-                last_year=timezone.localdate().year - 1,
-            )
-            member._rating = cached
-        return cached
+        read_only_fields = fields
 
     @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2))
     def get_target_revenue(self, member):
-        return str(self.rating(member).target_revenue)
+        return str(member.baseline_revenue * POOL_GROWTH_FACTOR)
 
     def get_check_year(self, member) -> int:
-        return self.rating(member).check_year
-
-    def get_latest_year(self, member) -> int | None:
-        return self.rating(member).latest_year
-
-    @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True))
-    def get_latest_revenue(self, member):
-        value = self.rating(member).latest_revenue
-        return None if value is None else str(value)
+        return pool_check_year(member.baseline_year)
 
     @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True))
     def get_check_revenue(self, member):
-        value = self.rating(member).check_revenue
-        return None if value is None else str(value)
-
-    @extend_schema_field(serializers.ChoiceField(choices=PoolMembership.Status.choices))
-    def get_status(self, member) -> str:
-        return str(self.rating(member).status)
+        checked = member.rated_year == pool_check_year(member.baseline_year)
+        return str(member.rated_revenue) if checked and member.rated_revenue is not None else None

@@ -66,7 +66,12 @@ class CohortSerializer(serializers.Serializer):
     check_year = serializers.IntegerField()
     members = serializers.IntegerField()
     baseline_revenue = serializers.DecimalField(max_digits=16, decimal_places=2)
-    statuses = serializers.DictField(child=serializers.IntegerField())
+    statuses = serializers.DictField(
+        child=serializers.IntegerField(), help_text="members per rating stored by the pool scan"
+    )
+    judged_on = serializers.DateField(
+        allow_null=True, help_text="the last day the pool scan rated this cohort's members (null: not yet)"
+    )
     trajectory = TrajectoryPointSerializer(many=True)
 
 

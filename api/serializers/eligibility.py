@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cultivation.models import Application
 from cultivation.models import RuleSet as RuleSetRecord
 from cultivation.rules import ATTESTATION_CHOICES, DISQUALIFICATION_CHOICES, Facts, YearFigures
+from cultivation.rules.attestations import bars_on
+from cultivation.rules.facts import NEW
+from cultivation.rules.ruleset import RuleSet as RuleSetSpec
 from cultivation.selectors import rule_set_on
 from cultivation.tiers import TIER_CHOICES
 from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Sector
@@ -31,15 +38,62 @@ class DistrictSerializer(serializers.ModelSerializer):
 
 
 class RuleSetSerializer(serializers.ModelSerializer):
+    """A version with its jurisdiction, dates and provisional marks (issue 15).
+
+    ``effective_until`` is the day before the next version of the same jurisdiction takes effect
+    (null while none does); ``in_force`` is true for the national and the Chongqing set applied today.
+    """
+
     based_on = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     in_force = serializers.SerializerMethodField()
+    effective_until = serializers.SerializerMethodField()
+    effective_from_provisional = serializers.SerializerMethodField()
+    effective_from_note = serializers.SerializerMethodField()
+    has_provisional_criteria = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()
 
     class Meta:
         model = RuleSetRecord
-        fields = ("code", "title", "effective_from", "provisional", "builtin", "based_on", "in_force", "note")
+        fields = (
+            "code",
+            "jurisdiction",
+            "title",
+            "effective_from",
+            "effective_until",
+            "effective_from_provisional",
+            "effective_from_note",
+            "provisional",
+            "has_provisional_criteria",
+            "source",
+            "builtin",
+            "based_on",
+            "in_force",
+            "note",
+        )
 
     def get_in_force(self, record: RuleSetRecord) -> bool:
-        return record.code == self.context.get("in_force_code")
+        return record.code in self.context.get("in_force_codes", ())
+
+    def get_effective_until(self, record: RuleSetRecord) -> datetime.date | None:
+        return self.context.get("effective_until", {}).get(record.code)
+
+    def _spec(self, record: RuleSetRecord) -> RuleSetSpec:
+        """The parsed version, from the view's context (parsed once per process, not per row)."""
+        spec = self.context.get("specs", {}).get(record.code)
+        return spec if spec is not None else RuleSetSpec.from_dict(record.definition)
+
+    def get_effective_from_provisional(self, record: RuleSetRecord) -> bool:
+        return self._spec(record).date_provisional
+
+    def get_effective_from_note(self, record: RuleSetRecord) -> str:
+        note = self._spec(record).date_note
+        return gettext(note) if note else ""
+
+    def get_has_provisional_criteria(self, record: RuleSetRecord) -> bool:
+        return self._spec(record).has_provisional_criteria
+
+    def get_source(self, record: RuleSetRecord) -> str:
+        return self._spec(record).source
 
 
 class RuleSetDetailSerializer(RuleSetSerializer):
@@ -64,6 +118,63 @@ class YearFiguresSerializer(serializers.ModelSerializer):
         return attrs
 
 
+# Bad input stays small (issue 15): a list longer than this is refused with one message before its
+# items are read, so 10,000 bad rows answer one line, not one error per row.
+MAX_WHAT_IF_YEARS = 30
+MAX_WHAT_IF_CODES = 50
+
+
+class CappedYearsSerializer(serializers.ListSerializer):
+    """``years`` of the what-if: DRF's ListSerializer checks ``max_length`` before any row."""
+
+    default_error_messages = {"max_length": _("最多填写 {max_length} 个年度的数据。")}
+
+
+class CappedListField(serializers.ListField):
+    """A list of codes refused as a whole, with one message, when longer than ``max_length``.
+
+    DRF's own ``max_length`` on a ``ListField`` runs after every item was validated (and reported).
+    """
+
+    default_error_messages = {"max_length": _("最多填写 {max_length} 项。")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, list | tuple) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class CappedDictField(serializers.DictField):
+    """An object refused as a whole, with one message, when it has more than ``max_keys`` keys."""
+
+    default_error_messages = {"max_keys": _("最多填写 {max_keys} 项。")}
+
+    def __init__(self, *, max_keys: int, **kwargs):
+        self.max_keys = max_keys
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and len(data) > self.max_keys:
+            self.fail("max_keys", max_keys=self.max_keys)
+        return super().to_internal_value(data)
+
+
+class DisqualificationRecordSerializer(serializers.Serializer):
+    """A dated disqualifying flag of the what-if; whether it bars on ``as_of`` depends on its kind."""
+
+    code = serializers.ChoiceField(choices=DISQUALIFICATION_CHOICES)
+    occurred_on = serializers.DateField(help_text=_("列入名录日期或事件发生日期"))
+    lifted_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("解除日期（未解除则不填）")
+    )
+
+    def validate(self, attrs):
+        lifted = attrs.get("lifted_on")
+        if lifted is not None and lifted < attrs["occurred_on"]:
+            raise serializers.ValidationError({"lifted_on": _("解除日期不能早于发生日期。")})
+        return attrs
+
+
 def validate_evaluation_day(value):
     """A day some rule set is in force on (before the first one, nothing can be evaluated)."""
     if value is None:
@@ -83,21 +194,61 @@ class WhatIfSerializer(serializers.Serializer):
     )
     as_of = serializers.DateField(required=False, allow_null=True, validators=[validate_evaluation_day])
     founded_on = serializers.DateField(required=False, allow_null=True)
-    niche_since = serializers.IntegerField(required=False, allow_null=True, min_value=1949, max_value=2100)
+    niche_since = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1949,
+        max_value=2100,
+        help_text=_("进入细分市场年份；按进入后已满的整年计算（2023年进入，截至2024年末满1年）。"),
+    )
+    niche_since_month = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=12,
+        help_text=_("进入细分市场月份（已知时填写）：按该月之后已满的整月计算。"),
+    )
     sector = serializers.ChoiceField(choices=Sector.choices, required=False, default=Sector.INDUSTRY)
     strategic_emerging = serializers.BooleanField(required=False, default=False)
     listed = serializers.BooleanField(required=False, default=False)
     cluster = serializers.SlugRelatedField(
         slug_field="code", queryset=Cluster.objects.all(), required=False, allow_null=True
     )
-    designations = serializers.ListField(
-        child=serializers.ChoiceField(choices=TIER_CHOICES), required=False, default=list
+    designations = CappedListField(
+        child=serializers.ChoiceField(choices=TIER_CHOICES),
+        required=False,
+        default=list,
+        max_length=MAX_WHAT_IF_CODES,
     )
-    attested = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict)
-    disqualifications = serializers.ListField(
-        child=serializers.ChoiceField(choices=DISQUALIFICATION_CHOICES), required=False, default=list
+    attested = CappedDictField(
+        child=serializers.BooleanField(), required=False, default=dict, max_keys=len(ATTESTATION_CHOICES)
     )
-    years = YearFiguresSerializer(many=True, required=False, default=list)
+    disqualifications = CappedListField(
+        child=serializers.ChoiceField(choices=DISQUALIFICATION_CHOICES),
+        required=False,
+        default=list,
+        max_length=MAX_WHAT_IF_CODES,
+        help_text=_("在 as_of 当日有效的否决情形代码（不看日期）。"),
+    )
+    disqualification_records = CappedListField(
+        child=DisqualificationRecordSerializer(),
+        required=False,
+        default=list,
+        max_length=MAX_WHAT_IF_CODES,
+        help_text=_(
+            "带日期的否决情形，按 as_of 当日判断：名录类（经营异常名录、严重失信主体名单、禁止类产品）"
+            "列入名录期间否决，直至解除；事件类（重大事故、偷漏税、数据造假）事件发生后三年内否决。"
+        ),
+    )
+    years = CappedYearsSerializer(
+        child=YearFiguresSerializer(), required=False, default=list, max_length=MAX_WHAT_IF_YEARS
+    )
+    application_kind = serializers.ChoiceField(
+        choices=Application.Kind.choices,  # "new" | "renewal", as Facts.application_kind
+        required=False,
+        default=NEW,
+        help_text=_("新申请（new，默认）或复核（renewal）：部分条件对复核不同（如不检查增长率）。"),
+    )
 
     def validate_attested(self, value: dict) -> dict:
         known = {code for code, _label in ATTESTATION_CHOICES}
@@ -108,6 +259,13 @@ class WhatIfSerializer(serializers.Serializer):
             )
         return value
 
+    def validate(self, attrs):
+        if attrs.get("niche_since_month") is not None and attrs.get("niche_since") is None:
+            raise serializers.ValidationError(
+                {"niche_since_month": _("填写进入细分市场月份时，请同时填写进入年份。")}
+            )
+        return attrs
+
     def validate_years(self, value: list) -> list:
         years = [row["year"] for row in value]
         if len(years) != len(set(years)):
@@ -117,19 +275,31 @@ class WhatIfSerializer(serializers.Serializer):
     def to_facts(self) -> Facts:
         data = self.validated_data
         cluster = data.get("cluster")
+        as_of = data.get("as_of") or timezone.localdate()
         return Facts(
-            as_of=data.get("as_of") or timezone.localdate(),
+            as_of=as_of,
             founded_on=data.get("founded_on"),
             niche_since=data.get("niche_since"),
+            niche_since_month=data.get("niche_since_month"),
             sector=data["sector"],
             strategic_emerging=data["strategic_emerging"],
             listed=data["listed"],
             cluster=cluster.code if cluster else None,
             designations=frozenset(data["designations"]),
             attested={code: True for code, given in data["attested"].items() if given},
-            disqualifications=frozenset(data["disqualifications"]),
+            disqualifications=self._flags_in_force(as_of),
             years=[YearFigures(**row) for row in data["years"]],
+            application_kind=data["application_kind"],
         )
+
+    def _flags_in_force(self, as_of) -> frozenset[str]:
+        """The plain codes, and the dated flags that bar on ``as_of`` by the rules' own test."""
+        dated = {
+            flag["code"]
+            for flag in self.validated_data["disqualification_records"]
+            if bars_on(flag["code"], flag["occurred_on"], flag.get("lifted_on"), as_of)
+        }
+        return frozenset(self.validated_data["disqualifications"]) | dated
 
 
 class EvaluationQuerySerializer(serializers.Serializer):

@@ -77,6 +77,7 @@ class FirmSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "cluster",
             "founded_on",
             "niche_since",
+            "niche_since_month",
             "sector",
             "strategic_emerging",
             "is_listed",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch
+from django.db.models import F
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -12,7 +12,6 @@ from cultivation.filters import AlertFilter, PoolFilter
 from cultivation.models import PoolMembership
 from cultivation.models.alerts import AlertDelivery
 from cultivation.services.alerts import inbox_for, mark_read
-from registry.models import AnnualFigures
 
 from ..examples import ALERT, ALERT_READ, POOL_MEMBER, response_example
 from ..serializers.alerts import AlertSerializer, PoolMemberSerializer
@@ -58,15 +57,12 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
 )
 class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Hard-tech pool members the user may see, with baseline, target and the latest revenue."""
+    """Hard-tech pool members the user may see: baseline, target, and the rating stored by the pool scan."""
 
     serializer_class = PoolMemberSerializer
     filterset_class = PoolFilter
     ordering_fields = ("cohort_year", "baseline_revenue")
 
     def get_queryset(self):
-        figures = Prefetch(
-            "firm__figures", queryset=AnnualFigures.objects.only("firm_id", "year", "operating_revenue")
-        )
         members = PoolMembership.objects.visible_to(self.request.user).select_related("firm")
-        return members.prefetch_related(figures).order_by("-cohort_year", "firm__name")
+        return members.order_by("-cohort_year", "firm__name")

@@ -68,6 +68,7 @@ EXAMPLE = {
                 "members": 76,
                 "baseline_revenue": "152000.00",
                 "statuses": {"on_track": 40, "at_risk": 30, "doubled": 0, "missed": 0, "unrated": 6},
+                "judged_on": "2025-06-01",
                 "trajectory": [{"year": 2024, "offset": 1, "members": 70, "ratio": 1.31, "path": 1.2599}],
             }
         ],

@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from cultivation.filters import FirmTierFilter, RuleSetFilter
 from cultivation.models import RuleSet as RuleSetRecord
-from cultivation.selectors import eligibility_of_facts, eligibility_of_firm, rule_set_on
+from cultivation.rules.ruleset import effective_until, in_force
+from cultivation.selectors import eligibility_of_facts, eligibility_of_firm, rule_sets
 from registry.filters import ClusterFilter, DistrictFilter
 from registry.models import Cluster, District, Firm
 
@@ -194,4 +195,12 @@ class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return RuleSetDetailSerializer if self.action == "retrieve" else RuleSetSerializer
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "in_force_code": rule_set_on(timezone.localdate()).code}
+        """What every row needs, computed once: the sets applied today, each version's end, parsed specs."""
+        sets = rule_sets()
+        specs = {spec.code: spec for spec in sets}
+        return {
+            **super().get_serializer_context(),
+            "in_force_codes": set(in_force(timezone.localdate(), sets).codes),
+            "effective_until": effective_until(specs.values()),
+            "specs": specs,
+        }

@@ -117,9 +117,44 @@ class DesignationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(PoolMembership)
 class PoolMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("firm", "cohort_year", "baseline_year", "baseline_revenue", "status")
+    list_display = (
+        "firm",
+        "cohort_year",
+        "baseline_year",
+        "baseline_revenue",
+        "status",
+        "rating_reason",
+        "judged_on",
+        "admitted_by_override",
+    )
     list_select_related = ("firm",)
-    list_filter = ("cohort_year", "status", "firm__district")
+    list_filter = ("cohort_year", "status", "rating_reason", "firm__district")
     search_fields = ("firm__name", "=firm__credit_code")
     raw_id_fields = ("firm",)
-    readonly_fields = ("status",)  # rated by the nightly pool scan (P8)
+    # Admission goes through admit_to_pool (the add page): the entry rule on the day, the baseline
+    # from the figures. The rating is the pool scan's, stored with its reason and day (P8, P9).
+    # Nothing here is typed after admission; leaving the pool (delete) stays as it was.
+    fields = (
+        "firm",
+        "entered_on",
+        "cohort_year",
+        "baseline_year",
+        "baseline_revenue",
+        "entry_rule_set",
+        "entry_override_reason",
+        "status",
+        "rating_reason",
+        "rated_year",
+        "rated_revenue",
+        "judged_on",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("破格入库"), boolean=True)
+    def admitted_by_override(self, obj) -> bool:
+        return bool(obj.entry_override_reason)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        from .pool import admit_view
+
+        return admit_view(self, request)

@@ -24,6 +24,7 @@ from registry.roles import can_edit_register, is_programme_staff
 
 from ..models import Attestation, Disqualification, RuleSet
 from ..services import decide_attestation, derive_rule_set
+from ..worked_cases import CaseFileError, cases_for, load_text, run_cases, summary, table
 
 
 class RoleGatedAdmin(admin.ModelAdmin):
@@ -69,12 +70,32 @@ class DeriveRuleSetForm(forms.Form):
         return value
 
 
+class CaseFileForm(forms.Form):
+    MAX_BYTES = 1024 * 1024
+
+    file = forms.FileField(
+        label=_("示例案例文件（YAML）"),
+        help_text=_("格式见 cultivation/rules/cases/README.md；文件中的案例按本版本评价。"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("文件不能超过 1 MB。"))
+        try:
+            return upload.name, upload.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValidationError(_("文件须为 UTF-8 编码的文本。")) from error
+
+
 @admin.register(RuleSet)
 class RuleSetAdmin(RoleGatedAdmin):
-    list_display = ("code", "title", "effective_from", "provisional", "builtin", "based_on")
+    list_display = ("code", "jurisdiction", "title", "effective_from", "provisional", "builtin", "based_on")
+    list_filter = ("jurisdiction",)
     list_select_related = ("based_on",)
     readonly_fields = (
         "code",
+        "jurisdiction",
         "title",
         "effective_from",
         "provisional",
@@ -102,11 +123,61 @@ class RuleSetAdmin(RoleGatedAdmin):
 
     def get_urls(self):
         derive = self.admin_site.admin_view(self.derive_view)
-        return [path("<int:pk>/derive/", derive, name="cultivation_ruleset_derive"), *super().get_urls()]
+        cases = self.admin_site.admin_view(self.cases_view)
+        return [
+            path("<int:pk>/derive/", derive, name="cultivation_ruleset_derive"),
+            path("<int:pk>/cases/", cases, name="cultivation_ruleset_cases"),
+            *super().get_urls(),
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {**(extra_context or {}), "can_derive": request.user.is_superuser}
         return super().change_view(request, object_id, form_url, extra)
+
+    def cases_view(self, request, pk: int):
+        """Run worked cases against this version: its own file, else its nearest parent's, or an uploaded one.
+
+        Read-only (evaluations only), so every staff member who may read rule sets may run them; a
+        programme admin checks a derived version against the firms it should move before it takes effect.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        record = get_object_or_404(RuleSet.objects.select_related("based_on"), pk=pk)
+        form = CaseFileForm(request.POST or None, request.FILES or None)
+        source, cases = None, []
+        if request.method == "POST" and form.is_valid():
+            name, text = form.cleaned_data["file"]
+            try:
+                cases = load_text(text, name)[1]
+                source = name
+            except CaseFileError as error:
+                form.add_error("file", str(error))
+        else:
+            source, cases = cases_for(record.code, self._parents(record))
+        outcomes = run_cases(cases, record.code)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "record": record,
+            "form": form,
+            "source": source,
+            "rows": table(outcomes),
+            "summary": summary(outcomes) if outcomes else "",
+            "failed": any(not outcome.passed for outcome in outcomes),
+            "title": _("运行示例案例：%(code)s") % {"code": record.code},
+        }
+        return TemplateResponse(request, "admin/cultivation/ruleset/cases.html", context)
+
+    @staticmethod
+    def _parents(record: RuleSet) -> list[str]:
+        """Codes of the versions ``record`` derives from, nearest first (a derived version has no file)."""
+        codes, seen = [], {record.pk}
+        parent = record.based_on
+        while parent is not None and parent.pk not in seen:
+            codes.append(parent.code)
+            seen.add(parent.pk)
+            parent = parent.based_on
+        return codes
 
     def derive_view(self, request, pk: int):
         """Publish a new version with changed thresholds (P1); the base version stays as it was."""
@@ -197,12 +268,23 @@ class AttestationAdmin(ScopedAdminMixin, RoleGatedAdmin):
 
 @admin.register(Disqualification)
 class DisqualificationAdmin(ScopedAdminMixin, RoleGatedAdmin):
-    list_display = ("firm", "code", "occurred_on", "lifted_on", "recorded_by")
+    list_display = ("firm", "code", "bar_period", "occurred_on", "lifted_on", "bars_until", "recorded_by")
     list_select_related = ("firm", "recorded_by")
     list_filter = ("code", "lifted_on", "firm__district")
     search_fields = ("firm__name", "=firm__credit_code")
     raw_id_fields = ("firm",)
-    readonly_fields = ("recorded_by", "recorded_at")
+    readonly_fields = ("bar_period", "bars_until", "recorded_by", "recorded_at")
+
+    @admin.display(description=_("否决期间"))
+    def bar_period(self, obj: Disqualification):
+        """列入名录期间 (a listing, until lifted) or 事件发生后三年内 (an event): the code decides."""
+        return obj.bar_kind.label if obj.code else "—"
+
+    @admin.display(description=_("不再否决日期"))
+    def bars_until(self, obj: Disqualification):
+        if not obj.code or not obj.occurred_on:
+            return "—"
+        return obj.bars_until or _("解除前一直否决")
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -17,9 +17,12 @@ from registry.models import Firm
 from ..rules.attestations import (
     ATTESTATION_CHOICES,
     DISQUALIFICATION_CHOICES,
-    DISQUALIFICATION_LOOKBACK_YEARS,
+    LISTING_CODES,
+    BarKind,
+    bar_kind,
+    event_bar_ends_on,
+    event_window_start,
 )
-from ..rules.facts import add_years
 from ..validators import sniffed_extension, validate_evidence
 from .scoping import ScopedQuerySet
 
@@ -100,11 +103,13 @@ class Attestation(models.Model):
 
 class DisqualificationQuerySet(ScopedQuerySet):
     def in_force(self, on=None):
-        """Flags that bar a firm on ``on``: happened within the look-back window and not lifted by then."""
+        """Flags that bar a firm on ``on`` (``rules.attestations.bars_on`` as a query): begun by then and
+        not lifted; a listing whenever it began, an event only within its three years."""
         on = on or timezone.localdate()
-        window_start = add_years(on, -DISQUALIFICATION_LOOKBACK_YEARS)
-        return self.filter(occurred_on__gt=window_start, occurred_on__lte=on).filter(
-            Q(lifted_on__isnull=True) | Q(lifted_on__gt=on)
+        return self.filter(
+            Q(code__in=LISTING_CODES) | Q(occurred_on__gt=event_window_start(on)),
+            Q(lifted_on__isnull=True) | Q(lifted_on__gt=on),
+            occurred_on__lte=on,
         )
 
 
@@ -115,7 +120,13 @@ class Disqualification(models.Model):
         Firm, on_delete=models.CASCADE, related_name="disqualifications", verbose_name=_("企业")
     )
     code = models.CharField(_("情形"), max_length=40, choices=DISQUALIFICATION_CHOICES)
-    occurred_on = models.DateField(_("发生日期"))
+    occurred_on = models.DateField(
+        _("发生日期"),
+        help_text=_(
+            "名录类情形填列入日期，列入名录期间一直否决，直至解除；"
+            "事件类情形填事件发生日期，事件发生后三年内否决。"
+        ),
+    )
     reason = models.TextField(_("情况说明"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -138,6 +149,20 @@ class Disqualification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.firm.name} · {self.get_code_display()}"
+
+    @property
+    def bar_kind(self) -> BarKind:
+        """Listing (bars while it stands) or event (bars for three years), from the code's definition."""
+        return bar_kind(self.code)
+
+    @property
+    def bars_until(self):
+        """The first day this flag no longer bars: the lift date, or an event's third anniversary
+        when that comes first; ``None`` for a listing not lifted (it bars until it is)."""
+        ends = [self.lifted_on] if self.lifted_on else []
+        if self.bar_kind == BarKind.EVENT and self.occurred_on:
+            ends.append(event_bar_ends_on(self.occurred_on))
+        return min(ends) if ends else None
 
     def clean(self) -> None:
         super().clean()

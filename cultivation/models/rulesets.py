@@ -17,8 +17,19 @@ class RuleSet(models.Model):
     be replayed against the rules it was made under.
     """
 
+    class Jurisdiction(models.TextChoices):
+        NATIONAL = "CN", _("国家")
+        CHONGQING = "CQ", _("重庆市")
+
     code = models.CharField(_("代码"), max_length=40, unique=True)
-    effective_from = models.DateField(_("生效日期"), unique=True)
+    jurisdiction = models.CharField(
+        _("适用范围"),
+        max_length=2,
+        choices=Jurisdiction.choices,
+        default=Jurisdiction.NATIONAL,
+        help_text=_("国家规则与重庆市自有规则各自一条版本线；评估时合并两者在当日施行的版本。"),
+    )
+    effective_from = models.DateField(_("生效日期"))
     title = models.CharField(_("名称"), max_length=200)
     provisional = models.BooleanField(_("暂行（含待核实指标）"), default=False)
     builtin = models.BooleanField(_("内置"), default=False, editable=False)
@@ -39,6 +50,12 @@ class RuleSet(models.Model):
 
     class Meta:
         ordering = ["effective_from"]
+        constraints = [
+            # One version line per jurisdiction: two sets of one line on one day would be ambiguous.
+            models.UniqueConstraint(
+                fields=["jurisdiction", "effective_from"], name="ruleset_one_version_per_day"
+            )
+        ]
         verbose_name = _("规则集")
         verbose_name_plural = _("规则集")
 

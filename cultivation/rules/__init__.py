@@ -12,19 +12,22 @@ Nothing here touches the ORM; only labels and messages use Django's translation 
 """
 
 from .attestations import ATTESTATION_CHOICES, ATTESTATIONS, DISQUALIFICATION_CHOICES, DISQUALIFICATIONS
-from .catalogue import CN_2022, CN_2026, RULE_SETS
+from .catalogue import CN_2022, CN_2022_R2025, CN_2026, CQ_2023, CQ_2024, RULE_SETS
 from .checks import CHECKS, RuleError
 from .evaluator import evaluate, evaluate_tier
 from .facts import Attest, Facts, FactsError, YearFigures
 from .results import CriterionResult, EligibilityReport, Status, TierReport
-from .ruleset import Criterion, RuleSet, ScoreClass, TierRule, rule_set_for
+from .ruleset import Criterion, InForce, RuleSet, ScoreClass, TierRule, in_force, rule_set_for
 
 __all__ = [
     "ATTESTATIONS",
     "ATTESTATION_CHOICES",
     "CHECKS",
     "CN_2022",
+    "CN_2022_R2025",
     "CN_2026",
+    "CQ_2023",
+    "CQ_2024",
     "DISQUALIFICATIONS",
     "DISQUALIFICATION_CHOICES",
     "RULE_SETS",
@@ -34,6 +37,7 @@ __all__ = [
     "EligibilityReport",
     "Facts",
     "FactsError",
+    "InForce",
     "RuleError",
     "RuleSet",
     "ScoreClass",
@@ -43,5 +47,6 @@ __all__ = [
     "YearFigures",
     "evaluate",
     "evaluate_tier",
+    "in_force",
     "rule_set_for",
 ]

@@ -1,18 +1,24 @@
 """The rule sets shipped with the code (P1); the Django layer stores them and their later versions.
 
-``CN_2022`` and ``CN_2026`` are built once at import and validated (compiled), so a mistake in the
-data fails at start-up rather than on the first evaluation.
+National sets (``CN-2022``, the 2025 round ``CN-2022-R2025``, provisional ``CN-2026``) and
+Chongqing's own (``CQ-2023``, ``CQ-2024``) are built once at import and validated (compiled), so a
+mistake in the data fails at start-up rather than on the first evaluation. An evaluation applies
+the national set and the Chongqing set in force on its day together (``ruleset.in_force``).
 """
 
 from __future__ import annotations
 
-from . import cn2022, cn2026
+from . import cn2022, cn2022_r2025, cn2026, cq
 from .ruleset import RuleSet
 
 CN_2022: RuleSet = cn2022.build().validate()
+CN_2022_R2025: RuleSet = cn2022_r2025.build(CN_2022)
 CN_2026: RuleSet = cn2026.build(CN_2022)
+CQ_2023: RuleSet = cq.build_growth().validate()
+CQ_2024: RuleSet = cq.build_pool(CQ_2023)
 
-RULE_SETS: tuple[RuleSet, ...] = (CN_2022, CN_2026)
+# The national line, then the city's (the order RULES.md shows them in).
+RULE_SETS: tuple[RuleSet, ...] = (CN_2022, CN_2022_R2025, CN_2026, CQ_2023, CQ_2024)
 BY_CODE: dict[str, RuleSet] = {rule_set.code: rule_set for rule_set in RULE_SETS}
 
 

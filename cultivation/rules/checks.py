@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from ..tiers import TIERS
 from .attestations import ATTESTATION_CODES, DISQUALIFICATION_CODES
-from .facts import SECTORS, add_years
+from .facts import RENEWAL, SECTORS, add_years
 from .metrics import METRICS, Context, Metric, getter
 from .results import MET, MISSING, NOT_MET, PENDING, CriterionResult, Meta
 from .values import CENT, HUNDRED, ONE, Cagr, Missing, compare, holds, plain, step_up, to_decimal
@@ -268,6 +268,34 @@ def _designation(params: Mapping[str, Any], meta: Meta) -> Run:
     return run
 
 
+@register("designation_not_held", "no active designation of the tier is held (an exclusion)")
+def _designation_absent(params: Mapping[str, Any], meta: Meta) -> Run:
+    tiers = codes_of(params, "tier", TIERS)
+    met = CriterionResult(meta, MET, message_key="designation_absent")
+
+    def run(ctx: Context) -> CriterionResult:
+        held = [tier for tier in tiers if tier in ctx.facts.designations]
+        return CriterionResult(meta, NOT_MET, held[0], message_key="designation_absent") if held else met
+
+    return run
+
+
+@register("not_attested", "a negative condition: met unless a caseworker confirmed it (claimed: pending)")
+def _not_attested(params: Mapping[str, Any], meta: Meta) -> Run:
+    codes = frozenset(codes_of(params, "any_of", ATTESTATION_CODES))
+    outcome = {
+        C_MET: CriterionResult(meta, NOT_MET, message_key="attested_absent"),
+        C_PENDING: CriterionResult(meta, PENDING, message_key="attested_absent"),
+        C_NOT: CriterionResult(meta, MET, message_key="attested_absent"),
+    }
+
+    def run(ctx: Context) -> CriterionResult:
+        # Confirmed means the excluding situation exists; a claim waits for the caseworker (P3).
+        return outcome[attest_state(ctx, codes)]
+
+    return run
+
+
 @register("no_disqualification", "none of the disqualifying flags is recorded (P3)")
 def _clean(params: Mapping[str, Any], meta: Meta) -> Run:
     flags = frozenset(codes_of(params, "flags", DISQUALIFICATION_CODES))
@@ -369,16 +397,56 @@ def _part_meta(meta: Meta, spec: Mapping[str, Any]) -> Meta:
     return Meta(code, gettext_lazy(label), meta.kind, meta.provisional, text_id=label)
 
 
+# Params any criterion may carry for a 复核 (``facts.APPLICATION_KINDS``): read here, never by a check.
+WAIVED_FOR_RENEWAL, FOR_RENEWAL = "waived_for_renewal", "for_renewal"
+RENEWAL_PARAMS = (WAIVED_FOR_RENEWAL, FOR_RENEWAL)
+
+
 def build_check(name: str, params: Mapping[str, Any], meta: Meta) -> Run:
-    """Build one check by name, turning malformed params into a RuleError naming the criterion."""
+    """Build one check by name, turning malformed params into a RuleError naming the criterion.
+
+    A criterion that differs for a 复核 says so in its params (data, not a branch per tier):
+    ``waived_for_renewal: true`` makes it met without checking when ``facts.application_kind`` is
+    renewal; ``for_renewal: {...}`` runs the check with those params over its own for a renewal.
+    """
     if name not in CHECKS:
         raise RuleError(f"{meta.code}: unknown check {name!r}")
+    own = {key: value for key, value in params.items() if key not in RENEWAL_PARAMS}
     try:
-        return CHECKS[name].build(params, meta)
+        run = CHECKS[name].build(own, meta)
+        waived, for_renewal = params.get(WAIVED_FOR_RENEWAL, False), params.get(FOR_RENEWAL)
+        if waived not in (True, False) or (for_renewal is not None and not isinstance(for_renewal, Mapping)):
+            raise RuleError(f"{WAIVED_FOR_RENEWAL} must be true or false, {FOR_RENEWAL} an object")
+        if (waived or for_renewal) and CHECKS[name].max_points is not None:
+            raise RuleError("a scored criterion cannot differ for a renewal (its points would not add up)")
+        if waived:
+            return _waived_for_renewal(run, meta)
+        if for_renewal:
+            return _renewal_variant(run, CHECKS[name].build({**own, **for_renewal}, meta))
+        return run
     except RuleError as exc:
         raise RuleError(f"{meta.code}: {exc}") from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RuleError(f"{meta.code}: bad params for {name}: {exc!r}") from exc
+
+
+def _waived_for_renewal(run: Run, meta: Meta) -> Run:
+    """Met without checking for a 复核 (e.g. the growth rule); a new application runs the check."""
+    waived = CriterionResult(meta, MET, message_key="waived")
+
+    def checked(ctx: Context) -> CriterionResult:
+        return waived if ctx.facts.application_kind == RENEWAL else run(ctx)
+
+    return checked
+
+
+def _renewal_variant(run: Run, renewal_run: Run) -> Run:
+    """The criterion's own check for a new application, its 复核 variant for a renewal."""
+
+    def checked(ctx: Context) -> CriterionResult:
+        return renewal_run(ctx) if ctx.facts.application_kind == RENEWAL else run(ctx)
+
+    return checked
 
 
 @register("banded_rule", "the band a metric falls in selects which checks apply; below every band fails")

@@ -9,8 +9,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop as _
 
 from ..tiers import INNOVATIVE_SME, LITTLE_GIANT, PREREQUISITE, SINGLE_CHAMPION, SRDI_SME
+from .reasons import GROWTH_FORMULA
 from .ruleset import ScoreClass, TierRule
 from .spec import at_least, attested, bands, measurable, option, prerequisite, score
+
+# Why an item is provisional, as users read it next to the criterion (domain §8 items 2 and 7).
+IP_BANDS = _("知识产权分档分值（10/8/6/2分）仅见于四川省转载文本，待核实")
+CHAMPION_REVENUE_FLOOR = _("近3年主营业务收入均值4亿元的门槛出自2019年通知，2023年认定管理办法中的数值未核实")
+CHAMPION_PRODUCT_YEARS = _("申请产品上市时间要求各来源不一（3年或5年），暂按3年，待核实")
 
 
 def innovative_sme() -> TierRule:
@@ -169,6 +175,8 @@ def _srdi_scoring() -> tuple:
             },
             score_class="specialisation",
             source="S1, S3, S4",
+            provisional=True,
+            provisional_reason=GROWTH_FORMULA,
             note="Formula [U]: simple mean of the last two annual growth rates (needs three years of data).",
         ),
         measurable(
@@ -284,6 +292,9 @@ def _srdi_scoring() -> tuple:
             score_class="innovation",
             source="S6",
             confidence="P",
+            provisional=True,
+            provisional_reason=IP_BANDS,
+            note="Provisional: the 10/8/6/2 IP bands were seen only in the Sichuan copy.",
         ),
         measurable(
             "rd_input",
@@ -317,7 +328,7 @@ def _srdi_scoring() -> tuple:
             source="none found",
             confidence="U",
             provisional=True,
-            note="Bands from memory (domain §8 item 2).",
+            note="Bands from memory (not confirmed in the published texts).",
         ),
         measurable(
             "rd_institution",
@@ -336,7 +347,7 @@ def _srdi_scoring() -> tuple:
             source="none found",
             confidence="U",
             provisional=True,
-            note="Levels and points from memory (domain §8 item 2).",
+            note="Levels and points from memory (not confirmed in the published texts).",
         ),
     )
 
@@ -376,7 +387,7 @@ def srdi_sme() -> TierRule:
                 PREREQUISITE[SRDI_SME] or INNOVATIVE_SME,
                 source="S20",
                 confidence="P",
-                note="P6 ladder (Shandong/Jinan practice, adopted as product rule).",
+                note="Ladder: the lower rung must be held (Shandong/Jinan practice, a product rule).",
             ),
             at_least(
                 "c1_niche_years",
@@ -384,7 +395,10 @@ def srdi_sme() -> TierRule:
                 "years_in_niche",
                 2,
                 source="S1, S7",
-                note="Fiscal years up to the end of last year, counting the entry year.",
+                note=(
+                    "Completed years after the entry year up to the end of last year (entered 2023: 1 at the"
+                    " end of 2024); whole months after the entry month where it is recorded."
+                ),
             ),
             at_least("c2_rd_expense", _("上年度研发费用总额"), "rd_expense", "100", year=0, source="S1, S7"),
             at_least(
@@ -551,6 +565,8 @@ def little_giant() -> TierRule:
                 5,
                 years=2,
                 source="S8",
+                provisional=True,
+                provisional_reason=GROWTH_FORMULA,
                 note="Same formula reading as 专精特新 #2 [U].",
             ),
             attested("info_system", _("精：至少1项核心业务采用信息系统支撑"), ["info_system"], source="S8"),
@@ -649,6 +665,7 @@ def single_champion() -> TierRule:
                 {"any": ["main_business_revenue_mean", "little_giant_held"]},
                 "profitability",
                 "energy_use",
+                "product_on_market",
             ]
         },
         criteria=(
@@ -658,7 +675,7 @@ def single_champion() -> TierRule:
                 "years_in_niche",
                 10,
                 source="S22b, S22c",
-                note="Read from niche_since (the year the firm entered its field).",
+                note="Completed years after niche_since (or whole months after its month) to last year-end.",
             ),
             attested(
                 "global_top3", _("申请产品的全球市场占有率位居前三"), ["global_top3_share"], source="S22b"
@@ -671,7 +688,12 @@ def single_champion() -> TierRule:
                 years=3,
                 source="S22d, S22f",
                 confidence="P",
-                note="2019 rule [C]; the 2023 text's floor is [P]. Needs all three years.",
+                provisional=True,
+                provisional_reason=CHAMPION_REVENUE_FLOOR,
+                note=(
+                    "Provisional: the 4亿 floor is the 2019 rule [C]; the 2023 text's floor is not confirmed "
+                    "in the published texts. Needs all three years."
+                ),
             ),
             prerequisite(
                 "little_giant_held",
@@ -689,6 +711,19 @@ def single_champion() -> TierRule:
             attested(
                 "energy_use", _("单位产品能耗达到能耗限额标准先进值"), ["energy_use_advanced"], source="S22b"
             ),
+            attested(
+                "product_on_market",
+                _("申请产品上市时间达到3年以上"),
+                ["product_on_market_3y"],
+                source="S22b, S22c",
+                confidence="U",
+                provisional=True,
+                provisional_reason=CHAMPION_PRODUCT_YEARS,
+                note=(
+                    "Provisional: 3 years per S22b/S22c; one consultant page says 5 (S22f), unconfirmed for "
+                    "the 2023 text. Attested: pending until a caseworker confirms it."
+                ),
+            ),
         ),
-        note="Not encoded ([U]): new-product minimum years (3 vs 5), a numeric R&D share; 示范/产品 tracks.",
+        note="Not encoded ([U]): a numeric R&D share; 示范/产品 tracks.",
     )

@@ -7,15 +7,17 @@ it and ``--check`` fails when the file differs (a test does the same).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.utils import translation
 
-from ..tiers import TIERS
+from ..tiers import label_on
 from .attestations import ATTESTATIONS, DISQUALIFICATIONS
 from .metrics import METRICS
-from .ruleset import Criterion, RuleSet, TierRule
+from .ruleset import Criterion, RuleSet, TierRule, effective_until
+from .sources import SOURCES
 from .values import OPS, compact, to_decimal
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "RULES.md"
@@ -27,6 +29,7 @@ UNIT_SUFFIX = {
     "persons": " 人",
     "years": " 年",
 }
+JURISDICTION_NAMES = {"CN": "national (国家)", "CQ": "Chongqing (重庆市)"}
 SYMBOL = {"at_least": OPS["ge"], "more_than": OPS["gt"], "at_most": OPS["le"], "less_than": OPS["lt"]}
 
 
@@ -114,6 +117,10 @@ def describe(check: str, params: Mapping[str, Any]) -> str:
         ),
         "attested": lambda p: "confirmed: " + " / ".join(f"`{c}`" for c in p["any_of"]),
         "designation_held": lambda p: f"active designation `{p['tier']}`",
+        "designation_not_held": lambda p: f"no active designation `{p['tier']}` (excluded when held)",
+        "not_attested": lambda p: (
+            "negative condition: not met when confirmed: " + " / ".join(f"`{c}`" for c in p["any_of"])
+        ),
         "no_disqualification": lambda p: "none recorded of: " + ", ".join(f"`{c}`" for c in p["flags"]),
         "sme_size": lambda p: (
             "; ".join(
@@ -132,7 +139,12 @@ def describe(check: str, params: Mapping[str, Any]) -> str:
         ),
         "banded_rule": _banded_rule,
     }
-    return describers[check](params)
+    text = describers[check](params)
+    if params.get("waived_for_renewal"):
+        text += "; **复核 (renewal): not checked**"
+    if params.get("for_renewal"):
+        text += f"; **复核 (renewal):** {describers[check]({**params, **params['for_renewal']})}"
+    return text
 
 
 def _rule_text(node: Any) -> str:
@@ -143,7 +155,10 @@ def _rule_text(node: Any) -> str:
 
 
 def _flags(criterion: Criterion) -> str:
-    return "⚠ provisional" if criterion.provisional else ""
+    if not criterion.provisional:
+        return ""
+    reason = criterion.provisional_reason
+    return f"⚠ provisional: {reason}" if reason else "⚠ provisional"
 
 
 def _criteria_table(criteria: Iterable[Criterion], common: bool = False) -> list[str]:
@@ -161,8 +176,10 @@ def _criteria_table(criteria: Iterable[Criterion], common: bool = False) -> list
     return lines
 
 
-def _tier_section(rule: TierRule, base: TierRule | None, base_code: str | None) -> list[str]:
-    lines = [f"### `{rule.tier}` — {TIERS[rule.tier].label}", ""]
+def _tier_section(
+    rule: TierRule, base: TierRule | None, base_code: str | None, day: date | None = None
+) -> list[str]:
+    lines = [f"### `{rule.tier}` — {label_on(rule.tier, day)}", ""]
     if base is not None and base == rule:
         return [*lines, f"Identical to `{base_code}` (see above).", ""]
     lines.append(
@@ -176,14 +193,22 @@ def _tier_section(rule: TierRule, base: TierRule | None, base_code: str | None) 
     return [*lines, "", *_criteria_table(rule.criteria), ""]
 
 
-def _rule_set_section(rule_set: RuleSet, by_code: Mapping[str, RuleSet]) -> list[str]:
+def _rule_set_section(
+    rule_set: RuleSet, by_code: Mapping[str, RuleSet], ends: Mapping[str, Any]
+) -> list[str]:
     base = by_code.get(rule_set.based_on or "")
+    until = ends.get(rule_set.code)
+    date_mark = f" ⚠ provisional date: {rule_set.date_note}" if rule_set.date_provisional else ""
+    criteria_mark = "some criteria ⚠ provisional" if rule_set.has_provisional_criteria else "none provisional"
     lines = [
         f"## {rule_set.code} — {rule_set.title}",
         "",
-        f"- Effective from: {rule_set.effective_from.isoformat()}",
-        f"- Provisional: {'**yes** ⚠' if rule_set.provisional else 'no'}",
+        f"- Jurisdiction: {JURISDICTION_NAMES[rule_set.jurisdiction]} (`{rule_set.jurisdiction}`)",
+        f"- Effective from: {rule_set.effective_from.isoformat()}{date_mark}",
+        f"- Until: {until.isoformat() if until else '— (no later version of this line yet)'}",
+        f"- Provisional: {'**yes** ⚠' if rule_set.provisional else 'no'} (criteria: {criteria_mark})",
         f"- Based on: {f'`{rule_set.based_on}`' if rule_set.based_on else '—'}",
+        f"- Sources: {rule_set.source or '—'}",
     ]
     if rule_set.note:
         lines.append(f"- Note: {rule_set.note}")
@@ -193,15 +218,22 @@ def _rule_set_section(rule_set: RuleSet, by_code: Mapping[str, RuleSet]) -> list
     else:
         lines += [*_criteria_table(rule_set.common, common=True), ""]
     for rule in rule_set.tiers.values():
-        lines += _tier_section(rule, base.tiers.get(rule.tier) if base else None, base.code if base else None)
+        base_rule = base.tiers.get(rule.tier) if base else None
+        lines += _tier_section(rule, base_rule, base.code if base else None, rule_set.effective_from)
     return lines
 
 
 def _catalogue() -> list[str]:
     lines = ["## Attestation codes", "", "| Code | Label | Source |", "|---|---|---|"]
     lines += [f"| `{a.code}` | {_cell(a.label)} | {a.source} |" for a in ATTESTATIONS]
-    lines += ["", "## Disqualifying flags", "", "| Code | Label | Source |", "|---|---|---|"]
-    lines += [f"| `{d.code}` | {_cell(d.label)} | {d.source} |" for d in DISQUALIFICATIONS]
+    lines += ["", "## Disqualifying flags", "", DISQUALIFICATION_INTRO, ""]
+    lines += ["| Code | Label | Bars | Source |", "|---|---|---|---|"]
+    lines += [
+        f"| `{d.code}` | {_cell(d.label)} | {d.kind} ({_cell(d.kind.label)}) | {d.source} |"
+        for d in DISQUALIFICATIONS
+    ]
+    lines += ["", "## Sources", "", "| Code | Published text |", "|---|---|"]
+    lines += [f"| {code} | {_cell(title)} |" for code, title in SOURCES.items()]
     return [*lines, ""]
 
 
@@ -212,22 +244,64 @@ HEADER = """# Rule sets
 Every threshold below is the value in the rule set's data (the params of its criterion); a new
 version with other figures is created with `RuleSet.derive()`, never by editing a shipped set.
 
-- Confidence (domain.md legend): **C** confirmed, **P** probable, **U** unconfirmed. A criterion whose
-  figure is unconfirmed is flagged ⚠ provisional (P1); so is every result of a provisional rule set.
-- Bands (P2): "X以上" ⇒ ≥ X, "a–b" ⇒ [a, b), "X以下" ⇒ < X. Exactly on a threshold meets it.
+- Confidence: **C** confirmed (an official text, or several reprints that agree word for word), **P** probable
+  (one reprint consistent with official summaries), **U** unconfirmed (not found in any published copy).
+  A criterion whose figure is unconfirmed is still encoded and flagged ⚠ provisional, with the reason; so is
+  every result of a provisional rule set.
+- Sources (`S1`…) are the published texts listed under [Sources](#sources) at the end.
+- Bands: "X以上" ⇒ ≥ X, "a–b" ⇒ [a, b), "X以下" ⇒ < X. Exactly on a threshold meets it.
 - "last year" is the last fiscal year completed before the evaluation day; "last year − 1" the one before.
 - Outcomes: `met`, `not_met`, `pending` (claimed, not yet confirmed: the tier answers *null* while that
   decides it), `missing` (figures absent or a ratio undefined; counts as not met).
+
+## Whose rules, and which version applies on a day
+
+There are two lines of versions. The **national** line (`CN-…`) holds the MIIT programme: 创新型,
+专精特新, 小巨人 and 单项冠军. The **Chongqing** line (`CQ-…`) holds the city's own lists: 瞪羚,
+潜在独角兽 and 独角兽 (the 2023–2027 plan, `CQ-2023`) and, from the day the pool was announced, the
+hard-tech pool's entry rule (`CQ-2024`). A firm is judged on a day by the national version in force
+that day *and* the Chongqing version in force that day, together; each tier's answer names the
+version that judged it. Before the city's rules for a tier existed, that tier answers "标准尚未施行"
+with the day they start (`in_force: false`), never "not eligible": a firm cannot fail a list that
+did not exist yet. An application keeps the version that judged its tier and the report it was
+judged on, whatever later versions say. Naming a version explicitly (the what-if's `rule_set`,
+`manage.py evaluate --rule-set`) replaces its own line's version only.
+
+A date marked ⚠ provisional is the best reading of an undated or vaguely dated instrument (e.g. "the
+end of 2023"); it is shown with the reason and will move when the original text is found.
+
+## Worked cases
+
+Each version below has a file of worked cases, `cultivation/rules/cases/<code>.yaml`: a firm described
+as the what-if takes it, the day it is judged, the answer the policy text gives for each tier (eligible,
+not eligible or pending, and the criterion the answer turns on), and the clause it illustrates. Edges
+come in pairs — R&D intensity exactly 3.00% and 2.99%, a score of exactly 60 and one just below, an
+event exactly three years before the day and one a day later — so a reader can check a rule against
+the text without reading code. The test suite runs every case, and so does
+`manage.py rules_check <code>` (`--all` for every file; `--file` for a programme admin's own cases
+against a version derived in the admin), printing each case, tier, expected and actual answer and
+PASS/FAIL.
 """
+
+
+DISQUALIFICATION_INTRO = (
+    "A *listing* (经营异常名录, 严重失信主体名单, a product in the national 禁止/限制/淘汰类 catalogue) bars "
+    "the firm while it stands (列入名录期间), however long ago it began, until a caseworker records it "
+    "lifted. An *event* (a major accident, a tax-evasion finding, data fraud) bars for the three years after "
+    "the day it happened (事件发生后三年内): an event on 2022-06-30 bars through 2025-06-29 and no longer "
+    "on 2025-06-30, as a revocation's three-year bar ends on its anniversary. Either kind stops barring "
+    "on the day it is lifted."
+)
 
 
 def render_rules_markdown(rule_sets: Iterable[RuleSet]) -> str:
     """The whole RULES.md for ``rule_sets``, in Chinese labels whatever the active language."""
     sets = list(rule_sets)
     by_code = {s.code: s for s in sets}
+    ends = effective_until(sets)
     with translation.override("zh-hans"):
         lines = [HEADER]
         for rule_set in sets:
-            lines += _rule_set_section(rule_set, by_code)
+            lines += _rule_set_section(rule_set, by_code, ends)
         lines += _catalogue()
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -25,7 +25,7 @@ from .checks import CHECKS, RuleError, Run, build_check
 from .facts import Facts
 from .metrics import Context
 from .results import MET, MISSING, NOT_MET, PENDING, CriterionResult, EligibilityReport, Meta, TierReport
-from .ruleset import SCORE, Criterion, RuleSet, TierRule
+from .ruleset import SCORE, Criterion, InForce, RuleSet, TierRule
 
 Tri = bool | None
 TRI: dict[str, Tri] = {MET: True, NOT_MET: False, MISSING: False, PENDING: None}
@@ -121,6 +121,7 @@ def _meta(criterion: Criterion, rule_set: RuleSet, classes: Mapping[str, Any]) -
         criterion.provisional,  # the criterion's own flag; the report carries the set's
         classes,
         criterion.label,
+        criterion.provisional_reason,
     )
 
 
@@ -166,7 +167,15 @@ class CompiledTier:
         eligible = and3([TRI[common[code].status] for code in self.common] + [self.rule(values)])
         class_scores = {c: Decimal(p) for c, p in points.items()} if self.score is not None else {}
         return TierReport(
-            self.tier, eligible, results, score, potential_score, class_scores, direct, self.provisional
+            self.tier,
+            eligible,
+            results,
+            score,
+            potential_score,
+            class_scores,
+            direct,
+            self.provisional,
+            application_kind=ctx.facts.application_kind,
         )
 
     def verdict(self, ctx: Context, common: Mapping[str, Tri]) -> Tri:
@@ -304,8 +313,16 @@ def compile_rule_set(rule_set: RuleSet) -> CompiledRuleSet:
     return CompiledRuleSet(rule_set.code, rule_set.provisional, common, tiers, by_code)
 
 
-def evaluate(facts: Facts, rule_set: RuleSet, tiers: Iterable[str] | None = None) -> EligibilityReport:
-    """Judge ``facts`` against every tier of ``rule_set`` (or only ``tiers``)."""
+def evaluate(
+    facts: Facts, rule_set: RuleSet | InForce, tiers: Iterable[str] | None = None
+) -> EligibilityReport:
+    """Judge ``facts`` against every tier of ``rule_set`` (or only ``tiers``).
+
+    ``rule_set`` may be the combination in force on a day (``InForce``): each part rates its own
+    tiers, and a tier not yet in force answers so (``TierReport.not_in_force``).
+    """
+    if isinstance(rule_set, InForce):
+        return _evaluate_in_force(facts, rule_set, tiers)
     compiled = rule_set.compiled
     wanted = list(compiled.tiers) if tiers is None else list(tiers)
     unknown = [t for t in wanted if t not in compiled.tiers]
@@ -315,15 +332,49 @@ def evaluate(facts: Facts, rule_set: RuleSet, tiers: Iterable[str] | None = None
     needed = set(wanted)
     common = {code: run(ctx) for code, run, applies in compiled.common if applies & needed}
     reports = {tier: compiled.tiers[tier].run(ctx, common) for tier in wanted}
+    for report in reports.values():
+        report.rule_set, report.jurisdiction = rule_set.code, rule_set.jurisdiction
     return EligibilityReport(rule_set.code, facts.as_of, rule_set.provisional, reports)
 
 
-def verdicts(facts: Facts, rule_set: RuleSet, tiers: Iterable[str]) -> dict[str, Tri]:
+def _evaluate_in_force(facts: Facts, combined: InForce, tiers: Iterable[str] | None) -> EligibilityReport:
+    wanted = list(combined.all_tiers) if tiers is None else list(tiers)
+    unknown = [t for t in wanted if not combined.rates(t) and t not in combined.not_yet]
+    if unknown:
+        raise KeyError(f"rule sets {combined.key} have no tiers {unknown}")
+    reports: dict[str, TierReport] = {}
+    for part in combined.parts:
+        mine = [t for t in wanted if t in part.tiers]
+        if mine:
+            reports.update(evaluate(facts, part, mine).tiers)
+    for tier in wanted:
+        later = combined.not_yet.get(tier)
+        if tier not in reports and later is not None:
+            reports[tier] = TierReport.not_in_force(
+                tier, later.code, later.effective_from, later.jurisdiction
+            )
+    ordered = {tier: reports[tier] for tier in wanted}
+    return EligibilityReport(combined.code, facts.as_of, combined.provisional, ordered, combined.codes)
+
+
+def verdicts(facts: Facts, rule_set: RuleSet | InForce, tiers: Iterable[str]) -> dict[str, Tri]:
     """``evaluate(facts, rule_set, tiers)[tier].eligible`` for each tier, without building reports.
 
     What a scan asks when it only needs yes / no / pending: a firm failing its first criterion
-    costs one check, not the whole tier (bench/bench_scan.py and docs/PERFORMANCE.md).
+    costs one check, not the whole tier (bench/bench_scan.py and docs/PERFORMANCE.md). A tier not
+    yet in force answers None, as in the report: callers ask ``InForce.rates`` before raising anything.
     """
+    if isinstance(rule_set, InForce):
+        tiers = list(tiers)
+        found: dict[str, Tri] = {}
+        for part in rule_set.parts:
+            mine = [tier for tier in tiers if tier in part.tiers]
+            if mine:
+                found.update(verdicts(facts, part, mine))
+        for tier in tiers:
+            if tier not in found and tier not in rule_set.not_yet:
+                raise KeyError(f"rule sets {rule_set.key} have no tier {tier!r}")
+        return {tier: found.get(tier) for tier in tiers}
     compiled = rule_set.compiled
     ctx = Context(facts)
     common = _CommonOutcomes(compiled.common_by_code, ctx)

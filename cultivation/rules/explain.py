@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
-from .attestations import label_for
+from .attestations import bar_kind, label_for
 from .results import GAPS, CriterionResult, Status, _missing_detail, message, text
 from .values import OPS, Missing
 
@@ -95,8 +95,14 @@ def _prerequisite(result: CriterionResult) -> str:
 def _disqualification(result: CriterionResult) -> str:
     if result.met:
         return _fmt("clean", label=result.label_text)
-    detail = message("list_separator").join(text("a", code, label_for(code)) for code in result.detail or ())
+    detail = message("list_separator").join(_flag(code) for code in result.detail or ())
     return _fmt("disqualified", label=result.label_text, detail=detail)
+
+
+def _flag(code: str) -> str:
+    """A flag with how long it bars: "列入经营异常名录（列入名录期间否决）" (P3 refined)."""
+    kind = bar_kind(code)
+    return _fmt("disqualified_item", flag=text("a", code, label_for(code)), kind=text("k", kind, kind.label))
 
 
 def _sme(result: CriterionResult) -> str:
@@ -118,6 +124,20 @@ def _founded(result: CriterionResult) -> str:
 
 def _fact(result: CriterionResult) -> str:
     return _fmt("fact_met" if result.met else "fact_not_met", label=result.label_text)
+
+
+def _designation_absent(result: CriterionResult) -> str:
+    key = "designation_absent_met" if result.met else "designation_absent_not_met"
+    return _fmt(key, label=result.label_text)
+
+
+def _attested_absent(result: CriterionResult) -> str:
+    key = {Status.MET: "attested_absent_met", Status.PENDING: "attested_absent_pending"}.get(result.status)
+    return _fmt(key or "attested_absent_not_met", label=result.label_text)
+
+
+def _waived(result: CriterionResult) -> str:
+    return _fmt("waived", label=result.label_text)
 
 
 def _cluster(result: CriterionResult) -> str:
@@ -153,6 +173,9 @@ EXPLAINERS: dict[str, Callable[[CriterionResult], str]] = {
     "fact": _fact,
     "cluster": _cluster,
     "band": _band,
+    "waived": _waived,
+    "designation_absent": _designation_absent,
+    "attested_absent": _attested_absent,
 }
 
 

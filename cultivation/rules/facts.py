@@ -22,6 +22,17 @@ INDUSTRY = "industry"
 SOFTWARE = "software"
 SECTORS = (INDUSTRY, SOFTWARE)
 
+# New application or 复核 (re-review of a tier the firm holds). Some criteria differ for a 复核; that is
+# data in the rule set, read by ``checks.build_check``, never a branch per tier:
+#   ``"waived_for_renewal": true`` in a criterion's params: met without checking for a 复核 (e.g. the
+#       5% growth rule of CN-2026 and of the 2025 小巨人 round);
+#   ``"for_renewal": {...}`` in a criterion's params: for a 复核 the check runs with these params over
+#       its own (e.g. CN-2026's score ≥ 60 "in either of the last two years").
+# ``Facts.application_kind`` says which applies; the what-if body, ``facts_for_firm(..., kind=)`` and
+# the workflow (the application's ``kind``) set it.
+NEW, RENEWAL = "new", "renewal"
+APPLICATION_KINDS = (NEW, RENEWAL)
+
 DECIMAL_FIELDS = (
     "operating_revenue",
     "main_business_revenue",
@@ -139,6 +150,7 @@ class Facts:
     as_of: date
     founded_on: date | None = None
     niche_since: int | None = None  # year the firm entered its niche market (or field)
+    niche_since_month: int | None = None  # month of that year (1-12), where the caseworker knows it
     sector: str = INDUSTRY  # SME size rule (§1.8)
     strategic_emerging: bool = False  # main product in 《战略性新兴产业分类》
     listed: bool = False
@@ -147,10 +159,13 @@ class Facts:
     attested: Mapping[str, Attest] = field(default_factory=lambda: _EMPTY)
     disqualifications: frozenset[str] = frozenset()
     years: Mapping[int, YearFigures] = field(default_factory=lambda: _EMPTY)
+    application_kind: str = NEW  # NEW or RENEWAL (复核): see APPLICATION_KINDS above
 
     def __post_init__(self) -> None:
         if self.sector not in SECTORS:
             raise ValueError(f"sector must be one of {SECTORS}, not {self.sector!r}")
+        if self.application_kind not in APPLICATION_KINDS:
+            raise ValueError(f"application_kind must be one of {APPLICATION_KINDS}")
         object.__setattr__(self, "designations", frozenset(self.designations))
         object.__setattr__(self, "disqualifications", frozenset(self.disqualifications))
         object.__setattr__(self, "attested", _freeze_attested(self.attested))
@@ -178,14 +193,19 @@ class Facts:
         return tier in self.designations
 
     def years_in_niche(self) -> int | None:
-        """Fiscal years in the niche up to the end of the last year, counting the entry year.
+        """Completed years in the niche at the end of the last fiscal year ("截至上年末", 31 December).
 
-        Only the entry *year* is recorded, so the count is of fiscal years: a firm that entered in
-        2023 has 2 years at the end of 2024 ("截至上年末").
+        "从事特定细分市场时间 ≥ N 年" counts whole years *after* the entry: a firm that entered in 2023
+        has one completed year at the end of 2024, not two. With the entry month known, whole months
+        after that month count: entered 2023-07, at 2025-12-31 that is 2 years 5 months, so 2 years.
+        A year without a month counts as entered in December, the fewest months that year allows, so
+        recording the month never lowers the count.
         """
         if self.niche_since is None:
             return None
-        return max(0, self.last_year - self.niche_since + 1)
+        month = self.niche_since_month or 12
+        months = (self.last_year - self.niche_since) * 12 + (12 - month)
+        return max(0, months // 12)
 
     def with_changes(self, **changes: Any) -> Facts:
         """A copy with some fields replaced (what-if analysis, tests)."""
@@ -199,6 +219,7 @@ class Facts:
             "as_of": self.as_of.isoformat(),
             "founded_on": self.founded_on.isoformat() if self.founded_on else None,
             "niche_since": self.niche_since,
+            "niche_since_month": self.niche_since_month,
             "sector": self.sector,
             "strategic_emerging": self.strategic_emerging,
             "listed": self.listed,
@@ -207,6 +228,7 @@ class Facts:
             "attested": {code: str(state) for code, state in sorted(self.attested.items())},
             "disqualifications": sorted(self.disqualifications),
             "years": [self.years[y].to_dict() for y in sorted(self.years)],
+            "application_kind": self.application_kind,
         }
 
     @classmethod

@@ -10,7 +10,17 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from .facts import COUNT_FIELDS, DECIMAL_FIELDS, SECTORS, Attest, Facts, FactsError, YearFigures
+from .facts import (
+    APPLICATION_KINDS,
+    COUNT_FIELDS,
+    DECIMAL_FIELDS,
+    NEW,
+    SECTORS,
+    Attest,
+    Facts,
+    FactsError,
+    YearFigures,
+)
 from .values import to_decimal
 
 
@@ -28,6 +38,13 @@ def _opt_int(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("expected an integer")
     return value
+
+
+def _opt_month(value: Any) -> int | None:
+    month = _opt_int(value)
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError("expected a month from 1 to 12")
+    return month
 
 
 def _year_figures(raw: Any, where: str, errors: dict[str, str]) -> YearFigures | None:
@@ -86,6 +103,7 @@ def _simple(data: Mapping[str, Any], errors: dict[str, str], as_of: date | None)
         "as_of": _date,
         "founded_on": lambda v: None if v is None else _date(v),
         "niche_since": _opt_int,
+        "niche_since_month": _opt_month,
     }
     for name, parse in parsers.items():
         if name in data:
@@ -107,6 +125,10 @@ def _simple(data: Mapping[str, Any], errors: dict[str, str], as_of: date | None)
     if cluster is not None and not isinstance(cluster, str):
         errors["cluster"] = "expected a cluster code"
     values["cluster"] = cluster or None
+    kind = data.get("application_kind", NEW)
+    if kind not in APPLICATION_KINDS:
+        errors["application_kind"] = f"expected one of {', '.join(APPLICATION_KINDS)}"
+    values["application_kind"] = kind if kind in APPLICATION_KINDS else NEW
     return values
 
 

@@ -32,9 +32,24 @@ class PoolStatus(StrEnum):
     MISSED = "missed"
 
 
+class PoolReason(StrEnum):
+    """Why a member has its rating: stored with it and shown next to it (P8, P9)."""
+
+    NO_FIGURES = "no_figures"  # no fiscal year after the baseline has figures yet
+    ON_PATH = "on_path"  # the latest year is on the doubling path
+    BELOW_PATH = "below_path"  # the latest year is below it
+    AWAITING_CHECK = "awaiting_check"  # the check year ended, its figures are not due yet (to 30 April)
+    DOUBLED = "doubled"  # the check year's revenue is at least twice the baseline
+    BELOW_TARGET = "below_target"  # the check year's revenue is below twice the baseline
+    CHECK_OVERDUE = "check_overdue"  # the check year's figures were not filed by 30 April
+
+
+FINAL_REASONS = (PoolReason.DOUBLED, PoolReason.BELOW_TARGET, PoolReason.CHECK_OVERDUE)
+
+
 @dataclass(frozen=True)
 class PoolRating:
-    """Where a pool member stands against its doubling path."""
+    """Where a pool member stands against its doubling path, and why."""
 
     status: PoolStatus
     check_year: int
@@ -42,6 +57,12 @@ class PoolRating:
     latest_year: int | None
     latest_revenue: Decimal | None
     check_revenue: Decimal | None
+    reason: PoolReason = PoolReason.NO_FIGURES
+
+    @property
+    def final(self) -> bool:
+        """The three-year check has an outcome (doubled, or missed with or without figures)."""
+        return self.reason in FINAL_REASONS
 
 
 def pool_check_year(baseline_year: int) -> int:
@@ -55,31 +76,49 @@ def on_doubling_path(revenue: Decimal, baseline: Decimal, years_since_baseline: 
 
 
 def rate_pool_member(
-    *, baseline_year: int, baseline_revenue: Decimal, revenues: Mapping[int, Decimal], last_year: int
+    *,
+    baseline_year: int,
+    baseline_revenue: Decimal,
+    revenues: Mapping[int, Decimal],
+    as_of: datetime.date,
 ) -> PoolRating:
-    """Rate a member from the revenues known up to ``last_year`` (the last completed fiscal year).
+    """Rate a member on ``as_of`` from the revenues of the fiscal years completed by then.
 
-    At the check year the rating is final: doubled or missed. Before it, the
-    latest year with figures decides on track or at risk; with no year after
-    the baseline yet, the member is unrated.
+    The check year's figures decide the outcome as soon as they are filed: doubled or missed. Until
+    they are due (30 April after the check year, ``figures_due_on``) their absence decides nothing: the
+    member keeps the rating of its latest year, marked as awaiting them; from 1 May without them it
+    has missed (the target was not shown met), and figures filed later still decide. Before the check
+    year ends, the latest year with figures decides on track or at risk; with no year after the
+    baseline yet, the member is unrated.
     """
+    last_year = as_of.year - 1  # the last completed fiscal year
     check_year = pool_check_year(baseline_year)
     target = baseline_revenue * POOL_GROWTH_FACTOR
+    check_revenue = revenues.get(check_year) if last_year >= check_year else None
     known = sorted(y for y in revenues if baseline_year < y <= min(last_year, check_year))
     latest_year = known[-1] if known else None
     latest = revenues[latest_year] if latest_year is not None else None
-    check_revenue = revenues.get(check_year) if last_year >= check_year else None
     if check_revenue is not None:
-        status = PoolStatus.DOUBLED if check_revenue >= target else PoolStatus.MISSED
-    elif last_year >= check_year:
-        status = PoolStatus.MISSED  # the check year passed without figures: the target was not shown met
-    elif latest is None:
-        status = PoolStatus.UNRATED
-    elif on_doubling_path(latest, baseline_revenue, latest_year - baseline_year):
-        status = PoolStatus.ON_TRACK
+        doubled = check_revenue >= target
+        status = PoolStatus.DOUBLED if doubled else PoolStatus.MISSED
+        reason = PoolReason.DOUBLED if doubled else PoolReason.BELOW_TARGET
+    elif last_year >= check_year and as_of > figures_due_on(check_year):
+        status, reason = PoolStatus.MISSED, PoolReason.CHECK_OVERDUE
     else:
-        status = PoolStatus.AT_RISK
-    return PoolRating(status, check_year, target, latest_year, latest, check_revenue)
+        status, reason = _on_path(latest_year, latest, baseline_year, baseline_revenue)
+        if last_year >= check_year:
+            reason = PoolReason.AWAITING_CHECK
+    return PoolRating(status, check_year, target, latest_year, latest, check_revenue, reason)
+
+
+def _on_path(
+    year: int | None, revenue: Decimal | None, baseline_year: int, baseline: Decimal
+) -> tuple[PoolStatus, PoolReason]:
+    if year is None or revenue is None:
+        return PoolStatus.UNRATED, PoolReason.NO_FIGURES
+    if on_doubling_path(revenue, baseline, year - baseline_year):
+        return PoolStatus.ON_TRACK, PoolReason.ON_PATH
+    return PoolStatus.AT_RISK, PoolReason.BELOW_PATH
 
 
 def expiry_window(expires_on: datetime.date, today: datetime.date) -> int | None:
@@ -109,6 +148,7 @@ __all__ = [
     "EXPIRY_ALERT_DAYS",
     "POOL_ANNUAL_INTAKE",
     "PoolRating",
+    "PoolReason",
     "PoolStatus",
     "expiry_window",
     "figures_due_on",

@@ -102,6 +102,7 @@ MESSAGES: dict[str, Promise] = {
     "prerequisite_not_met": _("{label}：未持有有效称号"),
     "clean": _("{label}：未记录否决事项"),
     "disqualified": _("{label}：已记录否决事项：{detail}"),
+    "disqualified_item": _("{flag}（{kind}否决）"),
     "sme_met": _("{label}：属于中小企业（{detail}）"),
     "sme_not_met": _("{label}：超出中小企业标准（{detail}）"),
     "sme_detail": _("从业人员须少于 {employees} 人或营业收入须低于 {revenue} 万元"),
@@ -114,6 +115,14 @@ MESSAGES: dict[str, Promise] = {
     "band_parts": _("{label}：{value}，适用要求：{parts}"),
     "band_below": _("{label}：{value}，低于 {threshold}，不符合条件"),
     "list_separator": _("、"),
+    "waived": _("{label}：复核申请不检查此项"),
+    "not_in_force_CQ": _("该称号的重庆市认定标准自 {date} 起施行"),
+    "not_in_force_CN": _("该称号的认定标准自 {date} 起施行"),
+    "designation_absent_met": _("{label}：未持有该称号"),
+    "designation_absent_not_met": _("{label}：已持有该称号，不在申报范围"),
+    "attested_absent_met": _("{label}：未申报存在该情形"),
+    "attested_absent_pending": _("{label}：已申报存在该情形，待经办人核实"),
+    "attested_absent_not_met": _("{label}：经办人已确认存在该情形"),
 }
 
 
@@ -211,6 +220,7 @@ class Meta:
     provisional: bool = False
     classes: Mapping[str, str] = field(default_factory=dict)  # score criteria: class code -> label msgid
     text_id: str = ""  # the label's plain message id, for memoised translation
+    provisional_reason: str = ""  # why the criterion is provisional (plain message id)
 
 
 class CriterionResult:
@@ -401,6 +411,9 @@ class CriterionResult:
             "provisional": self.provisional,
             "message": self._explain(),
         }
+        if self.provisional and self.meta.provisional_reason:
+            reason = self.meta.provisional_reason
+            out["provisional_reason"] = text("l", reason, reason)
         if self.potential is not None and self.potential != self.points:
             out["potential_points"] = self.potential
         if self.parts:
@@ -420,6 +433,32 @@ class TierReport:
     class_scores: dict[str, Decimal] = field(default_factory=dict)
     direct_met: list[str] = field(default_factory=list)
     provisional: bool = False
+    application_kind: str = "new"  # judged as a new application or as a 复核 ("renewal")
+    rule_set: str | None = None  # the set that rated the tier (or will, when not in force)
+    in_force: bool = True  # False: no rules for the tier are in force on the day yet (issue 15)
+    effective_from: date | None = None  # not in force: the day its rules take effect
+    jurisdiction: str | None = None
+
+    @classmethod
+    def not_in_force(cls, tier: str, rule_set: str, effective_from: date, jurisdiction: str) -> TierReport:
+        """A tier whose rules take effect after the day: neither eligible nor not (``eligible`` None)."""
+        return cls(
+            tier,
+            None,
+            [],
+            rule_set=rule_set,
+            in_force=False,
+            effective_from=effective_from,
+            jurisdiction=jurisdiction,
+        )
+
+    @property
+    def message(self) -> str:
+        """Why a tier is not in force (empty otherwise), in the active language."""
+        if self.in_force or self.effective_from is None:
+            return ""
+        key = "not_in_force_CQ" if self.jurisdiction == "CQ" else "not_in_force_CN"
+        return message(key).format(date=self.effective_from.isoformat())
 
     def criterion(self, code: str) -> CriterionResult:
         for result in self.criteria:
@@ -439,10 +478,16 @@ class TierReport:
     def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "eligible": self.eligible,
+            "in_force": self.in_force,
+            "rule_set": self.rule_set,
+            "application_kind": self.application_kind,
             "score": json_value(self.score),
             "provisional": self.provisional,
             "criteria": [result._to_dict() for result in self.criteria],
         }
+        if not self.in_force:
+            out["effective_from"] = json_value(self.effective_from)
+            out["message"] = self.message
         if self.score is not None:
             out["potential_score"] = json_value(self.potential_score)
             out["class_scores"] = json_value(self.class_scores)
@@ -460,6 +505,7 @@ class EligibilityReport:
     as_of: date
     provisional: bool
     tiers: dict[str, TierReport]
+    rule_sets: tuple[str, ...] = ()  # every set applied (national first); () means just ``rule_set``
 
     def __getitem__(self, tier: str) -> TierReport:
         return self.tiers[tier]
@@ -472,6 +518,7 @@ class EligibilityReport:
         with language_texts():
             return {
                 "rule_set": self.rule_set,
+                "rule_sets": list(self.rule_sets or (self.rule_set,)),
                 "as_of": self.as_of.isoformat(),
                 "provisional": self.provisional,
                 "tiers": {code: report._to_dict() for code, report in self.tiers.items()},

@@ -14,10 +14,20 @@ from django.utils.translation import gettext_noop as _
 
 from .ruleset import ATTESTED, COMMON, MEASURABLE, PREREQUISITE, SCORE, Criterion
 
+RENEWAL_PARAMS = ("waived_for_renewal", "for_renewal")  # how a 复核 differs (``checks.build_check``)
+
+
+def _with_renewal(params: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``waived_for_renewal=True`` / ``for_renewal={...}`` given as keywords belong in the params."""
+    for key in RENEWAL_PARAMS:
+        if key in extra:
+            params[key] = extra.pop(key)
+    return params
+
 
 def measurable(code: str, label: str, check: str, params: dict[str, Any], **extra: Any) -> Criterion:
     """A criterion computed from the firm's figures or facts."""
-    return Criterion(code, label, MEASURABLE, check, params, **extra)
+    return Criterion(code, label, MEASURABLE, check, _with_renewal(dict(params), extra), **extra)
 
 
 def at_least(code: str, label: str, metric: str, threshold: Any, **extra: Any) -> Criterion:
@@ -31,7 +41,8 @@ def at_least(code: str, label: str, metric: str, threshold: Any, **extra: Any) -
 
 def attested(code: str, label: str, codes: Sequence[str], **extra: Any) -> Criterion:
     """Confirmed attestation of any of ``codes`` (a stronger attestation may stand in for a weaker one)."""
-    return Criterion(code, label, ATTESTED, "attested", {"any_of": list(codes)}, **extra)
+    params = _with_renewal({"any_of": list(codes)}, extra)
+    return Criterion(code, label, ATTESTED, "attested", params, **extra)
 
 
 def prerequisite(code: str, label: str, tier: str, **extra: Any) -> Criterion:

@@ -18,9 +18,11 @@ from .designations import (
     renew_designation,
     revoke_designation,
 )
+from .pool import admit_to_pool, may_override_pool_entry
 from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on, refresh_stage
 
 __all__ = [
+    "admit_to_pool",
     "application_transition",
     "assign_reviewers",
     "claim_attestation",
@@ -29,6 +31,7 @@ __all__ = [
     "derive_rule_set",
     "ensure_can_act_on",
     "grant_designation",
+    "may_override_pool_entry",
     "may_record_historical_designations",
     "record_historical_designation",
     "refresh_stage",

@@ -171,12 +171,27 @@ def _queue_emails(alert_ids: list[int]) -> None:
 def alert_text(alert: Alert) -> tuple[str, str]:
     """Subject and body of an alert (also the inbox text), in the active language."""
     context = {"alert": alert, "payload": alert.payload, "firm": alert.firm, "tier": alert.get_tier_display()}
+    context.update(_pool_labels(alert.payload))
     subject = f"[Tiermark] {alert.get_kind_display()}"
     if alert.firm_id:
         subject += f" · {alert.firm.name}"
     subject = " ".join(subject.split())  # one line: a line break in a name would be a mail header
     body = render_to_string("email/alert.txt", context).strip()
     return subject, body
+
+
+def _pool_labels(payload: dict) -> dict[str, str]:
+    """A pool alert's status and reason in words (the payload keeps their codes)."""
+    from ..models.pool import PoolMembership
+
+    labels = {}
+    statuses, reasons = dict(PoolMembership.Status.choices), dict(PoolMembership.RatingReason.choices)
+    if isinstance(payload, dict):
+        if payload.get("status") in statuses:
+            labels["pool_status"] = str(statuses[payload["status"]])
+        if payload.get("reason") in reasons:
+            labels["pool_reason"] = str(reasons[payload["reason"]])
+    return labels
 
 
 def send_email_deliveries(queryset) -> dict[str, int]:

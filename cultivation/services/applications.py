@@ -22,8 +22,10 @@ Decision on eligibility: an application may be submitted only when the rule set 
 submission day says the tier is eligible (True) or pending attestations decide it (None). A
 definite "not eligible" is refused with the failed criteria listed, because an application the
 rules already reject would only cost a caseworker a rejection. The ladder (P6) comes from
-``tiers.PREREQUISITE``; holding the tier, a parallel open application and the revocation bar are
-checked when the draft is opened and again, under the lock, when it is (re)submitted.
+``tiers.missing_prerequisite``, which the promotion scan reads too (``tiers.promotion_tiers``);
+holding the tier, a parallel open application and the revocation bar are checked when the draft is
+opened and again, under the lock, when it is (re)submitted. A 复核 is judged as one (the application's
+``kind`` goes into the facts: renewal waivers apply) and needs last year's figures filed by 30 April.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from ..rules.evaluator import evaluate
 from ..rules.programme import figures_due_on, overdue_fiscal_year
 from ..rules.results import MISSING, NOT_MET
 from ..selectors import facts_for_firm, rule_set_on
-from ..tiers import NOTICE_WORKING_DAYS, PREREQUISITE, TIERS, bar_ends_on, renewal_opens_on
+from ..tiers import NOTICE_WORKING_DAYS, TIERS, bar_ends_on, missing_prerequisite, renewal_opens_on
 from ..workdays import add_working_days, working_days_between
 from ..workflow import (
     CONFLICT_PRECONDITIONS,
@@ -109,10 +111,16 @@ def refusals_to_apply(
     other = others.first()
     if other is not None:
         refusals.append(_("该企业已有同一称号的进行中申请（#%(id)d）。") % {"id": other.pk})
-    below = PREREQUISITE.get(tier)
-    if kind == Application.Kind.NEW and below and active_designation(firm, below, on) is None:
-        refusals.append(_("须先持有有效的“%(tier)s”称号。") % {"tier": TIERS[below].label})
+    if kind == Application.Kind.NEW:
+        below = missing_prerequisite(tier, _active_tiers(firm, on))
+        if below:
+            refusals.append(_("须先持有有效的“%(tier)s”称号。") % {"tier": TIERS[below].label})
     return refusals
+
+
+def _active_tiers(firm: Firm, on: datetime.date) -> set[str]:
+    """The tiers the firm holds on ``on``, for the ladder check (``tiers.missing_prerequisite``)."""
+    return set(Designation.objects.active(on).filter(firm=firm).values_list("tier", flat=True))
 
 
 def _holding_refusals(firm: Firm, tier: str, kind: str, on: datetime.date) -> list[str]:
@@ -131,13 +139,26 @@ def _holding_refusals(firm: Firm, tier: str, kind: str, on: datetime.date) -> li
 
 
 def _figures_overdue_refusals(firm: Firm, on: datetime.date) -> list[str]:
-    """A firm that missed the 30 April figures deadline loses its 复核 eligibility (P9)."""
+    """The 30 April rule (P9): last year's figures filed after the deadline, or not at all, cost the
+    firm its 复核 for the rest of this year.
+
+    Judged from the day the year's figures were first filed (``AnnualFigures.filed_on``), so a
+    late filing does not restore the year's 复核. Before 1 May the deadline has not passed yet. A
+    row whose filing day is unknown (entered before the day was kept, and not backfilled) counts as
+    on time: nothing shows it late.
+    """
     fiscal_year = overdue_fiscal_year(on)
-    if fiscal_year is None or AnnualFigures.objects.filter(firm=firm, year=fiscal_year).exists():
+    if fiscal_year is None:
         return []
+    due = figures_due_on(fiscal_year)
+    rows = list(AnnualFigures.objects.filter(firm=firm, year=fiscal_year).values_list("filed_on", flat=True))
+    filed_on = rows[0] if rows else None
+    if rows and (filed_on is None or filed_on <= due):
+        return []
+    shown = filed_on.isoformat() if filed_on else _("未报送")
     return [
-        _("未在 %(day)s 前报送 %(year)d 年度数据，不能申请复核。")
-        % {"day": figures_due_on(fiscal_year), "year": fiscal_year}
+        _("上年度（%(year)d 年度）数据未在 %(due)s 前报送（实际报送：%(filed)s），本年度不能申请复核。")
+        % {"year": fiscal_year, "due": due.isoformat(), "filed": shown}
     ]
 
 
@@ -345,21 +366,24 @@ def _submit(application: Application, actor, inputs: Inputs, on: datetime.date) 
     # and one that came first is in the facts below, so the snapshot is what gets frozen (issue 14).
     list(AnnualFigures.objects.filter(firm=firm).for_write().values_list("pk", flat=True))
     _ensure_may_apply(firm, application.tier, application.kind, on, ignore=application)
-    facts = facts_for_firm(firm, on)
+    facts = facts_for_firm(firm, on, kind=application.kind)  # a 复核 is judged as one (waivers)
     spec = rule_set_on(on)
     report = evaluate(facts, spec)
     verdict = report.tiers[application.tier]
+    if not verdict.in_force:  # e.g. a gazelle list application before Chongqing's rules existed
+        raise ValidationError(verdict.message)
     if verdict.eligible is False:
         failed = [c.explain() for c in verdict.criteria if c.status in (NOT_MET, MISSING)]
         raise ValidationError(
             [
                 _("按 %(rule_set)s 评估暂不符合“%(tier)s”条件：")
-                % {"rule_set": spec.code, "tier": TIERS[application.tier].label},
+                % {"rule_set": verdict.rule_set, "tier": TIERS[application.tier].label},
                 *failed,
             ]
         )
     application.revision += 1
-    application.rule_set = RuleSetRecord.objects.get(code=spec.code)
+    # The set that rated this tier (national or Chongqing's); the snapshot keeps the whole report.
+    application.rule_set = RuleSetRecord.objects.get(code=verdict.rule_set)
     application.snapshot = {"facts": facts.to_dict(), "report": report.to_dict()}
     application.submitted_at = timezone.now()
     _freeze_figures(application, sorted(facts.years))

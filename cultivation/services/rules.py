@@ -105,8 +105,8 @@ def derive_rule_set(
         raise PermissionDenied(_("只有项目管理员可以发布规则集。"))
     if RuleSetRecord.objects.filter(code=code).exists():
         raise ValidationError({"code": _("规则集代码已存在。")})
-    if RuleSetRecord.objects.filter(effective_from=effective_from).exists():
-        raise ValidationError({"effective_from": _("同一天已有规则集生效。")})
+    if RuleSetRecord.objects.filter(jurisdiction=base.jurisdiction, effective_from=effective_from).exists():
+        raise ValidationError({"effective_from": _("同一适用范围内同一天已有规则集生效。")})
     try:
         spec = rule_set_named(base.code).derive(
             code, effective_from, overrides, title=title or None, note=note or None
@@ -115,6 +115,7 @@ def derive_rule_set(
         raise ValidationError({"overrides": str(error)}) from error
     return RuleSetRecord.objects.create(
         code=spec.code,
+        jurisdiction=spec.jurisdiction,  # a version stays in its base's line (national or Chongqing)
         effective_from=spec.effective_from,
         title=spec.title,
         provisional=spec.provisional,

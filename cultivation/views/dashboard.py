@@ -213,6 +213,7 @@ def tables(data: dict) -> list[dict]:
                 _("已实现倍增"),
                 _("未实现倍增"),
                 _("待评估"),
+                _("评定日期"),
             ],
             "rows": [
                 [
@@ -222,6 +223,7 @@ def tables(data: dict) -> list[dict]:
                     c["members"],
                     Decimal(c["baseline_revenue"]),
                     *(c["statuses"][s] for s in ("on_track", "at_risk", "doubled", "missed", "unrated")),
+                    c["judged_on"] or "",
                 ]
                 for c in data["pool"]["cohorts"]
             ],

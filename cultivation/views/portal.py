@@ -24,7 +24,8 @@ from ..forms import ApplyForm, AttestationClaimForm, FiguresForm, WhatIfForm, at
 from ..models import Application, Attestation, Designation
 from ..reports import ELIGIBLE_LABELS, render_eligibility
 from ..rules.facts import Attest, YearFigures
-from ..selectors import eligibility_of_facts, eligibility_of_firm, facts_for_firm
+from ..selectors import eligibility_of_firm, facts_for_firm
+from ..selectors import self_check as self_check_report
 from ..services import claim_attestation, create_application, refusals_to_apply
 from ..services.alerts import alert_text, inbox_for
 from ..tiers import DESIGNATION_TIER_CHOICES, TIERS, renewal_opens_on
@@ -135,7 +136,7 @@ def self_check(request: HttpRequest, firm: Firm) -> HttpResponse:
     never saved.
     """
     facts = facts_for_firm(firm)
-    report = eligibility_of_facts(facts).to_dict()
+    report = self_check_report(facts).to_dict()
     current = presenters.report_tiers(report)
     years = list(range(facts.last_year, facts.last_year - WHAT_IF_YEARS, -1))
     context = {
@@ -145,6 +146,7 @@ def self_check(request: HttpRequest, firm: Firm) -> HttpResponse:
         "as_of": facts.as_of,
         "years": years,
         "open_codes": presenters.tiers_to_open(current, set(facts.designations)),
+        "renewals": _renewal_refusals(firm, facts),
     }
     status = 200
     if request.method == "POST":
@@ -157,7 +159,7 @@ def self_check(request: HttpRequest, firm: Firm) -> HttpResponse:
             changes = {"years": changed}
             if data["assume_confirmed"]:
                 changes["attested"] = {code: Attest.CONFIRMED for code in facts.attested}
-            what_if = presenters.report_tiers(eligibility_of_facts(facts.with_changes(**changes)).to_dict())
+            what_if = presenters.report_tiers(self_check_report(facts.with_changes(**changes)).to_dict())
             comparison = presenters.compare_verdicts(current, what_if)
             context["what_if"] = what_if
             context["comparison"] = comparison
@@ -174,6 +176,20 @@ def self_check(request: HttpRequest, firm: Firm) -> HttpResponse:
         form = WhatIfForm(initial=initial, instance=AnnualFigures(firm=firm), years=years)
     context["form"] = form
     return render(request, "portal/self_check.html", context, status=status)
+
+
+def _renewal_refusals(firm: Firm, facts) -> list[dict]:
+    """For each tier the firm holds: why it may not file its 复核 today (window, 30 April rule…)."""
+    return [
+        {
+            "label": label,
+            "refusals": refusals_to_apply(
+                firm=firm, tier=code, kind=Application.Kind.RENEWAL, on=facts.as_of
+            ),
+        }
+        for code, label in DESIGNATION_TIER_CHOICES
+        if code in facts.designations
+    ]
 
 
 def _int(raw: str | None, default: int) -> int:
@@ -261,15 +277,18 @@ def apply(request: HttpRequest, firm: Firm) -> HttpResponse:
     tiers = []
     for code, label in DESIGNATION_TIER_CHOICES:
         kind = Application.Kind.RENEWAL if code in held else Application.Kind.NEW
-        verdict = report["tiers"].get(code, {}).get("eligible")
+        answer = report["tiers"].get(code, {})
+        verdict = answer.get("eligible")
+        in_force = answer.get("in_force", True)
         tiers.append(
             {
                 "code": code,
                 "label": label,
                 "kind": kind,
                 "kind_label": kind.label,
-                "eligible": verdict,
-                "verdict": ELIGIBLE_LABELS[verdict],
+                "eligible": verdict if in_force else False,
+                # A tier whose rules start later says when (issue 15), not "pending" or "not eligible".
+                "verdict": ELIGIBLE_LABELS[verdict] if in_force else answer.get("message", ""),
                 "refusals": refusals_to_apply(firm=firm, tier=code, kind=kind, on=today),
             }
         )

@@ -64,7 +64,7 @@ def report_tiers(report: dict[str, Any]) -> list:
 def tiers_to_open(views: list, held: set[str]) -> set[str]:
     """Tiers whose details a firm wants first: those it qualifies for (or may, pending), and on each
     ladder the lowest rung it does not hold yet ("what do we still need?")."""
-    codes = {view.code for view in views if view.eligible is not False}
+    codes = {view.code for view in views if view.eligible is not False and view.in_force}
     for ladder in LADDERS.values():
         not_held = [code for code in ladder if code not in held]
         if not_held:

@@ -215,7 +215,10 @@ ADMIN: dict[str, AdminSpec] = {
     ),
     "cultivation.PoolMembership": AdminSpec(cw="vac", reviewer="v", admin="vacd", hidden=OUT),
     # published rule sets are never edited; only programme admins derive a new version
-    "cultivation.RuleSet": AdminSpec(cw="v", reviewer="v", admin="v", extra={"derive": ADMIN_ONLY}),
+    # worked cases only evaluate, so whoever reads rule sets may run them (and upload a file of cases)
+    "cultivation.RuleSet": AdminSpec(
+        cw="v", reviewer="v", admin="v", extra={"derive": ADMIN_ONLY, "cases": ADMIN_SITE}
+    ),
     "cultivation.Attestation": AdminSpec(cw="vac", reviewer="v", admin="vac", hidden=OUT),
     "cultivation.Disqualification": AdminSpec(cw="vac", reviewer="v", admin="vac", hidden=OUT),
     "cultivation.Target": AdminSpec(

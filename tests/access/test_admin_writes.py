@@ -15,7 +15,6 @@ from cultivation.models import (
     Attestation,
     Designation,
     Disqualification,
-    PoolMembership,
     RuleSet,
 )
 from cultivation.models.alerts import AlertDelivery
@@ -89,7 +88,6 @@ def test_history_of_another_districts_firm_is_neither_shown_nor_reverted(world, 
 
 
 def _add_data(world, label: str, firm: Firm) -> dict:
-    last = world.a.figures_year
     if label == "cultivation.Disqualification":
         return {
             "firm": firm.pk,
@@ -97,19 +95,16 @@ def _add_data(world, label: str, firm: Firm) -> dict:
             "occurred_on": "2016-03-01",
             "reason": "矩阵",
         }
-    if label == "cultivation.PoolMembership":
-        PoolMembership.objects.filter(firm=firm).delete()  # one membership per firm
-        return {"firm": firm.pk, "cohort_year": last + 1, "baseline_year": last, "baseline_revenue": "9000"}
     figures = AnnualFigures.objects.filter(firm=firm).order_by("year").first()
     values = {name: getattr(figures, name) for name in FIGURE_FIELDS}
     return {"firm": firm.pk, "year": figures.year - 1, **{k: v for k, v in values.items() if v is not None}}
 
 
 # Designations are not here: only city caseworkers and programme admins record them, who see every firm
-# (tests/workflow/test_designation_records.py).
+# (tests/workflow/test_designation_records.py). Nor pool members: admission judges the entry rule, so
+# its scope and override refusals are in tests/cultivation/test_pool_admission.py.
 ADDABLE = {
     "cultivation.Disqualification": Disqualification,
-    "cultivation.PoolMembership": PoolMembership,
     "registry.AnnualFigures": AnnualFigures,
 }
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from cultivation.alert_scans import CHUNKED, firm_id_ranges
 from cultivation.models import PoolMembership
 from cultivation.models.alerts import AlertKind
 from cultivation.services.alerts import AlertDraft, raise_alerts
@@ -106,16 +107,25 @@ def member(baseline: str, revenues: dict[int, str], cohort: int = 2024) -> PoolM
     )
 
 
-def test_pool_lists_baseline_target_and_check(caseworker, settings):
+def test_pool_lists_baseline_target_and_the_stored_check(caseworker):
+    """The list shows the pool scan's rating and its day, whatever day it is read on."""
     doubled = member("1000.00", {2023: "1000.00", 2024: "1400.00", 2025: "2000.00"}, cohort=2023)
+    unjudged = {r["firm"]: r for r in client_for(caseworker).get("/api/pool/").json()["results"]}
+    assert (
+        unjudged[doubled.firm.credit_code]["status"],
+        unjudged[doubled.firm.credit_code]["judged_on"],
+    ) == (
+        "unrated",
+        None,
+    )
+    for low, high in firm_id_ranges(50):
+        CHUNKED["pool_rating"](datetime.date(2026, 5, 1), low, high)
     rows = {r["firm"]: r for r in client_for(caseworker).get("/api/pool/").json()["results"]}
     row = rows[doubled.firm.credit_code]
-    this_year = datetime.date.today().year
     assert (row["baseline_year"], row["check_year"], row["target_revenue"]) == (2022, 2025, "2000.00")
     assert row["cohort_year"] == 2023 and row["baseline_revenue"] == "1000.00"
-    assert row["latest_year"] == min(this_year - 1, 2025)
-    assert row["check_revenue"] == ("2000.00" if this_year > 2025 else None)
-    assert row["status"] == ("doubled" if this_year > 2025 else "on_track")
+    assert (row["latest_year"], row["latest_revenue"], row["check_revenue"]) == (2025, "2000.00", "2000.00")
+    assert (row["status"], row["rating_reason"], row["judged_on"]) == ("doubled", "doubled", "2026-05-01")
 
 
 def test_pool_is_scoped_and_flat_in_queries():

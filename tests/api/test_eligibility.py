@@ -134,7 +134,8 @@ def test_stored_firm_eligibility_uses_its_records(api):
     response = api.get(f"/api/firms/{firm.credit_code}/eligibility/", {"as_of": "2025-06-30"})
     assert response.status_code == 200
     body = response.json()
-    assert set(body["tiers"]) == TIERS and body["rule_set"] == "CN-2022"
+    assert set(body["tiers"]) == TIERS and body["rule_set"] == "CN-2022-R2025"  # the 2025 round's version
+    assert body["rule_sets"] == ["CN-2022-R2025", "CQ-2024"]
 
 
 def test_claimed_attestation_is_pending_not_met(api, tmp_path, settings):
@@ -182,8 +183,8 @@ def test_clusters_list_all_thirty_with_provisional_flags(api):
 
 def test_rule_sets_list_versions_and_the_one_in_force(api):
     sets = api.get("/api/rule-sets/").json()["results"]
-    assert [s["code"] for s in sets] == ["CN-2022", "CN-2026"]
-    assert [s["code"] for s in sets if s["in_force"]] == ["CN-2026"]
+    assert [s["code"] for s in sets] == ["CN-2022", "CQ-2023", "CQ-2024", "CN-2022-R2025", "CN-2026"]
+    assert [s["code"] for s in sets if s["in_force"]] == ["CQ-2024", "CN-2026"]  # national and Chongqing
     detail = api.get("/api/rule-sets/CN-2026/").json()
     assert detail["provisional"] is True and detail["based_on"] == "CN-2022"
     assert "little_giant" in detail["definition"]["tiers"]

@@ -56,7 +56,7 @@ PINNED = {
     "designation-list": 2,
     "attestation-list": 2,
     "alert-list": 2,
-    "pool-list": 3,  # count, page, figures
+    "pool-list": 2,  # count, page (the rating is stored on the member, no figures read)
     "target-list": 2,
 }
 # A district caseworker's scope needs their roles: one more query on the scoped lists (a superuser's scope

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from cultivation.models import RuleSet
-from cultivation.rules import CN_2022, evaluate
+from cultivation.rules import CN_2022, evaluate, in_force
 from cultivation.selectors import eligibility_of_firm, rule_set_on
 from cultivation.services import derive_rule_set
 from tests.factories import FiguresFactory, FirmFactory
@@ -22,8 +22,20 @@ pytestmark = pytest.mark.django_db
 def test_built_in_sets_are_stored_as_shipped():
     stored = RuleSet.objects.get(code="CN-2022")
     assert stored.definition == CN_2022.to_dict() and stored.builtin
-    assert rule_set_on(datetime.date(2026, 3, 31)).code == "CN-2022"
+    assert rule_set_on(datetime.date(2025, 5, 14)).code == "CN-2022"
+    assert rule_set_on(datetime.date(2025, 5, 15)).code == "CN-2022-R2025"  # the 2025 小巨人 round
+    assert rule_set_on(datetime.date(2026, 3, 31)).code == "CN-2022-R2025"
     assert rule_set_on(datetime.date(2026, 4, 1)).code == "CN-2026"
+    # Chongqing's own sets are stored too, with their jurisdiction, and join the national one by date.
+    assert dict(RuleSet.objects.values_list("code", "jurisdiction")) == {
+        "CN-2022": "CN",
+        "CQ-2023": "CQ",
+        "CQ-2024": "CQ",
+        "CN-2022-R2025": "CN",
+        "CN-2026": "CN",
+    }
+    assert rule_set_on(datetime.date(2026, 4, 1)).codes == ("CN-2026", "CQ-2024")
+    assert RuleSet.objects.get(code="CQ-2024").based_on.code == "CQ-2023"
 
 
 def test_a_published_version_cannot_be_edited():
@@ -185,4 +197,33 @@ def test_report_round_trip_evaluation_matches_stored_firm():
     from cultivation.selectors import facts_for_firm
 
     facts = facts_for_firm(firm, datetime.date(2025, 6, 30))
-    assert evaluate(facts, CN_2022).to_dict() == eligibility_of_firm(firm, facts.as_of, "CN-2022").to_dict()
+    named = in_force(facts.as_of, named=CN_2022)  # CN-2022 named: the Chongqing set in force still joins
+    assert evaluate(facts, named).to_dict() == eligibility_of_firm(firm, facts.as_of, "CN-2022").to_dict()
+
+
+def test_admin_derived_chongqing_version_keeps_its_jurisdiction_and_line(client, superuser):
+    """Issue 15 item 9: 基于此版本创建新版本 on CQ-2024 stays a Chongqing version; it may share its
+    day with a national version, and from that day it rates the city's tiers next to the national set."""
+    client.force_login(superuser)
+    base = RuleSet.objects.get(code="CQ-2024")
+    response = client.post(
+        f"/admin/cultivation/ruleset/{base.pk}/derive/",
+        {
+            "code": "CQ-2026",
+            "effective_from": "2026-04-01",  # CN-2026's day: another line, so allowed
+            "title": "重庆 2026",
+            "note": "提高瞪羚Ⅰ类知识产权要求",
+            "overrides": json.dumps({"gazelle.class1_ip": {"threshold": 2}}),
+        },
+    )
+    assert response.status_code == 302
+    derived = RuleSet.objects.get(code="CQ-2026")
+    assert derived.jurisdiction == "CQ" and derived.definition["jurisdiction"] == "CQ"
+    assert rule_set_on(datetime.date(2026, 3, 31)).codes == ("CN-2022-R2025", "CQ-2024")
+    assert rule_set_on(datetime.date(2026, 4, 1)).codes == ("CN-2026", "CQ-2026")
+    with pytest.raises(ValidationError):  # but not a second Chongqing version on the same day
+        derive_rule_set(
+            base=derived, code="CQ-X", effective_from=datetime.date(2026, 4, 1), overrides={}, actor=superuser
+        )
+    listed = {s["code"]: s for s in client.get("/api/rule-sets/").json()["results"]}
+    assert listed["CQ-2024"]["effective_until"] == "2026-03-31" and listed["CQ-2026"]["jurisdiction"] == "CQ"

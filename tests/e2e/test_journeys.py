@@ -175,7 +175,7 @@ def test_the_language_switch_and_the_browsers_language(session, people):
     expect(page.locator("table").first).to_contain_text("Operating revenue")
     qiye.shot("figures-en")
     page.goto("/self-check/")
-    expect(page.locator(".verdict-strip")).to_contain_text("Innovative SME")
+    expect(page.locator(".verdict-strip")).to_contain_text("SRDI SME")
     qiye.shot("self-check-en", full_page=False)
     page.get_by_role("button", name="简体中文").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")

@@ -11,10 +11,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from cultivation.rules import CN_2022, Attest, CriterionResult, Facts, RuleSet, YearFigures, evaluate_tier
+from cultivation.rules import (
+    CN_2022,
+    Attest,
+    CriterionResult,
+    Facts,
+    InForce,
+    RuleSet,
+    YearFigures,
+    evaluate_tier,
+    in_force,
+)
 
 AS_OF = date(2025, 6, 30)
 LAST = AS_OF.year - 1  # 2024
+# The 2022 national rules with Chongqing's own in force on AS_OF (CQ-2024: gazelle, unicorns, pool).
+CN_AND_CQ = in_force(AS_OF, named=CN_2022)
 
 # Operating revenue by year: 5000 → 10000 over three years (CAGR 26%), growing every year.
 REVENUE = {2021: Decimal("5000"), 2022: Decimal("6500"), 2023: Decimal("8000"), 2024: Decimal("10000")}
@@ -85,9 +97,9 @@ def claimed(*codes: str) -> dict[str, Attest]:
     return dict.fromkeys(codes, Attest.CLAIMED)
 
 
-def result(facts: Facts, tier: str, code: str, rule_set: RuleSet = CN_2022) -> CriterionResult:
+def result(facts: Facts, tier: str, code: str, rule_set: RuleSet | InForce | None = None) -> CriterionResult:
     """One criterion's result when ``facts`` is judged for ``tier``."""
-    return evaluate_tier(facts, rule_set, tier).criterion(code)
+    return evaluate_tier(facts, rule_set or CN_AND_CQ, tier).criterion(code)
 
 
 def D(value: Any) -> Decimal:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cultivation.rules import CN_2022, evaluate
+from cultivation.rules import evaluate
 from cultivation.tiers import HARDTECH_POOL, INNOVATIVE_SME, LITTLE_GIANT, SRDI_SME, TIERS
 
-from .builders import D, firm, last_year, result
+from .builders import CN_AND_CQ, D, firm, last_year, result
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_sme_size(sector, employees, revenue, status):
 
 
 def test_sme_size_applies_to_the_miit_tiers_and_the_pool_only():
-    report = evaluate(last_year(firm(), employees=5000, operating_revenue=D(90000)), CN_2022)
+    report = evaluate(last_year(firm(), employees=5000, operating_revenue=D(90000)), CN_AND_CQ)
     with_size = {tier for tier, r in report.tiers.items() if any(c.code == "sme_size" for c in r.criteria)}
     assert with_size == {INNOVATIVE_SME, SRDI_SME, LITTLE_GIANT, HARDTECH_POOL}
     assert all(report[tier].eligible is False for tier in with_size)
@@ -47,7 +47,7 @@ def test_sme_size_applies_to_the_miit_tiers_and_the_pool_only():
     ],
 )
 def test_any_disqualification_blocks_every_tier(flag):
-    report = evaluate(firm(disqualifications={flag}), CN_2022)
+    report = evaluate(firm(disqualifications={flag}), CN_AND_CQ)
     assert set(report.tiers) == set(TIERS)
     for tier_report in report.tiers.values():
         assert tier_report.eligible is False
@@ -57,6 +57,6 @@ def test_any_disqualification_blocks_every_tier(flag):
 
 
 def test_common_results_are_shared_between_tiers():
-    report = evaluate(firm(), CN_2022)
+    report = evaluate(firm(), CN_AND_CQ)
     first = report[INNOVATIVE_SME].criterion("sme_size")
     assert report[SRDI_SME].criterion("sme_size") is first

@@ -10,36 +10,36 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from cultivation.rules import CN_2022, CN_2026, Facts, Status, YearFigures, evaluate, evaluate_tier
+from cultivation.rules import CN_2026, Facts, Status, YearFigures, evaluate, evaluate_tier, in_force
 from cultivation.tiers import GAZELLE, HARDTECH_POOL, INNOVATIVE_SME, SRDI_SME, TIERS
 
-from .builders import D, claimed, confirmed, firm, last_year, result, without_year
+from .builders import CN_AND_CQ, D, claimed, confirmed, firm, last_year, result, without_year
 
 # --- pending attestations (P3) ------------------------------------------------------------------------
 
 
 def test_claimed_attestation_is_pending_and_decides_the_tier():
     facts = firm(attested={**confirmed("future_industry_field"), **claimed("chain_role")})
-    report = evaluate_tier(facts, CN_2022, HARDTECH_POOL)
+    report = evaluate_tier(facts, CN_AND_CQ, HARDTECH_POOL)
     assert report.criterion("chain_role").status == Status.PENDING
     assert report.eligible is None
     confirmed_all = facts.with_changes(attested=confirmed("future_industry_field", "chain_role"))
-    assert evaluate_tier(confirmed_all, CN_2022, HARDTECH_POOL).eligible is True
+    assert evaluate_tier(confirmed_all, CN_AND_CQ, HARDTECH_POOL).eligible is True
 
 
 def test_pending_does_not_rescue_a_failed_measurable_criterion():
     facts = last_year(
         firm(attested={**confirmed("future_industry_field"), **claimed("chain_role")}), class1_ip=0
     )
-    assert evaluate_tier(facts, CN_2022, HARDTECH_POOL).eligible is False
+    assert evaluate_tier(facts, CN_AND_CQ, HARDTECH_POOL).eligible is False
 
 
 def test_scored_tier_is_pending_when_claims_could_carry_the_score():
     # R&D 0 and no Ⅰ类 IP: innovation = 5 (Ⅱ类) < 20. A claimed high-value Ⅰ类 IP would give 20.
     weak = last_year(firm(), rd_expense=D(0), class1_ip=0, class2_ip=1)
-    assert evaluate_tier(weak, CN_2022, INNOVATIVE_SME).eligible is False
+    assert evaluate_tier(weak, CN_AND_CQ, INNOVATIVE_SME).eligible is False
     pending = weak.with_changes(attested=claimed("high_value_class1_ip"))
-    report = evaluate_tier(pending, CN_2022, INNOVATIVE_SME)
+    report = evaluate_tier(pending, CN_AND_CQ, INNOVATIVE_SME)
     assert report.score == 65  # innovation 5 + growth 30 + specialisation 30
     assert report.potential_score == 80
     assert report.criterion("ip").status == Status.PENDING
@@ -47,7 +47,7 @@ def test_scored_tier_is_pending_when_claims_could_carry_the_score():
     assert report.eligible is None
     assert (
         evaluate_tier(
-            weak.with_changes(attested=confirmed("high_value_class1_ip")), CN_2022, INNOVATIVE_SME
+            weak.with_changes(attested=confirmed("high_value_class1_ip")), CN_AND_CQ, INNOVATIVE_SME
         ).eligible
         is True
     )
@@ -56,12 +56,12 @@ def test_scored_tier_is_pending_when_claims_could_carry_the_score():
 def test_scored_tier_is_false_when_even_confirmed_claims_fall_short():
     weak = last_year(firm(), rd_expense=D(0), class1_ip=0, class2_ip=0)
     pending = weak.with_changes(attested=claimed("self_developed_class1_ip"))  # 15 + 0 < 20
-    assert evaluate_tier(pending, CN_2022, INNOVATIVE_SME).eligible is False
+    assert evaluate_tier(pending, CN_AND_CQ, INNOVATIVE_SME).eligible is False
 
 
 def test_what_if_true_counts_as_confirmed():
     facts = firm(attested={"chain_role": True, "future_industry_field": True, "own_brand": False})
-    assert evaluate_tier(facts, CN_2022, HARDTECH_POOL).eligible is True
+    assert evaluate_tier(facts, CN_AND_CQ, HARDTECH_POOL).eligible is True
     assert "own_brand" not in facts.attested
 
 
@@ -70,7 +70,7 @@ def test_what_if_true_counts_as_confirmed():
 
 def test_no_figures_for_last_year_is_missing_not_an_error():
     facts = without_year(firm(), 2024)
-    report = evaluate(facts, CN_2022)
+    report = evaluate(facts, CN_AND_CQ)
     outcome = report[SRDI_SME].criterion("c2_rd_intensity")
     assert outcome.status == Status.MISSING
     assert "2024" in outcome.explain()
@@ -86,7 +86,7 @@ def test_zero_revenue_makes_ratios_undefined():
 
 def test_a_firm_with_nothing_recorded_is_judged_without_exceptions():
     facts = Facts(as_of=date(2025, 6, 30))
-    for rule_set in (CN_2022, CN_2026):
+    for rule_set in (CN_AND_CQ, in_force(date(2025, 6, 30), named=CN_2026)):
         report = evaluate(facts, rule_set)
         assert set(report.tiers) == set(TIERS)
         assert report.eligible_tiers() == []
@@ -158,7 +158,7 @@ def test_messages_translate_when_asked(settings):
 
 
 def test_to_dict_shape():
-    answer = evaluate(firm(designations={INNOVATIVE_SME}), CN_2022).to_dict()
+    answer = evaluate(firm(designations={INNOVATIVE_SME}), CN_AND_CQ).to_dict()
     text = json.dumps(answer, ensure_ascii=False)
     assert answer["rule_set"] == "CN-2022"
     assert set(answer["tiers"]) == set(TIERS)
@@ -202,17 +202,17 @@ def test_design_example_request():
         ],
     }
     facts = Facts.from_dict({k: v for k, v in data.items() if k != "rule_set"})
-    report = evaluate(facts, CN_2022)
+    report = evaluate(facts, CN_AND_CQ)
     assert report[INNOVATIVE_SME].criterion("main_business_growth").status == Status.MISSING  # no 2023
     assert report[SRDI_SME].criterion("quality_management").points == 5
     assert all(r.eligible in (True, False) for r in report.tiers.values())  # what-if: no pending
 
 
 def test_tiers_subset_and_unknown_tier():
-    report = evaluate(firm(), CN_2022, tiers=[GAZELLE])
+    report = evaluate(firm(), CN_AND_CQ, tiers=[GAZELLE])
     assert list(report.tiers) == [GAZELLE]
     with pytest.raises(KeyError):
-        evaluate(firm(), CN_2022, tiers=["nope"])
+        evaluate(firm(), CN_AND_CQ, tiers=["nope"])
 
 
 def test_year_figures_coerce_numbers():
@@ -226,10 +226,10 @@ def test_year_figures_coerce_numbers():
 
 def test_all_tiers_well_under_a_millisecond():
     facts = firm(designations={INNOVATIVE_SME}, attested=claimed("chain_role"))
-    evaluate(facts, CN_2022)
+    evaluate(facts, CN_AND_CQ)
     runs = 300
     start = time.perf_counter()
     for _ in range(runs):
-        evaluate(facts, CN_2022)
+        evaluate(facts, CN_AND_CQ)
     per_firm = (time.perf_counter() - start) / runs
     assert per_firm < 0.002  # generous for shared CI machines; bench/bench_evaluator.py has the figures

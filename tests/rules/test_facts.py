@@ -20,9 +20,43 @@ def test_last_year_and_year_lookup():
     assert facts.year(1999) is None
 
 
-@pytest.mark.parametrize(("since", "years"), [(2013, 12), (2023, 2), (2024, 1), (2025, 0), (None, None)])
-def test_years_in_niche_counts_fiscal_years_to_last_year_end(since, years):
+@pytest.mark.parametrize(
+    ("since", "years"), [(2013, 11), (2022, 2), (2023, 1), (2024, 0), (2025, 0), (None, None)]
+)
+def test_years_in_niche_counts_completed_years_after_the_entry_year(since, years):
+    """Issue 15: entered in 2023, one completed year at the end of FY2024, not two (as_of in 2025)."""
     assert firm(niche_since=since).years_in_niche() == years
+
+
+@pytest.mark.parametrize(
+    ("since", "month", "years"),
+    [
+        (2023, 7, 1),  # 2023-07 → 2024-12-31: 1 year 5 months
+        (2022, 7, 2),  # 2022-07 → 2024-12-31: 2 years 5 months
+        (2022, 12, 2),  # 24 whole months after December 2022
+        (2023, 1, 1),  # 23 months: one short of two years
+        (2024, 1, 0),  # 11 months
+        (2013, 1, 11),
+    ],
+)
+def test_years_in_niche_counts_whole_months_after_the_entry_month(since, month, years):
+    assert firm(niche_since=since, niche_since_month=month).years_in_niche() == years
+
+
+def test_a_known_month_never_lowers_the_count():
+    for since in range(2010, 2025):
+        year_only = firm(niche_since=since).years_in_niche()
+        assert all(
+            firm(niche_since=since, niche_since_month=m).years_in_niche() >= year_only for m in range(1, 13)
+        )
+
+
+def test_the_entry_month_survives_a_snapshot_and_is_checked():
+    facts = firm(niche_since=2023, niche_since_month=7)
+    assert Facts.from_dict(facts.to_dict()) == facts
+    with pytest.raises(FactsError) as caught:
+        Facts.from_dict({"as_of": "2025-06-30", "niche_since": 2023, "niche_since_month": 13})
+    assert set(caught.value.errors) == {"niche_since_month"}
 
 
 def test_facts_are_frozen_and_normalised():

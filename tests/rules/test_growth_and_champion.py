@@ -16,15 +16,17 @@ from cultivation.tiers import (
     UNICORN,
 )
 
-from .builders import D, confirmed, firm, last_year, result, with_year, without_year
+from .builders import CN_AND_CQ, D, claimed, confirmed, firm, last_year, result, with_year, without_year
 
 # --- 单项冠军 ------------------------------------------------------------------------------------------
 
-CHAMPION_ATTESTED = confirmed("global_top3_share", "profitability_above_industry", "energy_use_advanced")
+CHAMPION_ATTESTED = confirmed(
+    "global_top3_share", "profitability_above_industry", "energy_use_advanced", "product_on_market_3y"
+)
 
 
 def champion(**changes):
-    values = {"attested": CHAMPION_ATTESTED, "niche_since": 2015}
+    values = {"attested": CHAMPION_ATTESTED, "niche_since": 2014}  # 10 completed years at the end of 2024
     values.update(changes)
     facts = firm(**values)
     for year in (2022, 2023, 2024):
@@ -35,13 +37,14 @@ def champion(**changes):
 
 
 def test_champion_baseline_is_eligible_and_not_limited_to_smes():
-    report = evaluate_tier(champion(), CN_2022, SINGLE_CHAMPION)
+    report = evaluate_tier(champion(), CN_AND_CQ, SINGLE_CHAMPION)
     assert report.eligible is True
     assert "sme_size" not in [c.code for c in report.criteria]
 
 
-@pytest.mark.parametrize(("niche_since", "expected"), [(2015, True), (2016, False)])
+@pytest.mark.parametrize(("niche_since", "expected"), [(2014, True), (2015, False)])
 def test_champion_ten_years_in_field(niche_since, expected):
+    """Ten completed years after the entry year by the end of 2024: entered 2014 yes, 2015 no (issue 15)."""
     assert result(champion(niche_since=niche_since), SINGLE_CHAMPION, "years_in_field").met is expected
 
 
@@ -53,7 +56,7 @@ def test_champion_revenue_floor_or_little_giant(revenue_2022, designations, expe
     facts = with_year(
         champion(designations=frozenset(designations)), 2022, main_business_revenue=D(revenue_2022)
     )
-    assert evaluate_tier(facts, CN_2022, SINGLE_CHAMPION).eligible is expected
+    assert evaluate_tier(facts, CN_AND_CQ, SINGLE_CHAMPION).eligible is expected
 
 
 def test_champion_revenue_needs_all_three_years():
@@ -62,8 +65,39 @@ def test_champion_revenue_needs_all_three_years():
 
 
 def test_champion_needs_global_top3():
-    facts = champion(attested=confirmed("profitability_above_industry", "energy_use_advanced"))
-    assert evaluate_tier(facts, CN_2022, SINGLE_CHAMPION).eligible is False
+    facts = champion(
+        attested=confirmed("profitability_above_industry", "energy_use_advanced", "product_on_market_3y")
+    )
+    assert evaluate_tier(facts, CN_AND_CQ, SINGLE_CHAMPION).eligible is False
+
+
+PRODUCT_ON_MARKET_STATES = [
+    ("confirmed", "met", True),
+    ("claimed", "pending", None),
+    ("absent", "not_met", False),
+]
+
+
+@pytest.mark.parametrize(("state", "status", "eligible"), PRODUCT_ON_MARKET_STATES)
+def test_champion_product_on_market_three_years_is_attested(state, status, eligible):
+    """主导产品上市时间 ≥ 3 年 (domain §2): met only when confirmed, pending while claimed (P3)."""
+    others = confirmed("global_top3_share", "profitability_above_industry", "energy_use_advanced")
+    extra = {"confirmed": confirmed, "claimed": claimed, "absent": lambda _code: {}}[state]
+    facts = champion(attested={**others, **extra("product_on_market_3y")}, niche_since=2010)
+    report = evaluate_tier(facts, CN_AND_CQ, SINGLE_CHAMPION)
+    assert report.criterion("product_on_market").status == status
+    assert report.eligible is eligible
+
+
+def test_champion_unconfirmed_items_are_provisional():
+    """The 4亿 floor and the product's 3 years are [U] (domain §8 item 7): flagged, with the reason."""
+    report = evaluate_tier(champion(), CN_AND_CQ, SINGLE_CHAMPION)
+    flagged = {c.code for c in report.criteria if c.provisional}
+    assert {"main_business_revenue_mean", "product_on_market"} <= flagged
+    assert "global_top3" not in flagged and report.provisional is True
+    rule = CN_2022.tiers[SINGLE_CHAMPION]
+    for code in ("main_business_revenue_mean", "product_on_market"):
+        assert rule.criterion(code).note.startswith("Provisional:")
 
 
 # --- 瞪羚 ---------------------------------------------------------------------------------------------
@@ -97,7 +131,7 @@ def gazelle(start: str, end: str, middle: str | None = None):
 def test_gazelle_cagr_bands(start, end, expected):
     outcome = result(gazelle(start, end), GAZELLE, "revenue_cagr")
     assert outcome.met is expected
-    assert evaluate_tier(gazelle(start, end), CN_2022, GAZELLE).eligible is expected
+    assert evaluate_tier(gazelle(start, end), CN_AND_CQ, GAZELLE).eligible is expected
 
 
 def test_gazelle_below_1000_is_not_met_with_the_band_floor():
@@ -127,10 +161,13 @@ def test_gazelle_rd_three_percent_each_year(rd_2022, expected):
 
 
 def test_gazelle_needs_ip_and_cluster():
-    assert evaluate_tier(gazelle("1000", "3000"), CN_2022, GAZELLE).eligible is True
-    assert evaluate_tier(last_year(gazelle("1000", "3000"), class1_ip=0), CN_2022, GAZELLE).eligible is False
+    assert evaluate_tier(gazelle("1000", "3000"), CN_AND_CQ, GAZELLE).eligible is True
     assert (
-        evaluate_tier(gazelle("1000", "3000").with_changes(cluster=None), CN_2022, GAZELLE).eligible is False
+        evaluate_tier(last_year(gazelle("1000", "3000"), class1_ip=0), CN_AND_CQ, GAZELLE).eligible is False
+    )
+    assert (
+        evaluate_tier(gazelle("1000", "3000").with_changes(cluster=None), CN_AND_CQ, GAZELLE).eligible
+        is False
     )
 
 
@@ -156,14 +193,14 @@ def unicorn_firm(founded: date, valuation: str, financing: str, **changes):
     ],
 )
 def test_unicorn_thresholds(tier, founded, valuation, financing, expected):
-    assert evaluate_tier(unicorn_firm(founded, valuation, financing), CN_2022, tier).eligible is expected
+    assert evaluate_tier(unicorn_firm(founded, valuation, financing), CN_AND_CQ, tier).eligible is expected
 
 
 def test_unicorn_must_be_unlisted_and_in_a_cluster():
     facts = unicorn_firm(date(2020, 1, 1), "2000", "100")
-    assert evaluate_tier(facts, CN_2022, UNICORN).eligible is True
-    assert evaluate_tier(facts.with_changes(listed=True), CN_2022, UNICORN).eligible is False
-    assert evaluate_tier(facts.with_changes(cluster=""), CN_2022, UNICORN).eligible is False
+    assert evaluate_tier(facts, CN_AND_CQ, UNICORN).eligible is True
+    assert evaluate_tier(facts.with_changes(listed=True), CN_AND_CQ, UNICORN).eligible is False
+    assert evaluate_tier(facts.with_changes(cluster=""), CN_AND_CQ, UNICORN).eligible is False
 
 
 def test_valuation_is_the_latest_recorded_up_to_this_year():
@@ -188,19 +225,19 @@ POOL_ATTESTED = confirmed("chain_role", "future_industry_field")
 @pytest.mark.parametrize(("rd", "expected"), [("500", True), ("499.99", False)])
 def test_pool_rd_intensity_5(rd, expected):
     facts = last_year(firm(attested=POOL_ATTESTED), rd_expense=D(rd))
-    assert evaluate_tier(facts, CN_2022, HARDTECH_POOL).eligible is expected
+    assert evaluate_tier(facts, CN_AND_CQ, HARDTECH_POOL).eligible is expected
 
 
 @pytest.mark.parametrize(("class1", "expected"), [(1, True), (0, False)])
 def test_pool_class1_ip(class1, expected):
     facts = last_year(firm(attested=POOL_ATTESTED), class1_ip=class1)
-    assert evaluate_tier(facts, CN_2022, HARDTECH_POOL).eligible is expected
+    assert evaluate_tier(facts, CN_AND_CQ, HARDTECH_POOL).eligible is expected
 
 
 def test_pool_is_for_smes():
     facts = last_year(
         firm(attested=POOL_ATTESTED), employees=1000, operating_revenue=D(40000), rd_expense=D(4000)
     )
-    report = evaluate_tier(facts, CN_2022, HARDTECH_POOL)
+    report = evaluate_tier(facts, CN_AND_CQ, HARDTECH_POOL)
     assert report.criterion("sme_size").status == "not_met"
     assert report.eligible is False

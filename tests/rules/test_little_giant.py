@@ -39,7 +39,7 @@ def test_requires_active_srdi_designation():
     assert evaluate_tier(giant(designations=frozenset()), CN_2022, TIER).eligible is False
 
 
-@pytest.mark.parametrize(("niche_since", "expected"), [(2022, True), (2023, False)])
+@pytest.mark.parametrize(("niche_since", "expected"), [(2021, True), (2022, False)])
 def test_three_years_in_niche(niche_since, expected):
     assert met(giant(niche_since=niche_since), "niche_years") is expected
 
@@ -216,7 +216,7 @@ def test_2026_same_firm_judged_by_2022_rules_differs():
     assert evaluate_tier(facts, CN_2026, TIER).eligible is True
 
 
-@pytest.mark.parametrize(("niche_since", "expected"), [(2022, True), (2023, False)])
+@pytest.mark.parametrize(("niche_since", "expected"), [(2021, True), (2022, False)])
 def test_2026_three_years_in_niche(niche_since, expected):
     assert met26(giant_2026(niche_since=niche_since), "niche_years") is expected
 

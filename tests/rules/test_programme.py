@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from cultivation.rules.programme import (
+    PoolReason,
     PoolStatus,
     expiry_window,
     figures_due_on,
@@ -20,8 +21,10 @@ D = Decimal
 BASE = D("1000.00")
 
 
-def rate(revenues, last_year):
-    return rate_pool_member(baseline_year=2023, baseline_revenue=BASE, revenues=revenues, last_year=last_year)
+def rate(revenues, last_year, as_of=None):
+    """Rated after the figures deadline of ``last_year`` unless ``as_of`` says otherwise."""
+    as_of = as_of or datetime.date(last_year + 1, 6, 30)
+    return rate_pool_member(baseline_year=2023, baseline_revenue=BASE, revenues=revenues, as_of=as_of)
 
 
 def test_check_year_is_three_fiscal_years_after_the_baseline():
@@ -39,8 +42,50 @@ def test_exactly_double_in_the_check_year_is_doubled_a_cent_less_is_missed():
     assert missed.status == PoolStatus.MISSED and missed.check_revenue == D("1999.99")
 
 
-def test_no_figures_for_the_check_year_once_it_passed_is_missed():
-    assert rate({2024: D("1500")}, 2026).status == PoolStatus.MISSED
+def test_no_figures_for_the_check_year_once_they_are_overdue_is_missed_with_that_reason():
+    rating = rate({2024: D("1500")}, 2026, as_of=datetime.date(2027, 5, 1))
+    assert (rating.status, rating.reason, rating.final) == (
+        PoolStatus.MISSED,
+        PoolReason.CHECK_OVERDUE,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "day", [datetime.date(2027, 1, 2), datetime.date(2027, 4, 29), datetime.date(2027, 4, 30)]
+)
+def test_until_the_check_years_figures_are_due_the_member_keeps_its_path_rating(day):
+    """P9: the check year's figures are due on 30 April after it; before that their absence decides
+    nothing (it was rated missed in January-April)."""
+    on_path = rate({2024: D("1300"), 2025: D("1600")}, 2026, as_of=day)
+    assert (on_path.status, on_path.reason, on_path.final) == (
+        PoolStatus.ON_TRACK,
+        PoolReason.AWAITING_CHECK,
+        False,
+    )
+    assert (on_path.latest_year, on_path.check_revenue) == (2025, None)
+    below = rate({2025: D("1500")}, 2026, as_of=day)
+    assert (below.status, below.reason) == (PoolStatus.AT_RISK, PoolReason.AWAITING_CHECK)
+    assert rate({}, 2026, as_of=day).status == PoolStatus.UNRATED
+
+
+def test_check_year_figures_decide_as_soon_as_filed_even_before_the_deadline():
+    early = rate({2026: D("2000.00")}, 2026, as_of=datetime.date(2027, 3, 1))
+    assert (early.status, early.reason) == (PoolStatus.DOUBLED, PoolReason.DOUBLED)
+    late = rate({2026: D("2000.00")}, 2026, as_of=datetime.date(2027, 6, 15))  # filed after 30 April
+    assert (late.status, late.reason, late.check_revenue) == (
+        PoolStatus.DOUBLED,
+        PoolReason.DOUBLED,
+        D("2000.00"),
+    )
+    below = rate({2026: D("1999.99")}, 2026, as_of=datetime.date(2027, 6, 15))
+    assert (below.status, below.reason) == (PoolStatus.MISSED, PoolReason.BELOW_TARGET)
+
+
+def test_reasons_before_the_check_year():
+    assert rate({}, 2024).reason == PoolReason.NO_FIGURES
+    assert rate({2024: D("1300")}, 2024).reason == PoolReason.ON_PATH
+    assert rate({2024: D("1100")}, 2024).reason == PoolReason.BELOW_PATH
 
 
 def test_the_check_revenue_is_unknown_before_the_check_year_ends():

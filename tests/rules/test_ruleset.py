@@ -9,7 +9,17 @@ from decimal import Decimal
 
 import pytest
 
-from cultivation.rules import CHECKS, CN_2022, CN_2026, RULE_SETS, RuleError, RuleSet, evaluate, rule_set_for
+from cultivation.rules import (
+    CHECKS,
+    CN_2022,
+    CN_2026,
+    CQ_2024,
+    RULE_SETS,
+    RuleError,
+    RuleSet,
+    evaluate,
+    rule_set_for,
+)
 from cultivation.rules.attestations import ATTESTATION_CHOICES, ATTESTATION_CODES, DISQUALIFICATION_CODES
 from cultivation.rules.ruleset import Criterion, ScoreClass, TierRule
 from cultivation.tiers import GAZELLE, HARDTECH_POOL, INNOVATIVE_SME, LITTLE_GIANT, SRDI_SME, TIERS
@@ -38,7 +48,9 @@ def sample_firms():
     ("day", "code"),
     [
         (date(2022, 8, 1), "CN-2022"),
-        (date(2026, 3, 31), "CN-2022"),
+        (date(2025, 5, 14), "CN-2022"),
+        (date(2025, 5, 15), "CN-2022-R2025"),
+        (date(2026, 3, 31), "CN-2022-R2025"),
         (date(2026, 4, 1), "CN-2026"),
         (date(2030, 1, 1), "CN-2026"),
     ],
@@ -62,23 +74,29 @@ def test_two_sets_on_one_day_are_refused():
 def test_cn_2026_is_provisional_and_inherits():
     assert CN_2026.provisional is True
     assert CN_2026.based_on == "CN-2022"
-    assert CN_2026.tiers[INNOVATIVE_SME] == CN_2022.tiers[INNOVATIVE_SME]
+    # 科技和创新型 (issue 15 item 8): CN-2022's 创新型 criteria, all provisional, plus the 科技型 route.
+    carried = [
+        replace(c, provisional=False, confidence="C", note="", provisional_reason="")
+        for c in CN_2026.tiers[INNOVATIVE_SME].criteria
+    ]
+    assert carried[:-1] == [replace(c, note="") for c in CN_2022.tiers[INNOVATIVE_SME].criteria]
+    assert carried[-1].code == "d5_tech_sme"
     assert CN_2026.tiers[LITTLE_GIANT] != CN_2022.tiers[LITTLE_GIANT]
-    assert set(CN_2026.tiers) == set(TIERS)
+    assert set(CN_2026.tiers) | set(CQ_2024.tiers) == set(TIERS)  # the growth tiers are Chongqing's
 
 
 # --- new versions ---------------------------------------------------------------------------------------
 
 
 def test_derive_changes_one_threshold_and_leaves_the_original_alone():
-    before = CN_2022.to_dict()
-    stricter = CN_2022.derive("CQ-2027", date(2027, 1, 1), {"hardtech_pool.rd_intensity": {"threshold": "6"}})
-    assert CN_2022.to_dict() == before
-    assert CN_2022.criterion("hardtech_pool.rd_intensity").params["threshold"] == Decimal(5)
+    before = CQ_2024.to_dict()
+    stricter = CQ_2024.derive("CQ-2027", date(2027, 1, 1), {"hardtech_pool.rd_intensity": {"threshold": "6"}})
+    assert CQ_2024.to_dict() == before
+    assert CQ_2024.criterion("hardtech_pool.rd_intensity").params["threshold"] == Decimal(5)
     assert stricter.criterion("hardtech_pool.rd_intensity").params["threshold"] == Decimal(6)
-    assert stricter.based_on == "CN-2022"
+    assert stricter.based_on == "CQ-2024" and stricter.jurisdiction == "CQ"
     facts = last_year(firm(attested=confirmed("chain_role", "future_industry_field")), rd_expense=D(550))
-    assert evaluate(facts, CN_2022, [HARDTECH_POOL])[HARDTECH_POOL].eligible is True
+    assert evaluate(facts, CQ_2024, [HARDTECH_POOL])[HARDTECH_POOL].eligible is True
     assert evaluate(facts, stricter, [HARDTECH_POOL])[HARDTECH_POOL].eligible is False
 
 
@@ -103,11 +121,11 @@ def test_derive_common_and_nested_params():
 
 def test_derive_refuses_unknown_params_ambiguous_codes_and_bad_data():
     with pytest.raises(RuleError, match="no such params"):
-        CN_2022.derive("X", date(2027, 1, 1), {"hardtech_pool.rd_intensity": {"treshold": "6"}})
+        CQ_2024.derive("X", date(2027, 1, 1), {"hardtech_pool.rd_intensity": {"treshold": "6"}})
     with pytest.raises(KeyError, match="ambiguous"):
         CN_2022.derive("X", date(2027, 1, 1), {"debt_ratio": {"else": 1}})
     with pytest.raises(KeyError, match="unknown"):
-        CN_2022.derive("X", date(2027, 1, 1), {"gazelle.nope": {"threshold": 1}})
+        CQ_2024.derive("X", date(2027, 1, 1), {"gazelle.nope": {"threshold": 1}})
     with pytest.raises(RuleError):
         CN_2022.derive(
             "X", date(2027, 1, 1), {"innovative_sme.rd_intensity": {"bands": [["3", 15], ["5", 20]]}}
@@ -117,7 +135,7 @@ def test_derive_refuses_unknown_params_ambiguous_codes_and_bad_data():
 
 
 def test_params_are_immutable():
-    criterion = CN_2022.criterion("gazelle.class1_ip")
+    criterion = CQ_2024.criterion("gazelle.class1_ip")
     with pytest.raises(TypeError):
         criterion.params["threshold"] = 2  # type: ignore[index]
 
@@ -206,7 +224,7 @@ def test_attestation_catalogue():
 
 
 def test_tier_rule_replace_keeps_validation():
-    rule = CN_2022.tiers[GAZELLE]
+    rule = CQ_2024.tiers[GAZELLE]
     with pytest.raises(RuleError):
         replace(rule, criteria=(*rule.criteria, rule.criteria[0]))  # duplicate code
 

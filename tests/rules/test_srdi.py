@@ -23,7 +23,7 @@ def points(facts, code):
 # --- conditions C1-C3 and the prerequisite -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("niche_since", "met"), [(2023, True), (2024, False)])
+@pytest.mark.parametrize(("niche_since", "met"), [(2022, True), (2023, False)])
 def test_c1_two_years_in_niche(niche_since, met):
     # 2023 and 2024 are two fiscal years up to the end of last year.
     assert result(srdi_firm(niche_since=niche_since), TIER, "c1_niche_years").met is met
@@ -108,16 +108,16 @@ def test_2_mean_growth_of_two_years(main_business, expected):
 @pytest.mark.parametrize(
     ("niche_since", "expected"),
     [
-        (2015, 5),
+        (2014, 5),
+        (2015, 4),
         (2016, 4),
-        (2017, 4),
+        (2017, 3),
         (2018, 3),
-        (2019, 3),
+        (2019, 2),
         (2020, 2),
-        (2021, 2),
+        (2021, 1),
         (2022, 1),
-        (2023, 1),
-        (2024, 0),
+        (2023, 0),
     ],
 )
 def test_3_years_in_niche(niche_since, expected):
@@ -331,7 +331,7 @@ def test_score_exactly_60_passes():
 
 
 def test_score_59_fails():
-    facts = _low_scorer().with_changes(attested=FIFTY, niche_since=2020)  # niche 5 years → 2 (+1)
+    facts = _low_scorer().with_changes(attested=FIFTY, niche_since=2020)  # niche 4 years → 2 (+1)
     facts = last_year(facts, total_liabilities=D("6999.99"))  # debt ratio just under 70% → 1
     report = evaluate_tier(facts, CN_2022, TIER)
     assert report.score == 59

@@ -66,10 +66,26 @@ def staff():
     }
 
 
-def test_next_rung_on_each_ladder():
-    assert promotion_targets(frozenset()) == ["innovative_sme", "gazelle"]
-    assert promotion_targets(frozenset({"innovative_sme", "gazelle"})) == ["srdi_sme", "potential_unicorn"]
+def test_every_tier_above_on_each_ladder_whose_prerequisite_is_held():
+    """P6 revised, not only the next rung: 小巨人 still needs 专精特新; 单项冠军 and growth tiers do not."""
+    assert promotion_targets(frozenset()) == [
+        "innovative_sme",
+        "single_champion",
+        "gazelle",
+        "potential_unicorn",
+        "unicorn",
+    ]
+    assert promotion_targets(frozenset({"innovative_sme", "gazelle"})) == [
+        "srdi_sme",
+        "single_champion",
+        "potential_unicorn",
+        "unicorn",
+    ]
+    assert promotion_targets(frozenset({"srdi_sme"})) == ["little_giant", "single_champion", *GROWTH]
     assert promotion_targets(frozenset({"single_champion", "unicorn"})) == []
+
+
+GROWTH = ["gazelle", "potential_unicorn", "unicorn"]
 
 
 def test_promotion_due_flags_eligible_firms_once(staff):

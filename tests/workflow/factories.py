@@ -15,7 +15,7 @@ from cultivation.models import Application, Designation, Objection, Review, Revi
 from cultivation.tiers import INNOVATIVE_SME, expiry_for
 from cultivation.workflow import Status
 from registry.models import AnnualFigures
-from tests.factories import FirmFactory, UserFactory, district
+from tests.factories import FirmFactory, UserFactory, district, on_time
 
 YUBEI, JIANGBEI = "500112", "500105"
 
@@ -40,6 +40,7 @@ def figures(firm, year: int, revenue: str) -> AnnualFigures:
         rd_staff=30,
         class1_ip=3,
         class2_ip=8,
+        filed_on=on_time(year),  # in time for the 30 April rule (P9)
     )
 
 

@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cultivation.models import Application
 from cultivation.models import RuleSet as RuleSetRecord
 from cultivation.rules import ATTESTATION_CHOICES, DISQUALIFICATION_CHOICES, Facts, YearFigures
 from cultivation.rules.attestations import bars_on
-from cultivation.rules.facts import NEW
+from cultivation.rules.facts import NEW, Attest
 from cultivation.rules.ruleset import RuleSet as RuleSetSpec
 from cultivation.selectors import rule_set_on
 from cultivation.tiers import TIER_CHOICES
@@ -159,6 +160,35 @@ class CappedDictField(serializers.DictField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "boolean"},
+            {"type": "string", "enum": [state.value for state in Attest]},
+        ]
+    }
+)
+class AttestStateField(serializers.Field):
+    """An attestation's state in a what-if: ``true`` or ``"confirmed"`` (counts as met), ``"claimed"``
+    (evidence filed, not yet confirmed: the criterion is pending, P3), ``false`` (not claimed)."""
+
+    default_error_messages = {
+        "invalid": _("佐证状态应为 true、false、claimed（已申报待确认）或 confirmed（已确认）。")
+    }
+
+    def to_internal_value(self, data) -> Attest | None:
+        if data is True:
+            return Attest.CONFIRMED
+        if data is False:
+            return None
+        if isinstance(data, str) and data in {state.value for state in Attest}:
+            return Attest(data)
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
 class DisqualificationRecordSerializer(serializers.Serializer):
     """A dated disqualifying flag of the what-if; whether it bars on ``as_of`` depends on its kind."""
 
@@ -221,7 +251,13 @@ class WhatIfSerializer(serializers.Serializer):
         max_length=MAX_WHAT_IF_CODES,
     )
     attested = CappedDictField(
-        child=serializers.BooleanField(), required=False, default=dict, max_keys=len(ATTESTATION_CHOICES)
+        child=AttestStateField(),
+        required=False,
+        default=dict,
+        max_keys=len(ATTESTATION_CHOICES),
+        help_text=_(
+            "佐证事项代码 → true 或 confirmed（已确认，计为符合）、claimed（待确认，计为待定）或 false。"
+        ),
     )
     disqualifications = CappedListField(
         child=serializers.ChoiceField(choices=DISQUALIFICATION_CHOICES),
@@ -286,7 +322,7 @@ class WhatIfSerializer(serializers.Serializer):
             listed=data["listed"],
             cluster=cluster.code if cluster else None,
             designations=frozenset(data["designations"]),
-            attested={code: True for code, given in data["attested"].items() if given},
+            attested={code: state for code, state in data["attested"].items() if state is not None},
             disqualifications=self._flags_in_force(as_of),
             years=[YearFigures(**row) for row in data["years"]],
             application_kind=data["application_kind"],

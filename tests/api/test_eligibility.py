@@ -59,6 +59,18 @@ def test_attested_true_counts_as_met_and_absent_as_not(api):
     assert float(with_brand["score"]) > float(without["score"])
 
 
+def test_a_claimed_attestation_is_pending_not_met(api):
+    """P3 in the what-if: "claimed" is a claim awaiting confirmation; "confirmed" (or true) counts as met."""
+    states = {}
+    for state in ("claimed", "confirmed", True, False):
+        body = {**WHAT_IF_EXAMPLE, "attested": {**WHAT_IF_EXAMPLE["attested"], "own_brand": state}}
+        response = post(api, body)
+        assert response.status_code == 200, response.json()
+        criteria = response.json()["tiers"]["little_giant"]["criteria"]
+        states[state] = next(c["status"] for c in criteria if c["code"] == "own_brand")
+    assert states == {"claimed": "pending", "confirmed": "met", True: "met", False: "not_met"}
+
+
 def test_cluster_meets_the_33618_criterion_only_when_given(api):
     body = copy.deepcopy(WHAT_IF_EXAMPLE)
     inside = post(api, body).json()["tiers"]["gazelle"]["criteria"]
@@ -90,6 +102,7 @@ def with_year(**changes):
         ({**WHAT_IF_EXAMPLE, "sector": "mining"}, "sector"),
         ({**WHAT_IF_EXAMPLE, "as_of": "2025-13-40"}, "as_of"),
         ({**WHAT_IF_EXAMPLE, "attested": {"bribery": True}}, "attested"),
+        ({**WHAT_IF_EXAMPLE, "attested": {"own_brand": "maybe"}}, "attested.own_brand"),
         ({**WHAT_IF_EXAMPLE, "designations": ["emperor"]}, "designations[0]"),
     ],
 )

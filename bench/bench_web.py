@@ -139,6 +139,7 @@ def server_env(database_url: str, redis_url: str, port: int) -> dict[str, str]:
         "REDIS_URL": redis_url,
         "DJANGO_SETTINGS_MODULE": "registry.settings",
         "DJANGO_DEBUG": "false",
+        "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefghijklmnop",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
@@ -259,8 +260,15 @@ def child(mode: str, database_url: str, redis_url: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def collect_static(env: dict[str, str]) -> None:
+    """What a deploy runs first: with DEBUG off, pages name the hashed copies ``collectstatic`` writes."""
+    command = [PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+
+
 def measure_all(database_url: str, redis_url: str, seconds: float = 30, clients: int = 4) -> dict:
     """Every figure, with the details the standalone table shows."""
+    collect_static(server_env(database_url, redis_url, 0))
     info = child("--prepare", database_url, redis_url)
     figures = {"firms": info["firms"], "pair_firms": info["pair_firms"], "load_before": os.getloadavg()[0]}
     figures.update(api_load(database_url, redis_url, info, seconds, clients))

@@ -9,25 +9,29 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.widgets import AdminDateWidget, ForeignKeyRawIdWidget
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Firm
-
 from ..models import PoolMembership
 from ..services import admit_to_pool
 from ..services.pool import OVERRIDE_REASON_MAX_LENGTH
+from .service_forms import ScopedFirmForm, service_form_page, show_on_form
+
+ADMIT_INTRO = _(
+    "入库时按入库日期生效的规则集评估入库条件（研发投入强度、Ⅰ类知识产权、产业链作用和未来产业领域等）。"
+    "入库年度为入库日期所在年度，基准年度为其前一年，基准营业收入取该企业已录入的基准年度数据，不能手工填写；"
+    "缺少该年度数据时须先录入。不符合入库条件的企业只能由市级经办人或项目管理员填写破格入库理由后入库。"
+)
 
 
-class AdmitToPoolForm(forms.Form):
+class AdmitToPoolForm(ScopedFirmForm):
     """What an admission needs: the cohort and baseline follow from the day and the firm's figures."""
 
-    firm = forms.ModelChoiceField(label=_("企业"), queryset=Firm.objects.none())
+    firm_of = PoolMembership
     entered_on = forms.DateField(label=_("入库日期"), widget=AdminDateWidget, initial=timezone.localdate)
     override_reason = forms.CharField(
         label=_("破格入库理由"),
@@ -36,12 +40,6 @@ class AdmitToPoolForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("仅当企业不符合入库条件时填写，且仅市级经办人或项目管理员可以破格入库；理由显示在成员记录和变更历史中。"),
     )
-
-    def __init__(self, *args, user, admin_site, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["firm"]
-        field.queryset = Firm.objects.visible_to(user)
-        field.widget = ForeignKeyRawIdWidget(PoolMembership._meta.get_field("firm").remote_field, admin_site)
 
 
 def admit_view(model_admin, request):
@@ -56,7 +54,7 @@ def admit_view(model_admin, request):
         except PermissionDenied as refused:
             form.add_error("override_reason" if form.cleaned_data["override_reason"] else None, str(refused))
         except ValidationError as error:
-            _show_on_form(form, error)
+            show_on_form(form, error)
         else:
             # The admin's history page shows the same words as the audit trail (the override reason).
             model_admin.log_addition(request, member, member._change_reason)
@@ -66,19 +64,11 @@ def admit_view(model_admin, request):
                 % {"firm": member.firm.name, "year": member.cohort_year, "baseline": member.baseline_revenue},
             )
             return redirect(reverse("admin:cultivation_poolmembership_change", args=[member.pk]))
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "form": form,
-        "media": model_admin.media + form.media,
-        "title": _("办理帮扶库入库"),
-    }
-    return TemplateResponse(request, "admin/cultivation/poolmembership/admit.html", context)
-
-
-def _show_on_form(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
+    return service_form_page(
+        model_admin,
+        request,
+        form,
+        title=_("办理帮扶库入库"),
+        intro=ADMIT_INTRO,
+        submit=_("入库"),
+    )

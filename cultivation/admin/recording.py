@@ -10,25 +10,28 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.widgets import AdminDateWidget, ForeignKeyRawIdWidget
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from registry.models import Firm
 
 from ..models import Designation
 from ..services import record_historical_designation
 from ..services.designations import BATCH_MAX_LENGTH, RECORD_REASON_MAX_LENGTH
 from ..tiers import DESIGNATION_TIER_CHOICES
+from .service_forms import ScopedFirmForm, service_form_page, show_on_form
+
+RECORD_INTRO = _(
+    "本页仅用于补录在本系统之外（如系统启用前）已作出的认定。经本系统申请、评审和公示的认定由流程自动生成。"
+    "有效期按称号的有效期限自动计算；前提称号须已在册。"
+)
 
 
-class RecordDesignationForm(forms.Form):
+class RecordDesignationForm(ScopedFirmForm):
     """What a historical designation needs; the expiry is the tier's validity, never an input."""
 
-    firm = forms.ModelChoiceField(label=_("企业"), queryset=Firm.objects.none())
+    firm_of = Designation
     tier = forms.ChoiceField(label=_("称号"), choices=[("", "---------"), *DESIGNATION_TIER_CHOICES])
     granted_on = forms.DateField(label=_("认定日期"), widget=AdminDateWidget)
     batch = forms.CharField(
@@ -44,12 +47,6 @@ class RecordDesignationForm(forms.Form):
         help_text=_("记录在变更历史中：该称号由何机关、依何文件认定，为何未经本系统流程。"),
     )
 
-    def __init__(self, *args, user, admin_site, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["firm"]
-        field.queryset = Firm.objects.visible_to(user)
-        field.widget = ForeignKeyRawIdWidget(Designation._meta.get_field("firm").remote_field, admin_site)
-
 
 def record_view(model_admin, request):
     """GET: the form; POST: the service, with its refusals shown on the form (nothing saved)."""
@@ -61,7 +58,7 @@ def record_view(model_admin, request):
         try:
             designation = record_historical_designation(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_on_form(form, error)
+            show_on_form(form, error)
         else:
             model_admin.log_addition(request, designation, [{"added": {}}])
             messages.success(
@@ -70,19 +67,11 @@ def record_view(model_admin, request):
                 % {"designation": designation, "day": designation.expires_on},
             )
             return redirect(reverse("admin:cultivation_designation_change", args=[designation.pk]))
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "form": form,
-        "media": model_admin.media + form.media,
-        "title": _("补录历史认定"),
-    }
-    return TemplateResponse(request, "admin/cultivation/designation/record.html", context)
-
-
-def _show_on_form(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
+    return service_form_page(
+        model_admin,
+        request,
+        form,
+        title=_("补录历史认定"),
+        intro=RECORD_INTRO,
+        submit=_("补录"),
+    )

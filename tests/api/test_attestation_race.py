@@ -7,17 +7,17 @@ the losers hit the one-live-claim constraint (a 500) after their evidence was al
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connections
+from django.db import IntegrityError
 from rest_framework.test import APIClient
 
 from cultivation.models import Attestation
 from registry.files import files_removed_on_rollback
+from tests.concurrency import race
 from tests.factories import UserFactory
 from tests.portal.data import qualifying_firm
 
@@ -51,31 +51,22 @@ def test_concurrent_claims_of_one_criterion_give_one_claim_one_file_and_no_500(m
     firm = qualifying_firm(name="重庆并发申报有限公司")
     user = UserFactory(username="firm-race", roles=["firm"], firm=firm)
     slow_validation(monkeypatch)
-    barrier = threading.Barrier(CLAIMS)
-    answers: list[tuple[int, dict] | Exception] = [None] * CLAIMS  # type: ignore[list-item]
 
-    def claim(index: int) -> None:
-        try:
+    def claim(index: int):
+        def attempt() -> tuple[int, dict]:
             client = APIClient()
             client.force_authenticate(user)
             upload = SimpleUploadedFile(f"brand-{index}.pdf", PDF, content_type="application/pdf")
-            barrier.wait()
             response = client.post(
                 "/api/attestations/",
                 {"firm": firm.credit_code, "code": "own_brand", "evidence": upload},
                 format="multipart",
             )
-            answers[index] = (response.status_code, response.json())
-        except Exception as error:  # a 500 raised through the test client lands here
-            answers[index] = error
-        finally:
-            connections.close_all()
+            return response.status_code, response.json()
 
-    threads = [threading.Thread(target=claim, args=(i,)) for i in range(CLAIMS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+        return attempt
+
+    answers = race(*(claim(i) for i in range(CLAIMS)))
 
     # The test client re-raises any request's exception in every thread's client (one global signal):
     # on a 500 anywhere every answer is that exception, so count 201s only among real answers.

@@ -6,13 +6,11 @@ add page as people use it. The service locks the firm row, so the second sees th
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connections
 from django.test import Client
 
 from cultivation.models import PoolMembership
+from tests.concurrency import race
 from tests.factories import FiguresFactory, FirmFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -28,27 +26,18 @@ def test_concurrent_admissions_of_one_firm_admit_it_once():
         UserFactory(username=f"cw-city-{index}", roles=["caseworker"], is_staff=True)
         for index in range(PEOPLE)
     ]
-    barrier = threading.Barrier(PEOPLE)
-    answers: list = [None] * PEOPLE
 
-    def admit(index: int) -> None:
-        try:
+    def admit(index: int):
+        def attempt() -> tuple[int, str]:
             client = Client()
             client.force_login(users[index])
-            barrier.wait()
             data = {"firm": firm.pk, "entered_on": "2025-06-01", "override_reason": f"并发测试 {index}"}
             response = client.post(ADD_URL, data)
-            answers[index] = (response.status_code, response.content.decode())
-        except Exception as error:  # a 500 raised through the test client lands here
-            answers[index] = error
-        finally:
-            connections.close_all()
+            return response.status_code, response.content.decode()
 
-    threads = [threading.Thread(target=admit, args=(i,)) for i in range(PEOPLE)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+        return attempt
+
+    answers = race(*(admit(i) for i in range(PEOPLE)))
 
     statuses = sorted(a[0] if isinstance(a, tuple) else repr(a)[:300] for a in answers)
     assert statuses == [200, 302], statuses

@@ -7,13 +7,11 @@ end ``failed`` with a plain message for the row the database refused -- not the 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connections
 
 from registry.imports import run_job, start_job
 from registry.models import Firm, ImportJob
+from tests.concurrency import race
 
 from .import_files import FIRM_HEADERS, csv_bytes, firm_row
 
@@ -27,20 +25,7 @@ def test_two_jobs_importing_the_same_firms_at_once_import_them_once(caseworker, 
         start_job(user=caseworker, kind="firms", data=data, file_name=f"{n}.csv", binary=False, rows=60)
         for n in "ab"
     ]
-    barrier = threading.Barrier(2)
-
-    def run(job):
-        try:
-            barrier.wait()
-            run_job(job.pk)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    race(*(lambda job=job: run_job(job.pk) for job in jobs), timeout=120)
 
     statuses = sorted(ImportJob.objects.values_list("status", flat=True))
     assert Firm.objects.count() == 60

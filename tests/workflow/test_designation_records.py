@@ -8,13 +8,11 @@ Through the admin's HTTP client as people use it, the API, and the service itsel
 from __future__ import annotations
 
 import datetime
-import threading
 import time
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -32,6 +30,7 @@ from cultivation.tiers import (
 )
 from registry.models import Firm
 from registry.stages import Stage
+from tests.concurrency import race
 
 from .factories import designation, today
 
@@ -305,27 +304,18 @@ def test_two_people_recording_the_same_designation_at_once_make_one(firm, people
         return check(*args, **kwargs)
 
     monkeypatch.setattr(service, "_check_not_barred", slowly)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def record(actor) -> None:
-        try:
-            barrier.wait()
-            record_historical_designation(
-                firm=firm, tier=SINGLE_CHAMPION, granted_on=granted(), actor=actor, reason=REASON
-            )
-            outcomes.append("saved")
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as error:  # the failure this test is about
-            outcomes.append(type(error).__name__)
-        finally:
-            connections.close_all()
+    def record(actor):
+        return lambda: record_historical_designation(
+            firm=firm, tier=SINGLE_CHAMPION, granted_on=granted(), actor=actor, reason=REASON
+        )
 
-    threads = [threading.Thread(target=record, args=(actor,)) for actor in (people.city_cw, people.superuser)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    answers = race(record(people.city_cw), record(people.superuser), timeout=30)
+    outcomes = [
+        ("refused" if isinstance(a, ValidationError) else type(a).__name__)
+        if isinstance(a, Exception)
+        else "saved"
+        for a in answers
+    ]
     assert sorted(outcomes) == ["refused", "saved"]
     assert Designation.objects.filter(firm=firm).count() == 1

@@ -9,12 +9,10 @@ snapshot shows it) or was refused with a 400 naming the application — never a 
 
 from __future__ import annotations
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from rest_framework.test import APIClient
 
 from cultivation.services import application_transition, create_application
@@ -22,6 +20,7 @@ from cultivation.services import applications as service
 from cultivation.tiers import INNOVATIVE_SME
 from cultivation.workflow import Action, Status
 from registry.models import FIGURE_FIELDS, AnnualFigures
+from tests.concurrency import race
 
 from .factories import YUBEI, caseworker, eligible_firm, firm_user, today
 
@@ -44,25 +43,6 @@ def slow_fact_reads(monkeypatch):
     monkeypatch.setattr(service, "facts_for_firm", slowly)
 
 
-def run_together(*attempts):
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[object] = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            barrier.wait()
-            outcomes[index] = attempt()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def snapshot_year(application, year: int) -> dict:
@@ -105,7 +85,7 @@ def test_patches_racing_a_submission_never_unfreeze_the_year_nor_change_what_was
         base = AnnualFigures.objects.get(firm=firm, year=year).rd_expense
 
         patchers = [patcher(worker, url, base, i) for i in range(PATCHERS)]
-        outcomes = run_together(submitter(application, applicant), *patchers)
+        outcomes = race(submitter(application, applicant), *patchers)
         assert outcomes[0] == Status.SUBMITTED, outcomes[0]
         application.refresh_from_db()
         row = AnnualFigures.objects.get(firm=firm, year=year)

@@ -7,17 +7,16 @@ the row lock a little longer (a slowed event write) so the loser is sure to be w
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
-from django.db import connections
 from rest_framework.test import APIClient
 
 from cultivation.models import ApplicationEvent
 from cultivation.services import application_transition
 from cultivation.services import applications as service
 from cultivation.workflow import Action, Status, TransitionConflict
+from tests.concurrency import race
 
 from .factories import application_in
 
@@ -34,26 +33,6 @@ def slow_event_writes(monkeypatch):
     monkeypatch.setattr(service, "_record", slowly)
 
 
-def race(*attempts):
-    """Run the callables at the same moment in threads with their own connections; collect outcomes."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[object] = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            barrier.wait()
-            outcomes[index] = attempt()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_caseworkers_accepting_at_once_give_one_transition_and_one_conflict(firm, people, monkeypatch):

@@ -22,6 +22,7 @@ from cultivation.rules import (
     evaluate_tier,
     in_force,
 )
+from cultivation.tiers import SRDI_SME
 
 AS_OF = date(2025, 6, 30)
 LAST = AS_OF.year - 1  # 2024
@@ -95,6 +96,28 @@ def confirmed(*codes: str) -> dict[str, Attest]:
 
 def claimed(*codes: str) -> dict[str, Attest]:
     return dict.fromkeys(codes, Attest.CLAIMED)
+
+
+# Every attestation the 小巨人 criteria ask for (V2022 and the rounds derived from it).
+LITTLE_GIANT_ATTESTED = (
+    "info_system",
+    "quality_certification",
+    "niche_share_10",
+    "own_brand",
+    "rd_institution_municipal",
+    "chain_role",
+    "key_field_product",
+)
+
+
+def giant(**changes: Any) -> Facts:
+    """The baseline firm as a 小巨人 candidate: holds 专精特新, every attestation confirmed."""
+    values: dict[str, Any] = {
+        "designations": frozenset({SRDI_SME}),
+        "attested": confirmed(*LITTLE_GIANT_ATTESTED),
+    }
+    values.update(changes)
+    return firm(**values)
 
 
 def result(facts: Facts, tier: str, code: str, rule_set: RuleSet | InForce | None = None) -> CriterionResult:

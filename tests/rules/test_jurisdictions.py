@@ -38,27 +38,12 @@ from cultivation.tiers import (
     UNICORN,
 )
 
-from .builders import confirmed, firm, last_year
+from .builders import LITTLE_GIANT_ATTESTED as GIANT_ATTESTED
+from .builders import confirmed, firm, giant, last_year
 
 DAY = datetime.timedelta(days=1)
 GROWTH_FROM, POOL_FROM = datetime.date(2023, 12, 31), datetime.date(2024, 12, 18)
 ROUND_FROM, V2026_FROM = datetime.date(2025, 5, 15), datetime.date(2026, 4, 1)
-GIANT_ATTESTED = (
-    "info_system",
-    "quality_certification",
-    "niche_share_10",
-    "own_brand",
-    "rd_institution_municipal",
-    "chain_role",
-    "key_field_product",
-)
-
-
-def giant(**changes):
-    """The builders' baseline firm as a 小巨人 candidate (holds 专精特新, every attestation confirmed)."""
-    values = {"designations": frozenset({SRDI_SME}), "attested": confirmed(*GIANT_ATTESTED)}
-    values.update(changes)
-    return firm(**values)
 
 
 # --- which sets apply on a day -------------------------------------------------------------------------

@@ -7,24 +7,10 @@ import pytest
 from cultivation.rules import CN_2022, CN_2026, evaluate_tier
 from cultivation.tiers import LITTLE_GIANT, SRDI_SME
 
-from .builders import D, claimed, confirmed, firm, last_year, result, with_year
+from .builders import LITTLE_GIANT_ATTESTED as V2022_ATTESTED
+from .builders import D, claimed, confirmed, firm, giant, last_year, result, with_year
 
 TIER = LITTLE_GIANT
-V2022_ATTESTED = (
-    "info_system",
-    "quality_certification",
-    "niche_share_10",
-    "own_brand",
-    "rd_institution_municipal",
-    "chain_role",
-    "key_field_product",
-)
-
-
-def giant(**changes):
-    values = {"designations": frozenset({SRDI_SME}), "attested": confirmed(*V2022_ATTESTED)}
-    values.update(changes)
-    return firm(**values)
 
 
 def met(facts, code, rule_set=CN_2022):

@@ -5,7 +5,6 @@ rules do not exist yet. Both sides of each date."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,10 +15,9 @@ from cultivation.models.alerts import Alert, AlertKind
 from cultivation.services.applications import application_transition, create_application
 from cultivation.tiers import GAZELLE, LITTLE_GIANT, SINGLE_CHAMPION, SRDI_SME
 from cultivation.workflow import Action, Status
-from registry.models import AnnualFigures
-from tests.factories import FirmFactory, on_time
+from tests.factories import FirmFactory
 
-from .factories import designation, firm_user
+from .factories import designation, figures, firm_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,22 +37,7 @@ GIANT_ATTESTED = (
 
 def _year(firm, year: int, revenue: str) -> None:
     """R&D 5%, main business 90%, debt 44%, three Ⅰ类 IP: strong on every measured bar."""
-    value = Decimal(revenue)
-    AnnualFigures.objects.create(
-        firm=firm,
-        year=year,
-        operating_revenue=value,
-        main_business_revenue=value * Decimal("0.9"),
-        rd_expense=value * Decimal("0.05"),
-        net_profit=value * Decimal("0.08"),
-        total_assets=Decimal("9000"),
-        total_liabilities=Decimal("4000"),
-        employees=150,
-        rd_staff=30,
-        class1_ip=3,
-        class2_ip=8,
-        filed_on=on_time(year),
-    )
+    figures(firm, year, revenue)
 
 
 def gazelle_firm(name: str):

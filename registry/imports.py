@@ -7,7 +7,7 @@ model instances in the web worker. Then:
 
 * more than ``settings.IMPORT_MAX_ROWS`` -- refused by the import form, nothing stored;
 * more than ``settings.IMPORT_SYNC_MAX_ROWS`` -- ``start_job`` stores the file under
-  ``MEDIA_ROOT/imports/`` and queues ``registry.tasks.run_import_job``; the admin shows the job's page;
+  ``MEDIA_ROOT/imports/`` and queues ``run_import_job`` (below); the admin shows the job's page;
 * otherwise the synchronous preview/confirm of django-import-export, as before.
 
 ``run_job`` imports with the same resources (``registry.resources``) as the preview, as the user who
@@ -28,10 +28,18 @@ import re
 from collections.abc import Callable
 
 import openpyxl
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    transaction,
+)
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -164,8 +172,6 @@ def start_job(*, user, kind: str, data: bytes, file_name: str, binary: bool, row
 def queue(job_id: int) -> None:
     """Send the job to a worker; with the broker down it stays queued (the page says so) and
     ``requeue_stale_jobs`` sends it again."""
-    from .tasks import run_import_job
-
     try:
         run_import_job.delay(job_id)
     except Exception:
@@ -390,3 +396,27 @@ def _finish(job: ImportJob, outcome: dict) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(**outcome, file="", finished_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+# The job's Celery tasks live beside the code they run, so this module never imports ``registry.tasks``
+# (which lists them for the worker); their names stay ``registry.tasks.*``, as queued messages and the
+# beat schedule know them.
+
+
+@shared_task(
+    name="registry.tasks.run_import_job",
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 6},
+)
+def run_import_job(job_id: int) -> str | None:
+    """Run one import job (``run_job``); a message delivered twice finds it ended."""
+    job = run_job(job_id)
+    return job.status if job is not None else None
+
+
+@shared_task(name="registry.tasks.requeue_import_jobs", acks_late=True)
+def requeue_import_jobs() -> int:
+    """Queue again the jobs whose message or worker was lost (no progress for ``STALE_AFTER``)."""
+    return requeue_stale_jobs()

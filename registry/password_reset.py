@@ -20,12 +20,13 @@ import hashlib
 import logging
 import math
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import caches
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -104,8 +105,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
 def queue_reset_email(email: str, options: dict) -> None:
     """Hand the reset email to Celery; a broker outage is logged, never an error page."""
-    from .tasks import send_password_reset_email
-
     try:
         send_password_reset_email.delay(email, options)
     except Exception:
@@ -143,3 +142,21 @@ class PasswordResetView(auth_views.PasswordResetView):
         if over_limit("email", form.cleaned_data["email"]):
             return throttled_response(self.request)
         return super().form_valid(form)
+
+
+@shared_task(
+    name="registry.tasks.send_password_reset_email",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 6},
+    ignore_result=True,
+)
+def send_password_reset_email(email: str, options: dict) -> None:
+    """Send the password reset email queued by ``/accounts/password_reset/`` (``queue_reset_email``).
+
+    Defined here rather than in ``registry.tasks`` so this module does not import the task list that
+    imports it. Acknowledged when done (``CELERY_TASK_ACKS_LATE``): a killed worker's message is sent
+    again, a second valid link at worst. A message lost with the broker means no email; the person asks
+    again.
+    """
+    send_reset_email(email, options)

@@ -1,45 +1,13 @@
-"""Celery tasks of the register (found by ``app.autodiscover_tasks()``)."""
+"""The register's Celery tasks, listed for the worker (``app.autodiscover_tasks()`` imports this module).
+
+Each task is defined beside the code it runs -- the import job in ``registry.imports``, the reset email in
+``registry.password_reset`` -- so those modules queue their own tasks without importing this one; the
+task names stay ``registry.tasks.<name>``.
+"""
 
 from __future__ import annotations
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from .imports import requeue_import_jobs, run_import_job
+from .password_reset import send_password_reset_email
 
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 6},
-)
-def run_import_job(job_id: int) -> str | None:
-    """Run one import job (``registry.imports.run_job``); a message delivered twice finds it ended."""
-    from .imports import run_job
-
-    job = run_job(job_id)
-    return job.status if job is not None else None
-
-
-@shared_task(acks_late=True)
-def requeue_import_jobs() -> int:
-    """Queue again the jobs whose message or worker was lost (no progress for ``imports.STALE_AFTER``)."""
-    from .imports import requeue_stale_jobs
-
-    return requeue_stale_jobs()
-
-
-@shared_task(
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 6},
-    ignore_result=True,
-)
-def send_password_reset_email(email: str, options: dict) -> None:
-    """Send the password reset email queued by ``/accounts/password_reset/`` (``registry.password_reset``).
-
-    Acknowledged when done (``CELERY_TASK_ACKS_LATE``): a killed worker's message is sent again, a second
-    valid link at worst. A message lost with the broker means no email; the person asks again.
-    """
-    from .password_reset import send_reset_email
-
-    send_reset_email(email, options)
+__all__ = ["requeue_import_jobs", "run_import_job", "send_password_reset_email"]

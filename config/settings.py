@@ -225,7 +225,8 @@ else:
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
-        # The exchange table; kombu's default is ./control, which would litter the working directory.
+        # The exchange table; kombu's default is ./control, which would litter the working directory
+        # (tests/reliability/test_queue_files.py publishes and broadcasts, and finds every file under var/).
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }

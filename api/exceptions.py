@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -19,6 +19,16 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("该操作已无法执行，请刷新后重试。")
     default_code = "conflict"
+
+
+def error_body(detail: str, fields: dict | None = None) -> dict:
+    """The API's one error shape: a sentence for people, and the messages per field (none for most)."""
+    return {"detail": str(detail), "fields": fields or {}}
+
+
+def error_response(detail: str, status_code: int) -> JsonResponse:
+    """An error in the API's shape from outside DRF: a middleware, Django's error views, the token lockout."""
+    return JsonResponse(error_body(detail), status=status_code)
 
 
 def flatten(detail) -> dict:
@@ -59,7 +69,7 @@ def api_exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"detail": _("请求数据有误，请检查各字段。"), "fields": flatten(exc.detail)}
+        response.data = error_body(_("请求数据有误，请检查各字段。"), flatten(exc.detail))
     elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data = {"detail": str(response.data["detail"]), "fields": {}}
+        response.data = error_body(response.data["detail"])
     return response

@@ -133,7 +133,7 @@ class Worker:
         env = {**os.environ, "DB_CONN_MAX_AGE": "600"}
         self.log = log.open("wb")
         command = [
-            sys.executable, "-m", "celery", "-A", "registry", "worker", "--pool=prefork",
+            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork",
             f"--concurrency={processes}", "--loglevel=INFO", f"--hostname={queue}@%h", f"--queues={queue}",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
@@ -231,7 +231,7 @@ def measure_workers(as_of: datetime.date, runs: int, log_dir: Path) -> dict[str,
     """Scan time with 1 and with 2 worker processes, interleaved run by run so that the machine's load
     drifts alike over both; peak RSS of the worker processes. Both workers run at once, each on its own
     queue (an idle worker costs nothing), after a warm-up."""
-    from registry.celery import app
+    from config.celery import app
 
     app.control.purge()  # e.g. alert emails queued by the first run: not this benchmark's work
     workers = {n: Worker(n, log_dir / f"worker-{n}.log", f"bench{n}") for n in (1, 2)}
@@ -347,6 +347,6 @@ def measure(database_url: str, firms: int, runs: int, naive_sample: int, log_dir
 
 def app_purge() -> None:
     """Drop what the scans queued (alert emails) so the benchmark Redis database is left empty."""
-    from registry.celery import app
+    from config.celery import app
 
     app.control.purge()

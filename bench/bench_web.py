@@ -49,7 +49,7 @@ SLICE_S = 5.0
 
 def _setup_django() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "true")  # in-process: the development profile
     import django
 
@@ -137,7 +137,7 @@ def server_env(database_url: str, redis_url: str, port: int) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
-        "DJANGO_SETTINGS_MODULE": "registry.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "false",
         "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefghijklmnop",
@@ -212,7 +212,7 @@ def p95(values: list[float]) -> float:
 def api_load(database_url: str, redis_url: str, info: dict, seconds: float, clients: int) -> dict:
     port = free_port()
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "registry/gunicorn.conf.py", "registry.wsgi"],
+        [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
         cwd=ROOT,
         env=server_env(database_url, redis_url, port),
         start_new_session=True,

@@ -53,7 +53,7 @@ TIMEOUT_S = 30
 
 def _setup_django() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "true")  # in-process: the development profile
     import django
 
@@ -396,7 +396,7 @@ def server_env(database_url: str, static_root: Path = ROOT / "var" / "bench-stat
     return {
         **os.environ,
         "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "registry.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "false",
         "STATIC_ROOT": str(static_root),
         "SECRET_KEY": "load-test-only-" + "x" * 40,
@@ -421,7 +421,7 @@ def start_server(env: dict[str, str], workers: int = 2) -> tuple[subprocess.Pope
     """gunicorn (sync workers) on a free 127.0.0.1 port; returns the process and its base URL."""
     collect_static(env)
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "registry.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--timeout", "60", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"

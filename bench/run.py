@@ -106,7 +106,7 @@ def main() -> None:
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
     # Django, the Celery workers and the web benchmark all read these.
     os.environ.update(
-        DATABASE_URL=database_url, REDIS_URL=redis_url, DJANGO_SETTINGS_MODULE="registry.settings"
+        DATABASE_URL=database_url, REDIS_URL=redis_url, DJANGO_SETTINGS_MODULE="config.settings"
     )
     # In-process clients and the workers run the development profile (settings default to production);
     # the web benchmark's gunicorn sets DJANGO_DEBUG=false itself.

@@ -1,5 +1,1 @@
-"""The Django project package and the firm register (firms, figures, clusters, districts)."""
-
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The firm register (firms, figures, clusters, districts, users)."""

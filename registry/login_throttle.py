@@ -1,4 +1,4 @@
-"""Login throttling helpers for django-axes: who is knocking, and the API's answer to a lockout.
+"""Login throttling helpers for django-axes: who is knocking, and the page a locked-out sign-in gets.
 
 The client address is what axes counts failures by. ``REMOTE_ADDR`` is the peer of the socket and
 cannot be forged; behind a reverse proxy every request comes from the proxy, so the address is read
@@ -13,7 +13,7 @@ import math
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -67,26 +67,3 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
         "cooloff_minutes": cooloff_minutes(),
     }
     return render(request, "registration/lockout.html", context, status=429)
-
-
-def token_request_locked_out(request) -> bool:
-    """Whether an API token request is refused: its address or username is locked out, or this very
-    failure reached the limit.
-
-    DRF hands axes its own ``Request`` wrapper, so axes' middleware never sees the lockout flag;
-    ``TokenView`` asks here instead, before and after checking the password.
-    """
-    from axes.handlers.proxy import AxesProxyHandler
-
-    if getattr(request, "axes_locked_out", False):
-        return True
-    name = request.data.get("username") if hasattr(request.data, "get") else None
-    credentials = {settings.AXES_USERNAME_FORM_FIELD: name if isinstance(name, str) else None}
-    return not AxesProxyHandler.is_allowed(request, credentials)
-
-
-def api_lockout_response() -> JsonResponse:
-    """The API's lockout answer in its one error shape, with ``Retry-After`` in seconds."""
-    response = JsonResponse({"detail": lockout_message(), "fields": {}}, status=429)
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    return response

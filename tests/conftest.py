@@ -30,7 +30,7 @@ def pytest_configure(config):
     SimpleRateThrottle.THROTTLE_RATES = {"anon": "100000/min", "user": "100000/min"}
     if not settings.REDIS_URL:
         # Without Redis, keep tasks queued by tests in memory rather than in the dev queue under var/.
-        from registry.celery import app
+        from config.celery import app
 
         app.conf.broker_url = "memory://"
     if not IN_CI:
@@ -69,7 +69,7 @@ def fresh_throttle_counters():
 def celery_eager():
     """Tasks queued during the test run at once, in this process: the task's own code without a worker
     (tests/scans and tests/reliability run real workers)."""
-    from registry.celery import app
+    from config.celery import app
 
     saved = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True

@@ -1,6 +1,6 @@
-"""The test suite's settings: ``registry.settings`` in its development profile, asked for explicitly.
+"""The test suite's settings: ``config.settings`` in its development profile, asked for explicitly.
 
-``registry.settings`` fails closed: without ``DJANGO_DEBUG`` it is production (HTTPS redirect, secure
+``config.settings`` fails closed: without ``DJANGO_DEBUG`` it is production (HTTPS redirect, secure
 cookies, HSTS, no hosts allowed, ``SECRET_KEY`` required), which the test client and the browser tests'
 plain-HTTP live server cannot use. The suite therefore sets ``DJANGO_DEBUG=true`` unless the environment
 already says otherwise, before the settings load. pytest-django still runs every test with ``DEBUG``
@@ -15,4 +15,4 @@ import os
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
-from registry.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403

@@ -16,10 +16,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from registry.login_throttle import api_lockout_response, token_request_locked_out
-
 from ..authentication import issue_token, token_expires_at
 from ..examples import TOKEN, TOKEN_REQUEST, request_example, response_example
+from ..lockout import api_lockout_response, token_request_locked_out
 
 TOKEN_RESPONSE = inline_serializer(
     "TokenResponse",

@@ -2,6 +2,11 @@
 
 The data is written out here rather than imported so that this migration
 keeps meaning the same thing whatever later code does.
+
+The groups' permissions on the programme's models were granted here too, when this migration depended on
+the programme's first migration; the register now names none of the programme, and the programme's own
+migration grants them (the same permissions, idempotently, so databases that ran the old version of this
+migration end up with the same groups as new ones).
 """
 
 from django.db import migrations
@@ -91,16 +96,12 @@ ROLE_PERMISSIONS = {
         ("registry", "annualfigures", ("view", "add", "change", "delete")),
         ("registry", "district", ("view",)),
         ("registry", "cluster", ("view",)),
-        ("cultivation", "designation", ("view", "add", "change")),
-        ("cultivation", "poolmembership", ("view", "add", "change")),
     ],
     "reviewer": [
         ("registry", "firm", ("view",)),
         ("registry", "annualfigures", ("view",)),
         ("registry", "district", ("view",)),
         ("registry", "cluster", ("view",)),
-        ("cultivation", "designation", ("view",)),
-        ("cultivation", "poolmembership", ("view",)),
     ],
     "firm": [],
 }
@@ -128,10 +129,10 @@ def seed_groups(apps, schema_editor):
     """Create the role groups with their permissions (permissions are created first)."""
     from django.contrib.auth.management import create_permissions
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    app_config = apps.get_app_config("registry")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, grants in ROLE_PERMISSIONS.items():
@@ -146,7 +147,6 @@ def seed_groups(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0001_initial"),
-        ("cultivation", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

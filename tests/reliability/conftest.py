@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.celery import app
+from config.celery import app
 
 from .processes import PrivateRedis, Process, celery_worker, worker_env
 

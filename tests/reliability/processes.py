@@ -133,7 +133,7 @@ def worker_env(broker_url: str, mailbox: Path, extra: dict[str, str] | None = No
 
 def celery_worker(log_path: Path, env: dict[str, str]) -> Process:
     """A `celery worker` (solo pool: one task at a time), ready to consume when this returns."""
-    command = [sys.executable, "-m", "celery", "-A", "registry", "worker", "--pool=solo", "--loglevel=INFO"]
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
     worker = Process(command, log_path, env)
     worker.wait_for_output(b"ready.")
     return worker
@@ -148,9 +148,9 @@ def accepts_connections(port: int) -> bool:
 
 
 def gunicorn_server(log_path: Path, env: dict[str, str]) -> Process:
-    """gunicorn as production runs it, with the shipped configuration (``registry/gunicorn.conf.py``);
+    """gunicorn as production runs it, with the shipped configuration (``config/gunicorn.conf.py``);
     ``GUNICORN_BIND`` and ``WEB_CONCURRENCY`` in ``env`` say where and how many workers."""
-    command = [sys.executable, "-m", "gunicorn", "-c", "registry/gunicorn.conf.py", "registry.wsgi"]
+    command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]
     return Process(command, log_path, env)
 
 

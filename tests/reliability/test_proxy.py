@@ -7,7 +7,7 @@ workers a minute later (the negative control below, against gunicorn directly). 
 sockets against it leave ``/api/me/`` answering well within a second. With DEBUG off, static files are
 served by the app (WhiteNoise) from what ``collectstatic`` wrote, through nginx; uploads are not served.
 
-Everything runs as production does: ``registry.settings`` with DJANGO_DEBUG=false, HTTPS (nginx terminates
+Everything runs as production does: ``config.settings`` with DJANGO_DEBUG=false, HTTPS (nginx terminates
 TLS with a throw-away certificate and says so in X-Forwarded-Proto; ``BEHIND_PROXY=true``), the SSL
 redirect, HSTS and secure cookies on.
 """
@@ -147,7 +147,7 @@ def production_env(static_root: Path, database_url: str, gunicorn_port: int) -> 
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
         **inherited,
-        "DJANGO_SETTINGS_MODULE": "registry.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "false",  # explicitly production, whatever the suite's own profile
         "SECRET_KEY": "proxy-test-only-" + "s" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",

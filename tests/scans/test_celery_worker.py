@@ -51,7 +51,7 @@ class Worker:
         env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": settings.REDIS_URL, "DB_CONN_MAX_AGE": "0"}
         self.log = log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "registry", "worker", "--pool=solo", "--loglevel=INFO"],
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"],
             cwd=ROOT,
             env=env,
             stdout=self.log,

@@ -1,5 +1,5 @@
 """Personal answers are never stored by a cache: every API answer and every page a signed-in person
-gets carries ``Cache-Control: no-store`` (registry.middleware.NoStoreMiddleware); anonymous pages stay
+gets carries ``Cache-Control: no-store`` (config.middleware.NoStoreMiddleware); anonymous pages stay
 cacheable."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "registry.settings",  # not the suite's development profile (tests/settings.py)
+    "DJANGO_SETTINGS_MODULE": "config.settings",  # not the suite's development profile (tests/settings.py)
     "DJANGO_DEBUG": "false",
     "SECRET_KEY": "x9" * 40 + "-production-secret-for-the-check-only",
     "ALLOWED_HOSTS": "tiermark.example.gov.cn",

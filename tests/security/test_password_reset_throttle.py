@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from registry.celery import app
+from config.celery import app
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

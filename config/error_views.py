@@ -7,9 +7,11 @@ so Django itself answers 404). Everywhere else the portal's HTML pages are used.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from api.exceptions import error_response
 
 API_PREFIX = "/api/"
 
@@ -20,11 +22,11 @@ def is_api(request: HttpRequest) -> bool:
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
-        return JsonResponse({"detail": _("未找到。"), "fields": {}}, status=404)
+        return error_response(_("未找到。"), 404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_api(request):
-        return JsonResponse({"detail": _("服务器内部错误，请稍后再试。"), "fields": {}}, status=500)
+        return error_response(_("服务器内部错误，请稍后再试。"), 500)
     return defaults.server_error(request)

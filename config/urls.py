@@ -4,7 +4,7 @@ language switch."""
 from django.contrib import admin
 from django.urls import include, path
 
-from .password_reset import PasswordResetView
+from registry.password_reset import PasswordResetView
 
 urlpatterns = [
     path("", include("cultivation.urls")),
@@ -16,5 +16,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-handler404 = "registry.error_views.page_not_found"
-handler500 = "registry.error_views.server_error"
+handler404 = "config.error_views.page_not_found"
+handler500 = "config.error_views.server_error"

@@ -1,4 +1,4 @@
-"""gunicorn settings: ``gunicorn -c registry/gunicorn.conf.py registry.wsgi``, behind nginx.
+"""gunicorn settings: ``gunicorn -c config/gunicorn.conf.py config.wsgi``, behind nginx.
 
 Sync workers: the API's requests are short and CPU-bound (Python and a PostgreSQL round trip), so one request
 per process and one process per core is the cheapest way to serve them. A sync worker is also held for as long

@@ -58,7 +58,7 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
-# Content-Security-Policy (registry.middleware): scripts only from this site, never inline or eval; inline
+# Content-Security-Policy (config.middleware): scripts only from this site, never inline or eval; inline
 # styles stay allowed (Django's admin and the Swagger UI page use them). The one hash admits
 # django-import-export's "select all fields" handler on its export form:
 # onchange="onSelectToggleChange(event)".
@@ -97,9 +97,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before anything that reads a session
     "corsheaders.middleware.CorsMiddleware",
-    "registry.middleware.BodySizeLimitMiddleware",
-    "registry.middleware.ContentSecurityPolicyMiddleware",
-    "registry.middleware.NoStoreMiddleware",  # Cache-Control: no-store for the API and signed-in pages
+    "config.middleware.BodySizeLimitMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.NoStoreMiddleware",  # Cache-Control: no-store for the API and signed-in pages
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,8 +111,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into the lockout page
 ]
 
-ROOT_URLCONF = "registry.urls"
-WSGI_APPLICATION = "registry.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -225,7 +225,8 @@ else:
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
-        # The exchange table; kombu's default is ./control, which would litter the working directory.
+        # The exchange table; kombu's default is ./control, which would litter the working directory
+        # (tests/reliability/test_queue_files.py publishes and broadcasts, and finds every file under var/).
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }

@@ -4,9 +4,10 @@ personal answers out of caches."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from api.exceptions import error_response
 
 
 class BodySizeLimitMiddleware:
@@ -30,7 +31,7 @@ class BodySizeLimitMiddleware:
             # This runs before LocaleMiddleware: answer in the caller's language explicitly.
             with translation.override(translation.get_language_from_request(request)):
                 detail = _("请求体过大（上限 %(limit)d KB）。") % {"limit": limit // 1024}
-            return JsonResponse({"detail": detail, "fields": {}}, status=413)
+            return error_response(detail, 413)
         return self.get_response(request)
 
 

@@ -42,9 +42,7 @@ MB = 1024 * 1024
 # The firm columns and the figures the scan reads (selectors.SCAN_FIRM_FIELDS, FIGURE_FIELDS).
 FLOOR_SQL = """
 SELECT f.id, f.district_id, f.stage, f.founded_on, f.niche_since, f.sector, f.strategic_emerging,
-       f.is_listed, c.code, a.year, a.operating_revenue, a.main_business_revenue, a.rd_expense,
-       a.net_profit, a.total_assets, a.total_liabilities, a.employees, a.rd_staff, a.class1_ip,
-       a.class2_ip, a.equity_financing, a.valuation_usd_m, a.cumulative_financing_usd_m
+       f.is_listed, c.code, a.year, {figures}
 FROM registry_firm f
 LEFT JOIN registry_cluster c ON c.id = f.cluster_id
 LEFT JOIN registry_annualfigures a ON a.firm_id = f.id AND a.year >= %s AND a.year < %s
@@ -72,10 +70,12 @@ def timed(function: Callable[[], object]) -> tuple[float, object]:
 def floor_seconds(database_url: str, as_of: datetime.date) -> float:
     """One raw query over the same firms and figures, rows fetched and dropped."""
     from cultivation.selectors import YEARS_LOOKED_BACK
+    from registry.figures import FIGURE_FIELDS
 
+    sql = FLOOR_SQL.format(figures=", ".join(f"a.{name}" for name in FIGURE_FIELDS))
     with psycopg.connect(database_url) as conn, conn.cursor() as cursor:
         started = time.perf_counter()
-        cursor.execute(FLOOR_SQL, (as_of.year - YEARS_LOOKED_BACK, as_of.year))
+        cursor.execute(sql, (as_of.year - YEARS_LOOKED_BACK, as_of.year))
         for _row in cursor:
             pass
         return time.perf_counter() - started
@@ -113,7 +113,7 @@ def naive_seconds_per_firm(as_of: datetime.date, sample: list[int]) -> float:
             designations=held,
             attested=attested,
             disqualifications={d.code for d in Disqualification.objects.in_force(as_of).filter(firm=firm)},
-            years=[YearFigures(f.year, *(getattr(f, name) for name in FIGURE_FIELDS)) for f in figures],
+            years=[YearFigures(year=f.year, **{n: getattr(f, n) for n in FIGURE_FIELDS}) for f in figures],
         )
         targets = promotion_targets(facts.designations)
         report = evaluate(facts, rule_set, tiers=targets)

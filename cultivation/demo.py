@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from registry.credit_code import make_code
-from registry.models import AnnualFigures, Cluster, District, Firm, Sector, User
+from registry.models import FIGURE_FIELDS, FIRM_FIELDS, AnnualFigures, Cluster, District, Firm, Sector, User
 from registry.roles import Role
 
 from .models import Designation, PoolMembership
@@ -77,37 +77,34 @@ class Reference:
         return cls(districts, weights, list(Cluster.objects.order_by("position")))
 
 
-FIRM_COLUMNS = (
-    "credit_code",
-    "name",
-    "district_id",
-    "cluster_id",
-    "founded_on",
-    "niche_since",
-    "sector",
-    "strategic_emerging",
-    "is_listed",
-    "stage",
-    "contact_name",
-    "contact_phone",
+# The columns the demo writes, derived from the register's lists; rows are built by name
+# (``firm_row``, ``figure_row``) and kept as plain tuples in these orders for the bulk insert.
+FIRM_COLUMNS = (*(Firm._meta.get_field(name).attname for name in FIRM_FIELDS), "stage")
+FIGURE_COLUMNS = ("year", *FIGURE_FIELDS, "audited")
+# A firm column the demo leaves out gets the model field's default ("" for blank text, None if nullable).
+_FIRM_DEFAULTS = {f.attname: f.get_default() for f in Firm._meta.concrete_fields if f.attname in FIRM_COLUMNS}
+_CODE, _YEAR, _REVENUE = (
+    FIRM_COLUMNS.index("credit_code"),
+    FIGURE_COLUMNS.index("year"),
+    FIGURE_COLUMNS.index("operating_revenue"),
 )
-FIGURE_COLUMNS = (
-    "year",
-    "operating_revenue",
-    "main_business_revenue",
-    "rd_expense",
-    "net_profit",
-    "total_assets",
-    "total_liabilities",
-    "employees",
-    "rd_staff",
-    "class1_ip",
-    "class2_ip",
-    "equity_financing",
-    "valuation_usd_m",
-    "cumulative_financing_usd_m",
-    "audited",
-)
+
+
+def firm_row(**values) -> tuple:
+    """A firm's row in ``FIRM_COLUMNS`` order, from values given by column name."""
+    row = {**_FIRM_DEFAULTS, **values}
+    if len(row) != len(FIRM_COLUMNS):
+        raise TypeError(f"not firm columns: {sorted(row.keys() - set(FIRM_COLUMNS))}")
+    return tuple(row[column] for column in FIRM_COLUMNS)
+
+
+def figure_row(**values) -> tuple:
+    """A year's row in ``FIGURE_COLUMNS`` order, from every column given by name."""
+    if values.keys() != set(FIGURE_COLUMNS):
+        raise TypeError(f"figure columns differ: {sorted(values.keys() ^ set(FIGURE_COLUMNS))}")
+    return tuple(values[column] for column in FIGURE_COLUMNS)
+
+
 DESIGNATION_COLUMNS = ("tier", "granted_on", "expires_on", "status", "batch")
 
 
@@ -123,7 +120,7 @@ class FirmDraft:
 
     @property
     def credit_code(self) -> str:
-        return self.firm[0]
+        return self.firm[_CODE]
 
 
 def money(value: float) -> Decimal:
@@ -152,24 +149,24 @@ def draft_firm(
     designations = draw_designations(rng, profile, today)
     active = [d[0] for d in designations if d[3] == Designation.Status.ACTIVE]
     stage = derive_stage(active, listed=listed).value
-    firm = (
-        code,
-        name,
-        district.pk,
-        cluster.pk if cluster else None,
-        founded,
-        min(founded.year + rng.randint(0, 3), today.year - 1),
-        sector,
-        strategic,
-        listed,
-        stage,
-        contact,
-        phone,
+    firm = firm_row(
+        credit_code=code,
+        name=name,
+        district_id=district.pk,
+        cluster_id=cluster.pk if cluster else None,
+        founded_on=founded,
+        niche_since=min(founded.year + rng.randint(0, 3), today.year - 1),
+        sector=sector,
+        strategic_emerging=strategic,
+        is_listed=listed,
+        stage=stage,
+        contact_name=contact,
+        contact_phone=phone,
     )
     draft = FirmDraft(firm, figures, designations)
     if profile == "fast" and rng.random() < 0.05 and len(figures) >= 3:
         baseline = rng.choice(figures[:-1])
-        draft.pool = (baseline[0] + 1, baseline[0], baseline[1])
+        draft.pool = (baseline[_YEAR] + 1, baseline[_YEAR], baseline[_REVENUE])
     return draft
 
 
@@ -201,22 +198,22 @@ def draw_figures(
         assets = revenue * rng.uniform(0.8, 1.6)
         financing = money(rng.uniform(500, 9000)) if rng.random() < 0.08 else ZERO
         rows.append(
-            (
-                year,
-                money(revenue),
-                money(revenue * main_share),
-                money(revenue * rd_share * rng.uniform(0.9, 1.1)),
-                Decimal(round(revenue * margin * 100)).scaleb(-2),
-                money(assets),
-                money(assets * debt_ratio),
-                employees,
-                int(employees * rng.uniform(0.05, 0.4)),
-                ip1,
-                ip1 * 2 + rng.randint(0, 10),
-                financing,
-                money(valuation) if valuation else None,
-                money(valuation * 0.08) if valuation else None,
-                year < last_year or rng.random() < 0.6,
+            figure_row(
+                year=year,
+                operating_revenue=money(revenue),
+                main_business_revenue=money(revenue * main_share),
+                rd_expense=money(revenue * rd_share * rng.uniform(0.9, 1.1)),
+                net_profit=Decimal(round(revenue * margin * 100)).scaleb(-2),
+                total_assets=money(assets),
+                total_liabilities=money(assets * debt_ratio),
+                employees=employees,
+                rd_staff=int(employees * rng.uniform(0.05, 0.4)),
+                class1_ip=ip1,
+                class2_ip=ip1 * 2 + rng.randint(0, 10),
+                equity_financing=financing,
+                valuation_usd_m=money(valuation) if valuation else None,
+                cumulative_financing_usd_m=money(valuation * 0.08) if valuation else None,
+                audited=year < last_year or rng.random() < 0.6,
             )
         )
         ip1 += rng.choice([0, 0, 1])
@@ -295,8 +292,8 @@ def insert_chunk(drafts: list[FirmDraft]) -> int:
     now = timezone.now()
     insert_rows(
         Firm,
-        (*FIRM_COLUMNS, "credit_code_override", "contact_email", "address", "created_at", "updated_at"),
-        [(*d.firm, "", "", "", now, now) for d in new],
+        (*FIRM_COLUMNS, "created_at", "updated_at"),
+        [(*d.firm, now, now) for d in new],
     )
     ids = dict(
         Firm.objects.filter(credit_code__in=[d.credit_code for d in new]).values_list("credit_code", "id")
@@ -304,7 +301,7 @@ def insert_chunk(drafts: list[FirmDraft]) -> int:
     figures, designations, pool = [], [], []
     for draft in new:
         firm_id = ids[draft.credit_code]
-        figures += [(firm_id, *row, False, "", now, _demo_filed_on(row[0], now)) for row in draft.figures]
+        figures += [(firm_id, *row, False, "", now, _demo_filed_on(row[_YEAR], now)) for row in draft.figures]
         designations += [(firm_id, *row, "") for row in draft.designations]
         if draft.pool:
             # Demo members are inserted in bulk, not admitted: no admission day, rule set or override.

@@ -21,6 +21,7 @@ from .admin_lists import FiguresOfYearFilter, fiscal_year, search_firms
 from .forms import CheckedImportForm
 from .models import (
     FIGURE_FIELDS,
+    FIRM_FIELDS,
     AnnualFigures,
     Cluster,
     District,
@@ -48,23 +49,6 @@ class ReasonFormMixin(forms.ModelForm):
     )
 
 
-FIRM_FIELDS = (
-    "credit_code",
-    "credit_code_override",
-    "name",
-    "district",
-    "cluster",
-    "founded_on",
-    "niche_since",
-    "niche_since_month",
-    "sector",
-    "strategic_emerging",
-    "is_listed",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "address",
-)
 FIGURE_FORM_FIELDS = ("year", *FIGURE_FIELDS, "audited")
 
 

@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from . import credit_code
 from .fields import CreditCodeField
+from .figures import FIGURE
+from .figures import FIGURE_FIELDS as FIGURE_FIELDS  # re-exported: forms, imports, the API
 from .roles import scope_of
 from .stages import Stage
 
@@ -207,6 +209,27 @@ class Firm(models.Model):
         return {}
 
 
+# What people write on a firm, in the order forms show them: the one list the admin form, the import
+# file, the API and the demo derive theirs from. ``stage`` is not here: it follows the designations.
+FIRM_FIELDS = (
+    "credit_code",
+    "credit_code_override",
+    "name",
+    "district",
+    "cluster",
+    "founded_on",
+    "niche_since",
+    "niche_since_month",
+    "sector",
+    "strategic_emerging",
+    "is_listed",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "address",
+)
+
+
 class FrozenFiguresError(ValidationError):
     """Raised when someone tries to change figures a reviewer has relied on (P9)."""
 
@@ -299,19 +322,19 @@ class AnnualFigures(models.Model):
 
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="figures", verbose_name=_("企业"))
     year = models.PositiveSmallIntegerField(_("年度"))
-    operating_revenue = money(_("营业收入（万元）"))
-    main_business_revenue = money(_("主营业务收入（万元）"))
-    rd_expense = money(_("研发费用（万元）"))
-    net_profit = money(_("净利润（万元）"), negative=True, help_text=_("亏损填负数。"))
-    total_assets = money(_("资产总额（万元）"))
-    total_liabilities = money(_("负债总额（万元）"))
-    employees = models.PositiveIntegerField(_("从业人员（人）"))
-    rd_staff = models.PositiveIntegerField(_("研发人员（人）"))
-    class1_ip = models.PositiveIntegerField(_("Ⅰ类知识产权（件）"), default=0)
-    class2_ip = models.PositiveIntegerField(_("Ⅱ类知识产权（件）"), default=0)
-    equity_financing = money(_("当年新增股权融资（万元）"), default=ZERO)
+    operating_revenue = money(FIGURE["operating_revenue"].verbose_name)
+    main_business_revenue = money(FIGURE["main_business_revenue"].verbose_name)
+    rd_expense = money(FIGURE["rd_expense"].verbose_name)
+    net_profit = money(FIGURE["net_profit"].verbose_name, negative=True, help_text=_("亏损填负数。"))
+    total_assets = money(FIGURE["total_assets"].verbose_name)
+    total_liabilities = money(FIGURE["total_liabilities"].verbose_name)
+    employees = models.PositiveIntegerField(FIGURE["employees"].verbose_name)
+    rd_staff = models.PositiveIntegerField(FIGURE["rd_staff"].verbose_name)
+    class1_ip = models.PositiveIntegerField(FIGURE["class1_ip"].verbose_name, default=0)
+    class2_ip = models.PositiveIntegerField(FIGURE["class2_ip"].verbose_name, default=0)
+    equity_financing = money(FIGURE["equity_financing"].verbose_name, default=ZERO)
     valuation_usd_m = models.DecimalField(
-        _("最新估值（百万美元）"),
+        FIGURE["valuation_usd_m"].verbose_name,
         max_digits=12,
         decimal_places=2,
         null=True,
@@ -319,7 +342,7 @@ class AnnualFigures(models.Model):
         validators=[MinValueValidator(ZERO)],
     )
     cumulative_financing_usd_m = models.DecimalField(
-        _("累计融资（百万美元）"),
+        FIGURE["cumulative_financing_usd_m"].verbose_name,
         max_digits=12,
         decimal_places=2,
         null=True,
@@ -496,24 +519,6 @@ class AnnualFigures(models.Model):
             for name in self.edited_fields()
             if getattr(self, attnames[name]) != getattr(stored, attnames[name])
         ]
-
-
-# What a year records besides ``year`` and ``audited``: one list for forms, imports, the API and the rules.
-FIGURE_FIELDS = (
-    "operating_revenue",
-    "main_business_revenue",
-    "rd_expense",
-    "net_profit",
-    "total_assets",
-    "total_liabilities",
-    "employees",
-    "rd_staff",
-    "class1_ip",
-    "class2_ip",
-    "equity_financing",
-    "valuation_usd_m",
-    "cumulative_financing_usd_m",
-)
 
 
 class User(AbstractUser):

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
-from .models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Firm
+from .models import FIGURE_FIELDS, FIRM_FIELDS, AnnualFigures, Cluster, District, Firm
 from .roles import scope_of
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -149,24 +149,9 @@ class FirmResource(ScopedResource):
     class Meta:
         model = Firm
         import_id_fields = ("credit_code",)
-        fields = (
-            "credit_code",
-            "name",
-            "district",
-            "cluster",
-            "founded_on",
-            "niche_since",
-            "niche_since_month",
-            "sector",
-            "strategic_emerging",
-            "is_listed",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "address",
-            "credit_code_override",
-        )
-        export_order = fields
+        fields = FIRM_FIELDS
+        # The override note, rarely filled, is the file's last column.
+        export_order = (*(name for name in fields if name != "credit_code_override"), "credit_code_override")
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from registry.credit_code import normalise, validate_format
-from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Firm
+from registry.models import FIGURE_FIELDS, FIRM_FIELDS, AnnualFigures, Cluster, District, Firm
 from registry.roles import scope_of
 
 
@@ -69,24 +69,7 @@ class FirmSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Firm
-        fields = (
-            "credit_code",
-            "credit_code_override",
-            "name",
-            "district",
-            "cluster",
-            "founded_on",
-            "niche_since",
-            "niche_since_month",
-            "sector",
-            "strategic_emerging",
-            "is_listed",
-            "stage",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "address",
-        )
+        fields = (*FIRM_FIELDS, "stage")
         read_only_fields = ("stage",)
 
     def validate_credit_code(self, value: str) -> str:

@@ -22,6 +22,8 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from registry.figures import FIGURE_LABELS
+
 from .values import OPS, Derived, Missing, compact, consistent_display, display, plain
 
 
@@ -47,20 +49,9 @@ UNITS: dict[str, Promise] = {
     "points": _("{value} 分"),
 }
 
+# The figures' labels (one declaration with the model's fields) and the firm facts rules can miss.
 FIELD_LABELS: dict[str, Promise] = {
-    "operating_revenue": _("营业收入"),
-    "main_business_revenue": _("主营业务收入"),
-    "rd_expense": _("研发费用"),
-    "net_profit": _("净利润"),
-    "total_assets": _("资产总额"),
-    "total_liabilities": _("负债总额"),
-    "employees": _("从业人员"),
-    "rd_staff": _("研发人员"),
-    "class1_ip": _("Ⅰ类知识产权"),
-    "class2_ip": _("Ⅱ类知识产权"),
-    "equity_financing": _("新增股权融资"),
-    "valuation_usd_m": _("最新投后估值"),
-    "cumulative_financing_usd_m": _("累计融资额"),
+    **FIGURE_LABELS,
     "founded_on": _("成立日期"),
     "niche_since": _("进入细分市场年份"),
 }

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from api.views.eligibility import WHAT_IF_EXAMPLE
 from cultivation.services import application_transition, create_application
 from registry.credit_code import make_code
+from registry.figures import COUNT_FIELDS
 from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
 from tests.portal.data import qualifying_firm
 
@@ -41,7 +42,7 @@ pytestmark = pytest.mark.django_db
 
 LAST_YEAR = THIS_YEAR - 1
 AMOUNTS = ("operating_revenue", "main_business_revenue", "rd_expense", "total_assets", "total_liabilities")
-COUNTS = ("employees", "rd_staff", "class1_ip", "class2_ip")
+COUNTS = COUNT_FIELDS
 BROKEN_BODIES = [
     "{not json",
     '{"a": 1,}',

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.models import AnnualFigures
+from registry.models import FIGURE_FIELDS, AnnualFigures
 
 pytestmark = pytest.mark.django_db
 
@@ -17,23 +17,9 @@ LAST_YEAR = timezone.localdate().year - 1
 
 def posted(row: AnnualFigures, **changes) -> dict:
     """The figures form as the browser would post it for ``row``, with some values changed."""
-    data = {
-        name: getattr(row, name)
-        for name in (
-            "operating_revenue",
-            "main_business_revenue",
-            "rd_expense",
-            "net_profit",
-            "total_assets",
-            "total_liabilities",
-            "employees",
-            "rd_staff",
-            "class1_ip",
-            "class2_ip",
-            "equity_financing",
-        )
-    }
-    data.update(valuation_usd_m="", cumulative_financing_usd_m="", audited="on")
+    blank = ("valuation_usd_m", "cumulative_financing_usd_m")  # optional: posted empty
+    data = {name: getattr(row, name) for name in FIGURE_FIELDS if name not in blank}
+    data.update(dict.fromkeys(blank, ""), audited="on")
     data.update(changes)
     return data
 

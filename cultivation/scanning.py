@@ -98,7 +98,8 @@ class Scan(ABC):
 
     @property
     def label(self) -> str:
-        return self.kind.label
+        """The scan's name in the active language."""
+        return str(self.kind.label)
 
     def plan(
         self, as_of: datetime.date, *, incremental: bool = False, chunk_size: int = CHUNK_SIZE

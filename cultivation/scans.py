@@ -12,11 +12,12 @@ from collections.abc import Iterable
 
 from .alert_scans import DesignationExpiring, FiguresOverdue, PoolIntake, PoolRating, PromotionDue
 from .notice_closing import NoticeClosing
-from .scanning import Progress, Scan, ScanKind, ScanResult
+from .scanning import Scan, ScanKind, ScanResult
 
 
 def registry(*scans: Scan) -> dict[ScanKind, Scan]:
-    """The scans by kind, in the order given; a kind given twice is a mistake."""
+    """The scans by kind (looked up by the plain name too), in the order given; a kind given twice is
+    a mistake."""
     by_kind: dict[ScanKind, Scan] = {}
     for scan in scans:
         if scan.kind in by_kind:
@@ -43,24 +44,11 @@ NIGHTLY: tuple[ScanKind, ...] = (
 )
 
 
-def scan_of(kind: str) -> Scan:
-    """The scan named ``kind``; ``KeyError`` for an unknown one."""
-    try:
-        return SCANS[ScanKind(kind)]
-    except ValueError:
-        raise KeyError(kind) from None
-
-
-def run_scans(
-    as_of: datetime.date,
-    only: Iterable[str] | None = None,
-    progress: dict[str, Progress] | None = None,
-) -> list[ScanResult]:
-    """Run the named scans (all by default) in this process, in registry order for all, in the given
-    order for ``only``; ``KeyError`` names unknown kinds. ``progress`` maps a kind to its reporter."""
+def run_scans(as_of: datetime.date, only: Iterable[str] | None = None) -> list[ScanResult]:
+    """Run the named scans (all by default, in registry order) in this process; ``KeyError`` names
+    unknown kinds."""
     kinds = list(SCANS) if not only else list(only)
     unknown = [kind for kind in kinds if kind not in SCANS]
     if unknown:
         raise KeyError(", ".join(unknown))
-    progress = progress or {}
-    return [scan_of(kind).run(as_of, progress=progress.get(kind)) for kind in kinds]
+    return [SCANS[kind].run(as_of) for kind in kinds]

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from .models.alerts import AlertDelivery, Channel, DeliveryStatus
 from .scanning import CHUNK_SIZE, Chunk, ScanKind
-from .scans import NIGHTLY, scan_of
+from .scans import NIGHTLY, SCANS
 from .services.alerts import send_daily_digests, send_email_deliveries
 
 log = logging.getLogger(__name__)
@@ -44,14 +44,14 @@ def scan_chunk(
 ) -> dict:
     """One chunk of one scan, one transaction: a range of firm ids, a list of them, or neither (a scan
     that reads the whole register at once)."""
-    result = scan_of(kind).judge(Chunk.from_message(as_of, first_id, last_id, ids))
+    result = SCANS[kind].judge(Chunk.from_message(as_of, first_id, last_id, ids))
     return {"kind": kind, "examined": result.examined, "alerts": result.acted}
 
 
 def scan_signatures(kind: str, day: str, chunk_size: int | None = None, incremental: bool = False) -> list:
     """The chunk tasks of one scan (also what ``bench/bench_scan.py`` sends to real workers)."""
     try:
-        scan = scan_of(kind)
+        scan = SCANS[kind]
     except KeyError:
         raise ValueError(f"unknown scan {kind!r}") from None
     chunks = scan.plan(_day(day), incremental=incremental, chunk_size=chunk_size or CHUNK_SIZE)
@@ -82,7 +82,7 @@ def run_nightly_scans(as_of: str | None = None) -> list[str]:
 @shared_task(**RETRY)
 def close_notices(as_of: str | None = None) -> int:
     """Designate applications whose public notice has elapsed with no open objection."""
-    return scan_of(ScanKind.NOTICE_CLOSING).run(_day(as_of)).acted
+    return SCANS[ScanKind.NOTICE_CLOSING].run(_day(as_of)).acted
 
 
 def queue_alert_emails(alert_ids: list[int]) -> None:

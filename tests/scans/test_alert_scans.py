@@ -236,6 +236,18 @@ def test_pool_intake_shortfall_goes_to_city_caseworkers_with_candidates(staff):
     assert candidate.pk
 
 
+def test_the_nightly_celery_run_raises_every_nightly_scan_through_the_chunk_task(staff, celery_eager):
+    """Beat's nightly task plans each scan of the registry's nightly list and runs its chunks as
+    ``scan_chunk`` tasks, the whole-register pool intake (one chunk, no firm ids) included."""
+    from cultivation.scans import NIGHTLY
+    from cultivation.tasks import run_nightly_scans
+
+    qualifying_firm()
+    assert run_nightly_scans.delay(AS_OF.isoformat()).get() == [str(kind) for kind in NIGHTLY]
+    raised = set(Alert.objects.values_list("kind", flat=True))
+    assert {"promotion_due", "pool_intake"} <= raised
+
+
 def test_emails_immediately_or_as_a_daily_digest(staff):
     AlertPreference.objects.create(user=staff["reviewer"], email="daily")
     qualifying_firm(district=district("500112"))

@@ -57,8 +57,8 @@ def commit(kind: ScanKind, drafts: list[AlertDraft], examined: int) -> ScanResul
     result = ScanResult(kind, examined=examined, acted=len(new_ids))
     new = set(new_ids)
     if new:
-        for kind in Alert.objects.filter(pk__in=new).values_list("kind", flat=True):
-            result.by_kind[kind] = result.by_kind.get(kind, 0) + 1
+        for alert_kind in Alert.objects.filter(pk__in=new).values_list("kind", flat=True):
+            result.by_kind[alert_kind] = result.by_kind.get(alert_kind, 0) + 1
     return result
 
 
@@ -282,13 +282,13 @@ class FiguresOverdue(Scan):
         return figures_overdue(chunk.as_of, chunk.firms)
 
 
-def figures_overdue(as_of: datetime.date, chunk: FirmSet) -> ScanResult:
+def figures_overdue(as_of: datetime.date, among: FirmSet) -> ScanResult:
     fiscal_year = overdue_fiscal_year(as_of)
     if fiscal_year is None:
         return ScanResult(ScanKind.FIGURES_OVERDUE)
     in_programme = Q(designations__status=Designation.Status.ACTIVE) | Q(pool_membership__isnull=False)
     firms = (
-        Firm.objects.filter(**chunk.lookup("pk"))
+        Firm.objects.filter(**among.lookup("pk"))
         .filter(in_programme)
         .exclude(figures__year=fiscal_year)
         .distinct()

@@ -170,9 +170,9 @@ _email_queue: EmailQueue = _leave_for_the_flush
 
 
 def use_email_queue(queue: EmailQueue) -> None:
-    """Set the step that queues the emails of new alerts (``cultivation.tasks`` hands its task over
-    when the app is ready). The services stay below the tasks: they only call what they were given,
-    and without it the pending deliveries wait for the periodic flush."""
+    """Set the step that queues the emails of new alerts (``apps.ready`` hands over
+    ``tasks.queue_alert_emails``). The services stay below the tasks: they only call what they were
+    given, and without it the pending deliveries wait for the periodic flush."""
     global _email_queue
     _email_queue = queue
 

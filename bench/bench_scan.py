@@ -6,7 +6,7 @@ median of ``runs`` passes, because the machine is shared and noisy:
 
 * floor — one raw psycopg query reading the firm columns and the figures the scan reads, doing
   nothing with them;
-* ours — ``alert_scans.run_promotion`` in this process: every firm, the next rung of each ladder,
+* ours — the promotion scan's ``run`` in this process: every firm, the next rung of each ladder,
   this year's alerts already raised (what a night looks like; the first run is reported apart);
 * naive — per firm: fetch the firm, its figures (model instances), designations, attestations and
   flags through the ORM, evaluate its next rungs, look up its open applications and alerts. Timed on
@@ -15,7 +15,7 @@ median of ``runs`` passes, because the machine is shared and noisy:
   one with one process and one with two, each on its own queue, runs alternating between them; the
   speedup is the median of the paired ratios; peak RSS of the worker processes sampled with psutil;
 * incremental — 1% of firms change (their last figures saved through the ORM, as the admin and the
-  API do), then ``run_promotion(incremental=True)``.
+  API do), then its ``run(incremental=True)``.
 """
 
 from __future__ import annotations
@@ -194,9 +194,10 @@ def celery_scan_seconds(as_of: datetime.date, queue: str) -> float:
     """Send the full promotion scan's chunks to one worker's queue and wait until every one is done."""
     from celery import group
 
+    from cultivation.scanning import ScanKind
     from cultivation.tasks import scan_signatures
 
-    signatures = [s.set(queue=queue) for s in scan_signatures("promotion_due", as_of.isoformat())]
+    signatures = [s.set(queue=queue) for s in scan_signatures(ScanKind.PROMOTION_DUE, as_of.isoformat())]
     started = time.perf_counter()
     wait_for(group(signatures).apply_async(), 3600)
     return time.perf_counter() - started
@@ -218,12 +219,13 @@ def warm_up(as_of: datetime.date, processes: int, queue: str) -> None:
     """A few ten-firm chunks per process, so each has parsed the rule sets and opened its connection."""
     from celery import group
 
+    from cultivation.scanning import ScanKind
     from cultivation.tasks import scan_chunk
     from registry.models import Firm
 
     first = Firm.objects.order_by("pk").values_list("pk", flat=True).first()
     day = as_of.isoformat()
-    chunk = scan_chunk.si("promotion_due", day, first, first + 9).set(queue=queue)
+    chunk = scan_chunk.si(ScanKind.PROMOTION_DUE, day, first, first + 9).set(queue=queue)
     wait_for(group(chunk.clone() for _ in range(4 * processes)).apply_async(), 120)
 
 
@@ -276,25 +278,27 @@ def measure(database_url: str, firms: int, runs: int, naive_sample: int, log_dir
     """Run every scan measurement; Django must be set up on ``database_url`` already."""
     from django.utils import timezone
 
-    from cultivation.alert_scans import promotion_scan, run_promotion
     from cultivation.models import Alert
-    from cultivation.selectors import FirmSet
+    from cultivation.scanning import Chunk, ScanKind
+    from cultivation.scans import SCANS
     from registry.models import Firm
+
+    promotion = SCANS[ScanKind.PROMOTION_DUE]
 
     out = ScanFigures()
     as_of = timezone.localdate()  # the day the demo register was drawn relative to
     print(f"promotion scan, as of {as_of}, {Firm.objects.count():,} firms", flush=True)
 
-    if not Alert.objects.filter(kind="promotion_due", period=str(as_of.year)).exists():
-        seconds, result = timed(lambda: run_promotion(as_of))
-        out.row("first run (raises this year's alerts)", f"{seconds:.1f} s", f"{result.alerts:,} alerts")
+    if not Alert.objects.filter(kind=ScanKind.PROMOTION_DUE, period=str(as_of.year)).exists():
+        seconds, result = timed(lambda: promotion.run(as_of))
+        out.row("first run (raises this year's alerts)", f"{seconds:.1f} s", f"{result.acted:,} alerts")
     else:  # warm-up: rule sets parsed and compiled, the connection open
         first = Firm.objects.order_by("pk").values_list("pk", flat=True).first()
-        promotion_scan(as_of, FirmSet.between(first, first + 99))
+        promotion.judge(Chunk.between(as_of, first, first + 99))
     floors, scans, ratios = [], [], []
     for _ in range(runs):
         floor = floor_seconds(database_url, as_of)
-        seconds, result = timed(lambda: run_promotion(as_of))
+        seconds, result = timed(lambda: promotion.run(as_of))
         floors.append(floor)
         scans.append(seconds)
         ratios.append(seconds / floor)
@@ -331,7 +335,7 @@ def measure(database_url: str, firms: int, runs: int, naive_sample: int, log_dir
     incremental, examined_inc = [], 0
     for _ in range(runs):
         changed = change_firms(0.01, rng)
-        seconds, result = timed(lambda: run_promotion(as_of, incremental=True))
+        seconds, result = timed(lambda: promotion.run(as_of, incremental=True))
         incremental.append(seconds)
         examined_inc = result.examined
     inc = statistics.median(incremental)

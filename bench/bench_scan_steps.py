@@ -37,9 +37,10 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from cultivation.alert_scans import firm_id_ranges, gc_paused, promotion_targets  # noqa: E402
+from cultivation.alert_scans import gc_paused, promotion_targets  # noqa: E402
 from cultivation.models import Alert, Application  # noqa: E402
 from cultivation.rules.evaluator import evaluate, verdicts  # noqa: E402
+from cultivation.scanning import firm_id_ranges  # noqa: E402
 from cultivation.selectors import FirmSet, facts_for, rule_set_on, scan_facts  # noqa: E402
 from cultivation.services.alerts import AlertDraft, raise_alerts  # noqa: E402
 from registry.models import Firm  # noqa: E402

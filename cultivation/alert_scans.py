@@ -1,10 +1,10 @@
 """The alerting scans (DESIGN §5): promotion due, expiry and renewal, overdue figures, the pool.
 
-Each chunked scan looks at one range of firm ids in a constant number of
-queries, feeds the pure rules, and raises alerts through ``raise_alerts`` in
-one transaction. Chunks are independent and idempotent (alerts are unique on
-kind, firm, tier and period), so Celery can run them in parallel, retry them,
-or rerun a scan after a worker died mid-way without losing or doubling anything.
+Each is a ``scanning.Scan``: its chunks look at one range (or list) of firm ids in a constant number
+of queries, feed the pure rules, and raise alerts through ``raise_alerts`` in one transaction. Chunks
+are independent and idempotent (alerts are unique on kind, firm, tier and period), so Celery can run
+them in parallel, retry them, or rerun a scan after a worker died mid-way without losing or doubling
+anything. They are registered in ``cultivation.scans``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ import datetime
 import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Q
 
 from registry.models import AnnualFigures, Firm
 
@@ -42,62 +41,24 @@ from .rules.programme import (
     overdue_fiscal_year,
     rate_pool_member,
 )
+from .scanning import CHUNK_SIZE, Chunk, Scan, ScanKind, ScanResult, WholeRegisterScan, firm_id_ranges
 from .selectors import FirmSet, ScannedFirm, rule_set_on, scan_facts
 from .services.alerts import AlertDraft, raise_alerts
+from .services.stages import StageMove, settle_stages, stage_moves
 from .tiers import HARDTECH_POOL, TIERS, derive_stage, promotion_tiers, renewal_opens_on
 
-CHUNK_SIZE = 2000
 CANDIDATES_LISTED = 50
 
 
-@dataclass
-class ChunkResult:
-    """What one chunk examined and raised; summed by ``run_scans`` and the Celery callback."""
-
-    examined: int = 0
-    alerts: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
-
-    def add(self, other: ChunkResult) -> ChunkResult:
-        self.examined += other.examined
-        self.alerts += other.alerts
-        for kind, count in other.by_kind.items():
-            self.by_kind[kind] = self.by_kind.get(kind, 0) + count
-        return self
-
-
-ChunkScan = Callable[[datetime.date, int, int], ChunkResult]
-CHUNKED: dict[str, ChunkScan] = {}
-
-
-def chunked(kind: str) -> Callable[[ChunkScan], ChunkScan]:
-    def register(function: ChunkScan) -> ChunkScan:
-        CHUNKED[kind] = function
-        return function
-
-    return register
-
-
-def firm_id_ranges(chunk_size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
-    """Inclusive id ranges covering the register; ids are dense enough that ranges stay balanced."""
-    bounds = Firm.objects.aggregate(low=Min("id"), high=Max("id"))
-    if bounds["low"] is None:
-        return []
-    return [
-        (start, min(start + chunk_size - 1, bounds["high"]))
-        for start in range(bounds["low"], bounds["high"] + 1, chunk_size)
-    ]
-
-
-def commit(drafts: list[AlertDraft], examined: int) -> ChunkResult:
+def commit(kind: ScanKind, drafts: list[AlertDraft], examined: int) -> ScanResult:
     """Raise the chunk's alerts in one transaction and count what was new."""
     with transaction.atomic():
         new_ids = raise_alerts(drafts)
-    result = ChunkResult(examined=examined, alerts=len(new_ids))
+    result = ScanResult(kind, examined=examined, acted=len(new_ids))
     new = set(new_ids)
     if new:
-        for kind in Alert.objects.filter(pk__in=new).values_list("kind", flat=True):
-            result.by_kind[kind] = result.by_kind.get(kind, 0) + 1
+        for alert_kind in Alert.objects.filter(pk__in=new).values_list("kind", flat=True):
+            result.by_kind[alert_kind] = result.by_kind.get(alert_kind, 0) + 1
     return result
 
 
@@ -107,20 +68,34 @@ def promotion_targets(active: frozenset[str]) -> list[str]:
     return promotion_tiers(active)
 
 
-@chunked(AlertKind.PROMOTION_DUE)
-def promotion_due(as_of: datetime.date, first_id: int, last_id: int) -> ChunkResult:
-    """Firms meeting a tier above what they hold (or pending on attestations), not applied for; stages."""
-    return promotion_scan(as_of, FirmSet.between(first_id, last_id))
+class PromotionDue(Scan):
+    """Firms meeting a tier above what they hold (or pending on attestations), not applied for; stages.
+
+    The nightly run is incremental: only firms whose records (or dates) changed since the last run
+    are judged again (``promotion_chunks``).
+    """
+
+    kind = ScanKind.PROMOTION_DUE
+
+    def plan(
+        self, as_of: datetime.date, *, incremental: bool = False, chunk_size: int = CHUNK_SIZE
+    ) -> list[Chunk]:
+        return [Chunk(as_of, firms) for firms in promotion_chunks(as_of, incremental, chunk_size)]
+
+    def judge(self, chunk: Chunk) -> ScanResult:
+        return promotion_scan(chunk.as_of, chunk.firms)
 
 
-def promotion_scan(as_of: datetime.date, firms: FirmSet) -> ChunkResult:
+def promotion_scan(as_of: datetime.date, firms: FirmSet) -> ScanResult:
     """The promotion scan over ``firms`` in a fixed number of queries (``tests/scans`` pins them).
 
     Only the tiers that can still raise an alert are judged: every tier the firm may apply for above
     what it holds (``promotion_targets``), unless this year's alert exists or an application is open.
     They are judged yes/no (``verdicts``); the full report, for the alert's score, is built only for
-    the few new alerts. The change log of these firms is cleared first, in the same transaction, so a
-    change committed meanwhile is kept for the next incremental scan.
+    the few new alerts. A stage the facts imply other than the stored one is settled by the stage's
+    owner (``services.stages``), whose alert is raised with this chunk's. The change log of these
+    firms is cleared first, in the same transaction, so a change committed meanwhile is kept for the
+    next incremental scan.
     """
     period = str(as_of.year)
     with transaction.atomic(), gc_paused():
@@ -133,7 +108,7 @@ def promotion_scan(as_of: datetime.date, firms: FirmSet) -> ChunkResult:
         )
         settled |= set(Application.objects.open().filter(**firms.lookup()).values_list("firm_id", "tier"))
         rule_set = rule_set_on(as_of)
-        drafts, stages = [], {}
+        drafts, moves = [], []
         for firm in scanned:
             targets = [
                 t
@@ -149,14 +124,9 @@ def promotion_scan(as_of: datetime.date, firms: FirmSet) -> ChunkResult:
                 drafts += _promotion_drafts(firm, due, rule_set, period)
             stage = derive_stage(firm.facts.designations, listed=firm.facts.listed).value
             if stage != firm.stage:
-                stages[firm.id] = stage
-                payload = {"from": firm.stage, "to": stage}
-                period_stage = f"{as_of.isoformat()}:{stage}"
-                drafts.append(
-                    AlertDraft(AlertKind.STAGE_CHANGED, period_stage, firm.id, firm.district_id, "", payload)
-                )
-        _update_stages(stages)
-        return commit(drafts, len(scanned))
+                moves.append(StageMove(firm.id, firm.district_id, firm.stage, stage))
+        drafts += settle_stages(moves, on=as_of)
+        return commit(ScanKind.PROMOTION_DUE, drafts, len(scanned))
 
 
 @contextmanager
@@ -186,13 +156,13 @@ def promotion_chunks(
     set in force or the direction of time changed, or the gap is too long for the date rules below.
     """
     rule_set = _watermark_key(rule_set_on(as_of).key)
-    mark = ScanWatermark.objects.filter(kind=AlertKind.PROMOTION_DUE).first()
+    mark = ScanWatermark.objects.filter(kind=ScanKind.PROMOTION_DUE).first()
     full = not incremental or not _incremental_possible(mark, as_of, rule_set)
     with transaction.atomic():
         if not full:
             mark_changed(firms_changed_by_date(mark.as_of, as_of))
         ScanWatermark.objects.update_or_create(
-            kind=AlertKind.PROMOTION_DUE, defaults={"as_of": as_of, "rule_set": rule_set}
+            kind=ScanKind.PROMOTION_DUE, defaults={"as_of": as_of, "rule_set": rule_set}
         )
     if full:
         return [FirmSet.between(first, last) for first, last in firm_id_ranges(chunk_size)]
@@ -246,19 +216,6 @@ def firms_changed_by_date(since: datetime.date, until: datetime.date) -> set[int
     return changed
 
 
-def run_promotion(
-    as_of: datetime.date, incremental: bool = False, progress: Callable[[int, int], None] | None = None
-) -> ChunkResult:
-    """The promotion scan in this process, chunk after chunk (Celery runs the same chunks in parallel)."""
-    total = ChunkResult()
-    chunks = promotion_chunks(as_of, incremental)
-    for done, firms in enumerate(chunks, start=1):
-        total.add(promotion_scan(as_of, firms))
-        if progress:
-            progress(done, len(chunks))
-    return total
-
-
 def _promotion_drafts(firm: ScannedFirm, tiers: list[str], rule_set, period: str) -> list[AlertDraft]:
     report = evaluate(firm.facts, rule_set, tiers=tiers)
     drafts = []
@@ -272,16 +229,6 @@ def _promotion_drafts(firm: ScannedFirm, tiers: list[str], rule_set, period: str
     return drafts
 
 
-def _update_stages(stages: dict[int, str]) -> None:
-    by_stage = defaultdict(list)
-    for firm_id, stage in stages.items():
-        by_stage[stage].append(firm_id)
-    for stage, ids in by_stage.items():
-        Firm.objects.filter(pk__in=ids).update(stage=stage)
-    if stages:
-        invalidate_dashboard()  # an update() sends no signal; the dashboard counts firms by stage
-
-
 def _draft(kind: str, period: str, firm: Firm, tier: str, payload: dict) -> AlertDraft:
     return AlertDraft(kind, period, firm.pk, firm.district_id, tier, payload)
 
@@ -290,12 +237,18 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-@chunked(AlertKind.DESIGNATION_EXPIRING)
-def designation_expiring(as_of: datetime.date, first_id: int, last_id: int) -> ChunkResult:
-    """180/90/30-day expiry alerts, the renewal window opening, and expiring what has lapsed."""
-    in_range = Designation.objects.filter(
-        firm__pk__range=(first_id, last_id), status=Designation.Status.ACTIVE
-    )
+class DesignationExpiring(Scan):
+    """180/90/30-day expiry alerts, the renewal window opening, and expiring what has lapsed (which
+    settles the stage of those firms, with its alert)."""
+
+    kind = ScanKind.DESIGNATION_EXPIRING
+
+    def judge(self, chunk: Chunk) -> ScanResult:
+        return designation_expiring(chunk.as_of, chunk.firms)
+
+
+def designation_expiring(as_of: datetime.date, firms: FirmSet) -> ScanResult:
+    in_range = Designation.objects.filter(**firms.lookup(), status=Designation.Status.ACTIVE)
     lapsed = list(in_range.filter(expires_on__lt=as_of).values_list("pk", "firm_id"))
     soon = in_range.filter(expires_on__gte=as_of, expires_on__lte=as_of + datetime.timedelta(days=200))
     drafts = []
@@ -309,24 +262,33 @@ def designation_expiring(as_of: datetime.date, first_id: int, last_id: int) -> C
         if TIERS[designation.tier].validity_years and renewal_opens_on(expires) <= as_of:
             period = expires.isoformat()
             drafts.append(_draft(AlertKind.RENEWAL_WINDOW_OPEN, period, firm, designation.tier, payload))
+    examined = len(lapsed) + len(drafts)
     with transaction.atomic():
         if lapsed:
             Designation.objects.filter(pk__in=[pk for pk, _ in lapsed]).update(
                 status=Designation.Status.EXPIRED
             )
             invalidate_dashboard()
-        return commit(drafts, len(lapsed) + len(drafts))
+            drafts += settle_stages(stage_moves({firm_id for _, firm_id in lapsed}, on=as_of), on=as_of)
+        return commit(ScanKind.DESIGNATION_EXPIRING, drafts, examined)
 
 
-@chunked(AlertKind.FIGURES_OVERDUE)
-def figures_overdue(as_of: datetime.date, first_id: int, last_id: int) -> ChunkResult:
+class FiguresOverdue(Scan):
     """Programme firms (active designation or pool member) without last year's figures after 30 April."""
+
+    kind = ScanKind.FIGURES_OVERDUE
+
+    def judge(self, chunk: Chunk) -> ScanResult:
+        return figures_overdue(chunk.as_of, chunk.firms)
+
+
+def figures_overdue(as_of: datetime.date, among: FirmSet) -> ScanResult:
     fiscal_year = overdue_fiscal_year(as_of)
     if fiscal_year is None:
-        return ChunkResult()
+        return ScanResult(ScanKind.FIGURES_OVERDUE)
     in_programme = Q(designations__status=Designation.Status.ACTIVE) | Q(pool_membership__isnull=False)
     firms = (
-        Firm.objects.filter(pk__range=(first_id, last_id))
+        Firm.objects.filter(**among.lookup("pk"))
         .filter(in_programme)
         .exclude(figures__year=fiscal_year)
         .distinct()
@@ -334,14 +296,22 @@ def figures_overdue(as_of: datetime.date, first_id: int, last_id: int) -> ChunkR
     )
     payload = {"fiscal_year": fiscal_year}
     drafts = [_draft(AlertKind.FIGURES_OVERDUE, str(fiscal_year), firm, "", payload) for firm in firms]
-    return commit(drafts, len(drafts))
+    return commit(ScanKind.FIGURES_OVERDUE, drafts, len(drafts))
 
 
 RATING_FIELDS = ("status", "rating_reason", "rated_year", "rated_revenue", "judged_on")
 
 
-@chunked(AlertKind.POOL_RATING)
-def pool_rating(as_of: datetime.date, first_id: int, last_id: int) -> ChunkResult:
+class PoolRating(Scan):
+    """Rate each pool member and store the rating; alert a new path rating or check outcome."""
+
+    kind = ScanKind.POOL_RATING
+
+    def judge(self, chunk: Chunk) -> ScanResult:
+        return pool_rating(chunk.as_of, chunk.firms)
+
+
+def pool_rating(as_of: datetime.date, firms: FirmSet) -> ScanResult:
     """Rate each pool member on ``as_of`` and store the rating, why, and the day (P8, P9).
 
     The stored rating is what the admin, the API and the dashboard show. A change of path rating
@@ -350,7 +320,7 @@ def pool_rating(as_of: datetime.date, first_id: int, last_id: int) -> ChunkResul
     a member rated missed on 1 May for want of figures and doubled when they come in June is told
     both, each once.
     """
-    members = list(PoolMembership.objects.filter(firm__pk__range=(first_id, last_id)).select_related("firm"))
+    members = list(PoolMembership.objects.filter(**firms.lookup()).select_related("firm"))
     revenues: dict[int, dict[int, object]] = defaultdict(dict)
     figures = AnnualFigures.objects.filter(firm_id__in=[m.firm_id for m in members], year__lt=as_of.year)
     for firm_id, year, revenue in figures.values_list("firm_id", "year", "operating_revenue"):
@@ -374,7 +344,7 @@ def pool_rating(as_of: datetime.date, first_id: int, last_id: int) -> ChunkResul
         PoolMembership.objects.bulk_update(changed, RATING_FIELDS)
         if changed:
             invalidate_dashboard()  # statuses and the day judged are on the dashboard
-        return commit(drafts, len(members))
+        return commit(ScanKind.POOL_RATING, drafts, len(members))
 
 
 def _rating_alert(member: PoolMembership, rating) -> AlertDraft | None:
@@ -439,7 +409,16 @@ def pool_candidates(as_of: datetime.date, first_id: int, last_id: int) -> list[d
     return list(Firm.objects.filter(pk__in=found).values("credit_code", "name"))
 
 
-def pool_intake(as_of: datetime.date, target: int | None = None) -> ChunkResult:
+class PoolIntake(WholeRegisterScan):
+    """The programme-wide check of this year's pool intake against its target (one alert a quarter)."""
+
+    kind = ScanKind.POOL_INTAKE
+
+    def judge(self, chunk: Chunk) -> ScanResult:
+        return pool_intake(chunk.as_of)
+
+
+def pool_intake(as_of: datetime.date, target: int | None = None) -> ScanResult:
     """Alert the programme's caseworkers while this year's intake is short of its target (P8, P11).
 
     One alert per quarter, so a shortfall is repeated until it is met rather than told once a year.
@@ -454,7 +433,7 @@ def pool_intake(as_of: datetime.date, target: int | None = None) -> ChunkResult:
     quarter = (as_of.month - 1) // 3 + 1
     period = f"{as_of.year}-Q{quarter}"
     if entered >= target or Alert.objects.filter(kind=AlertKind.POOL_INTAKE, period=period).exists():
-        return ChunkResult()
+        return ScanResult(ScanKind.POOL_INTAKE)
     candidates = []
     for first_id, last_id in firm_id_ranges():
         candidates += pool_candidates(as_of, first_id, last_id)
@@ -466,43 +445,4 @@ def pool_intake(as_of: datetime.date, target: int | None = None) -> ChunkResult:
         "candidates": candidates[:CANDIDATES_LISTED],
     }
     draft = AlertDraft(AlertKind.POOL_INTAKE, period, None, None, HARDTECH_POOL, payload)
-    return commit([draft], 1)
-
-
-def run_chunked(
-    kind: str, as_of: datetime.date, progress: Callable[[int, int], None] | None = None
-) -> ChunkResult:
-    """Run one chunked scan in this process, chunk after chunk (``run_scans``; Celery fans out instead)."""
-    if kind == AlertKind.PROMOTION_DUE:
-        return run_promotion(as_of, progress=progress)  # also records the day judged
-    total = ChunkResult()
-    ranges = firm_id_ranges()
-    for done, (first_id, last_id) in enumerate(ranges, start=1):
-        total.add(CHUNKED[kind](as_of, first_id, last_id))
-        if progress:
-            progress(done, len(ranges))
-    return total
-
-
-def _register_with_run_scans() -> None:
-    """Make every alerting scan available to ``run_scans`` under its kind."""
-    from .scans import ScanResult, scan
-
-    def wrap(kind: str):
-        def run(as_of: datetime.date, progress=None) -> ScanResult:
-            outcome = run_chunked(kind, as_of, progress)
-            return ScanResult(kind, examined=outcome.examined, acted=outcome.alerts)
-
-        return run
-
-    for kind in CHUNKED:
-        scan(kind, AlertKind(kind).label)(wrap(kind))
-
-    def intake(as_of: datetime.date, progress=None) -> ScanResult:
-        outcome = pool_intake(as_of)
-        return ScanResult("pool_intake", examined=outcome.examined, acted=outcome.alerts)
-
-    scan("pool_intake", AlertKind.POOL_INTAKE.label)(intake)
-
-
-_register_with_run_scans()
+    return commit(ScanKind.POOL_INTAKE, [draft], 1)

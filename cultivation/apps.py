@@ -12,7 +12,10 @@ class CultivationConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from .dashboard_cache import connect_invalidation
+        from .services.alerts import use_email_queue
         from .signals import sync_builtin_rule_sets
+        from .tasks import queue_alert_emails
 
         post_migrate.connect(sync_builtin_rule_sets, sender=self)
         connect_invalidation()
+        use_email_queue(queue_alert_emails)  # the services queue emails without importing the tasks

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .scans import NIGHTLY
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -23,7 +25,7 @@ SCHEDULES: tuple[Schedule, ...] = (
         "nightly-scans",
         "cultivation.tasks.run_nightly_scans",
         crontab="0 2 * * *",
-        description="promotion due, expiry and renewal, overdue figures, pool rating, pool intake",
+        description="scans: " + ", ".join(NIGHTLY),  # the registry's nightly list, whatever it holds
     ),
     Schedule(
         "close-notices",

@@ -4,6 +4,9 @@ Every task is safe to run twice (the alert key and the delivery row locks make
 it so), acknowledged late, and retried with backoff when the database is
 unreachable. The database, not the queue, holds what still has to happen:
 ``flush_alert_emails`` sends whatever a lost message left pending.
+
+The scans come from their registry (``cultivation.scans``): a scan's run is planned here and each
+chunk is a ``scan_chunk`` task, whichever scan it is.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from celery import group, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from .models.alerts import AlertDelivery, Channel, DeliveryStatus
+from .scanning import CHUNK_SIZE, Chunk, ScanKind
+from .scans import NIGHTLY, SCANS
+from .services.alerts import send_daily_digests, send_email_deliveries
+
 log = logging.getLogger(__name__)
 
 RETRY = {
@@ -24,7 +32,6 @@ RETRY = {
     "retry_backoff_max": 300,
     "retry_kwargs": {"max_retries": 6},
 }
-NIGHTLY_KINDS = ("promotion_due", "designation_expiring", "figures_overdue", "pool_rating")
 
 
 def _day(as_of: str | None) -> datetime.date:
@@ -35,39 +42,28 @@ def _day(as_of: str | None) -> datetime.date:
 def scan_chunk(
     kind: str, as_of: str, first_id: int | None, last_id: int | None, ids: list[int] | None = None
 ) -> dict:
-    """One chunk of one scan, one transaction: a range of firm ids, or (incremental promotion) a list."""
-    from .alert_scans import CHUNKED, promotion_scan
-    from .selectors import FirmSet
-
-    if ids is not None:
-        result = promotion_scan(_day(as_of), FirmSet.of(ids))
-    else:
-        result = CHUNKED[kind](_day(as_of), first_id, last_id)
-    return {"kind": kind, "examined": result.examined, "alerts": result.alerts}
+    """One chunk of one scan, one transaction: a range of firm ids, a list of them, or neither (a scan
+    that reads the whole register at once)."""
+    result = SCANS[kind].judge(Chunk.from_message(as_of, first_id, last_id, ids))
+    return {"kind": kind, "examined": result.examined, "alerts": result.acted}
 
 
 def scan_signatures(kind: str, day: str, chunk_size: int | None = None, incremental: bool = False) -> list:
     """The chunk tasks of one scan (also what ``bench/bench_scan.py`` sends to real workers)."""
-    from .alert_scans import CHUNK_SIZE, CHUNKED, firm_id_ranges, promotion_chunks
-    from .models.alerts import AlertKind
-
-    if kind not in CHUNKED:
-        raise ValueError(f"unknown scan {kind!r}")
-    size = chunk_size or CHUNK_SIZE
-    if kind == AlertKind.PROMOTION_DUE:
-        chunks = promotion_chunks(_day(day), incremental, size)
-        return [
-            scan_chunk.si(kind, day, c.first_id, c.last_id, list(c.ids) if c.ids is not None else None)
-            for c in chunks
-        ]
-    return [scan_chunk.si(kind, day, low, high) for low, high in firm_id_ranges(size)]
+    try:
+        scan = SCANS[kind]
+    except KeyError:
+        raise ValueError(f"unknown scan {kind!r}") from None
+    chunks = scan.plan(_day(day), incremental=incremental, chunk_size=chunk_size or CHUNK_SIZE)
+    return [scan_chunk.si(kind, *chunk.message()) for chunk in chunks]
 
 
 @shared_task(**RETRY)
 def run_scan(
     kind: str, as_of: str | None = None, chunk_size: int | None = None, incremental: bool = False
 ) -> int:
-    """Fan a scan out over firm-id ranges (or the changed firms); returns how many chunks were queued."""
+    """Fan a scan out over its chunks (firm-id ranges, the changed firms, or one for the whole
+    register); returns how many chunks were queued."""
     signatures = scan_signatures(kind, _day(as_of).isoformat(), chunk_size, incremental)
     if signatures:
         group(signatures).apply_async()
@@ -76,38 +72,30 @@ def run_scan(
 
 @shared_task(**RETRY)
 def run_nightly_scans(as_of: str | None = None) -> list[str]:
-    """What beat runs each night: every chunked scan, then the pool intake check.
-
-    The promotion scan is incremental: only firms whose records (or dates) changed since the last
-    scan are judged again (``alert_scans.promotion_chunks``).
-    """
-    for kind in NIGHTLY_KINDS:
-        run_scan.delay(kind, as_of, incremental=kind == "promotion_due")
-    check_pool_intake.delay(as_of)
-    return list(NIGHTLY_KINDS)
-
-
-@shared_task(**RETRY)
-def check_pool_intake(as_of: str | None = None) -> int:
-    from .alert_scans import pool_intake
-
-    return pool_intake(_day(as_of)).alerts
+    """What beat runs each night: every nightly scan, each planning an incremental run (only the
+    promotion scan can tell what changed since its last run; the others plan their full run)."""
+    for kind in NIGHTLY:
+        run_scan.delay(kind, as_of, incremental=True)
+    return [str(kind) for kind in NIGHTLY]
 
 
 @shared_task(**RETRY)
 def close_notices(as_of: str | None = None) -> int:
     """Designate applications whose public notice has elapsed with no open objection."""
-    from .scans import SCANS
+    return SCANS[ScanKind.NOTICE_CLOSING].run(_day(as_of)).acted
 
-    return SCANS["notice_closing"](_day(as_of)).acted
+
+def queue_alert_emails(alert_ids: list[int]) -> None:
+    """Queue the immediate emails of new alerts (the services call it after their commit)."""
+    try:
+        send_alert_emails.delay(alert_ids)
+    except Exception:  # the broker is down: the periodic flush sends them later
+        log.warning("could not queue alert emails; the flush task will send them", exc_info=True)
 
 
 @shared_task(**RETRY, ignore_result=True)  # fire and forget: the delivery rows are the result
 def send_alert_emails(alert_ids: list[int]) -> dict:
     """Send the immediate emails of freshly raised alerts."""
-    from .models.alerts import AlertDelivery, Channel, DeliveryStatus
-    from .services.alerts import send_email_deliveries
-
     pending = AlertDelivery.objects.filter(
         alert_id__in=alert_ids, channel=Channel.EMAIL, status=DeliveryStatus.PENDING
     )
@@ -117,15 +105,10 @@ def send_alert_emails(alert_ids: list[int]) -> dict:
 @shared_task(**RETRY, ignore_result=True)
 def flush_alert_emails() -> dict:
     """Send every email delivery still pending (a lost queue message, a failed attempt to retry)."""
-    from .models.alerts import AlertDelivery, Channel, DeliveryStatus
-    from .services.alerts import send_email_deliveries
-
     pending = AlertDelivery.objects.filter(channel=Channel.EMAIL, status=DeliveryStatus.PENDING)
     return send_email_deliveries(pending.order_by("pk")[:5000])
 
 
 @shared_task(**RETRY, ignore_result=True)
 def send_alert_digests() -> int:
-    from .services.alerts import send_daily_digests
-
     return send_daily_digests()

@@ -19,7 +19,8 @@ from .designations import (
     revoke_designation,
 )
 from .pool import admit_to_pool, may_override_pool_entry
-from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on, refresh_stage
+from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on
+from .stages import settle_stage
 
 __all__ = [
     "admit_to_pool",
@@ -34,9 +35,9 @@ __all__ = [
     "may_override_pool_entry",
     "may_record_historical_designations",
     "record_historical_designation",
-    "refresh_stage",
     "refusals_to_apply",
     "renew_designation",
     "revoke_designation",
+    "settle_stage",
     "transitioned",
 ]

@@ -1,4 +1,4 @@
-"""Raising alerts and delivering them: inbox rows at once, emails through Celery after commit.
+"""Raising alerts and delivering them: inbox rows at once, emails queued after commit (``use_email_queue``).
 
 ``raise_alerts`` is what every scan chunk calls. It is idempotent: the alert
 uniqueness key absorbs reruns, and deliveries are created only for alerts that
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,13 +159,26 @@ def _matching(drafts: Iterable[AlertDraft]) -> list[Alert]:
     return [a for a in candidates if alert_key(a) in keys]
 
 
-def _queue_emails(alert_ids: list[int]) -> None:
-    from ..tasks import send_alert_emails
+EmailQueue = Callable[[list[int]], None]
 
-    try:
-        send_alert_emails.delay(alert_ids)
-    except Exception:  # the broker is down: the periodic flush sends them later
-        log.warning("could not queue alert emails; the flush task will send them", exc_info=True)
+
+def _leave_for_the_flush(alert_ids: list[int]) -> None:
+    log.info("no email queue: the flush task will send the emails of alerts %s", alert_ids)
+
+
+_email_queue: EmailQueue = _leave_for_the_flush
+
+
+def use_email_queue(queue: EmailQueue) -> None:
+    """Set the step that queues the emails of new alerts (``apps.ready`` hands over
+    ``tasks.queue_alert_emails``). The services stay below the tasks: they only call what they were
+    given, and without it the pending deliveries wait for the periodic flush."""
+    global _email_queue
+    _email_queue = queue
+
+
+def _queue_emails(alert_ids: list[int]) -> None:
+    _email_queue(alert_ids)
 
 
 def alert_text(alert: Alert) -> tuple[str, str]:

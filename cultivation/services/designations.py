@@ -5,7 +5,8 @@ A designation is a published decision: it comes from the workflow's ``designate`
 ``record_historical_designation`` (programme admins and city caseworkers only, with a reason). Nothing else
 creates or edits one: the admin and the API call these functions.
 
-Every change recomputes the firm's cached life-cycle stage (``refresh_stage``, P5).
+Every change settles the firm's cached life-cycle stage (``stages.settle_stage``, P5), which raises the
+stage-change alert when the stage moves.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from registry.roles import can_edit_register, scope_of
 from ..models import Application, Designation
 from ..tiers import DESIGNATION_TIER_CHOICES, PREREQUISITE, TIERS, bar_ends_on, expiry_for
 from ..workflow import Action, TransitionConflict
-from .rules import ensure_can_act_on, refresh_stage
+from .rules import ensure_can_act_on
+from .stages import settle_stage
 
 
 def _batch(application: Application, granted_on: datetime.date) -> str:
@@ -47,12 +49,14 @@ def grant_designation(*, application: Application, granted_on: datetime.date, ac
     )
     designation._change_reason = _("申请 #%(id)d 公示期满认定") % {"id": application.pk}
     designation.save()
-    refresh_stage(firm=application.firm)
+    settle_stage(firm=application.firm, on=granted_on)
     return designation
 
 
 @transaction.atomic
-def renew_designation(*, designation: Designation, application: Application, actor) -> Designation:
+def renew_designation(
+    *, designation: Designation, application: Application, actor, on: datetime.date | None = None
+) -> Designation:
     """A passed 复核 extends the designation by a full validity from the day after it would have expired."""
     locked = Designation.objects.select_for_update().get(pk=designation.pk)
     start = (locked.expires_on or timezone.localdate()) + timedelta(days=1)
@@ -61,7 +65,7 @@ def renew_designation(*, designation: Designation, application: Application, act
     locked.source_application = application
     locked._change_reason = _("申请 #%(id)d 复核通过，有效期延续") % {"id": application.pk}
     locked.save()
-    refresh_stage(firm=locked.firm)
+    settle_stage(firm=locked.firm, on=on)
     return locked
 
 
@@ -78,7 +82,7 @@ def designate_from(*, application: Application, granted_on: datetime.date, actor
             .first()
         )
         if current is not None:
-            return renew_designation(designation=current, application=application, actor=actor)
+            return renew_designation(designation=current, application=application, actor=actor, on=granted_on)
     return grant_designation(application=application, granted_on=granted_on, actor=actor)
 
 
@@ -106,7 +110,7 @@ def revoke_designation(
     locked._change_reason = reason[:100]
     locked.save()
     _terminate_open_applications(locked, reason, actor)
-    refresh_stage(firm=locked.firm)
+    settle_stage(firm=locked.firm, on=locked.revoked_on)
     return locked
 
 
@@ -171,7 +175,7 @@ def record_historical_designation(
     designation._change_reason = _("补录：%(reason)s") % {"reason": reason}
     designation._history_user = actor
     designation.save()
-    refresh_stage(firm=locked)
+    settle_stage(firm=locked)
     return designation
 
 

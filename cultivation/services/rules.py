@@ -1,4 +1,4 @@
-"""Services for stages, attestations and rule-set versions."""
+"""Services for attestations and rule-set versions (the stage has its own: ``stages``)."""
 
 from __future__ import annotations
 
@@ -15,22 +15,10 @@ from registry.files import files_removed_on_rollback
 from registry.models import Firm
 from registry.roles import can_edit_register, scope_of
 
-from ..models import Attestation, Designation
+from ..models import Attestation
 from ..models import RuleSet as RuleSetRecord
 from ..rules.checks import RuleError
 from ..selectors import rule_set_named
-from ..tiers import derive_stage
-
-
-@transaction.atomic
-def refresh_stage(*, firm: Firm) -> str:
-    """Recompute the firm's cached life-cycle stage from its active designations (P5)."""
-    active = Designation.objects.active().filter(firm=firm).values_list("tier", flat=True)
-    stage = derive_stage(active, listed=firm.is_listed).value
-    if firm.stage != stage:
-        Firm.objects.filter(pk=firm.pk).update(stage=stage)
-        firm.stage = stage
-    return stage
 
 
 def ensure_can_act_on(user, firm: Firm) -> None:

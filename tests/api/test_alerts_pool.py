@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from cultivation.alert_scans import CHUNKED, firm_id_ranges
 from cultivation.models import PoolMembership
 from cultivation.models.alerts import AlertKind
+from cultivation.scanning import Chunk, ScanKind, firm_id_ranges
+from cultivation.scans import SCANS
 from cultivation.services.alerts import AlertDraft, raise_alerts
 from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
 
@@ -119,7 +120,7 @@ def test_pool_lists_baseline_target_and_the_stored_check(caseworker):
         None,
     )
     for low, high in firm_id_ranges(50):
-        CHUNKED["pool_rating"](datetime.date(2026, 5, 1), low, high)
+        SCANS[ScanKind.POOL_RATING].judge(Chunk.between(datetime.date(2026, 5, 1), low, high))
     rows = {r["firm"]: r for r in client_for(caseworker).get("/api/pool/").json()["results"]}
     row = rows[doubled.firm.credit_code]
     assert (row["baseline_year"], row["check_year"], row["target_revenue"]) == (2022, 2025, "2000.00")

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cultivation.alert_scans import firms_changed_by_date, run_promotion
+from cultivation.alert_scans import firms_changed_by_date
 from cultivation.models import Disqualification
 from cultivation.models.alerts import Alert, AlertKind
 from cultivation.rules.attestations import (
@@ -24,11 +24,15 @@ from cultivation.rules.attestations import (
     event_window_start,
 )
 from cultivation.rules.facts import add_years
+from cultivation.scanning import ScanKind
+from cultivation.scans import SCANS
 from cultivation.selectors import FirmSet, facts_for_firm, scan_facts
 from tests.factories import FirmFactory
 from tests.scans.test_alert_scans import qualifying_firm
 
 pytestmark = pytest.mark.django_db
+
+PROMOTION = SCANS[ScanKind.PROMOTION_DUE]
 
 D = datetime.date
 
@@ -185,7 +189,7 @@ def test_a_standing_listing_keeps_a_qualifying_firm_out_of_the_promotion_scan(ad
     listed, old_event, clean = qualifying_firm(), qualifying_firm(), qualifying_firm()
     record(admin_client, listed, "abnormal_operations", "2021-03-01")
     record(admin_client, old_event, "major_accident", "2023-06-30")  # three years ended on 2026-06-30
-    run_promotion(SCAN_DAY)
+    PROMOTION.run(SCAN_DAY)
     assert promotion_alerts(clean) >= 1
     assert promotion_alerts(old_event) == promotion_alerts(clean)
     assert promotion_alerts(listed) == 0
@@ -196,11 +200,11 @@ def test_the_incremental_scan_picks_up_an_event_leaving_its_window_but_never_a_l
     record(admin_client, listed, "serious_dishonesty", "2023-06-30")
     record(admin_client, event, "major_accident", "2023-06-30")
     day_before = SCAN_DAY - datetime.timedelta(days=1)
-    run_promotion(day_before)  # full: both barred on 2026-06-29
+    PROMOTION.run(day_before)  # full: both barred on 2026-06-29
     assert promotion_alerts(listed) == promotion_alerts(event) == 0
     assert firms_changed_by_date(day_before, SCAN_DAY) >= {event.pk}
     assert listed.pk not in firms_changed_by_date(day_before, SCAN_DAY)
-    result = run_promotion(SCAN_DAY, incremental=True)
+    result = PROMOTION.run(SCAN_DAY, incremental=True)
     assert result.examined == 1
     assert promotion_alerts(event) >= 1 and promotion_alerts(listed) == 0
 
@@ -208,8 +212,8 @@ def test_the_incremental_scan_picks_up_an_event_leaving_its_window_but_never_a_l
 def test_lifting_a_listing_reaches_the_incremental_scan(admin_client):
     listed = qualifying_firm()
     flag = record(admin_client, listed, "abnormal_operations", "2021-03-01")
-    run_promotion(SCAN_DAY)
+    PROMOTION.run(SCAN_DAY)
     assert promotion_alerts(listed) == 0
     lift(admin_client, flag, SCAN_DAY.isoformat())
-    run_promotion(SCAN_DAY, incremental=True)
+    PROMOTION.run(SCAN_DAY, incremental=True)
     assert promotion_alerts(listed) >= 1

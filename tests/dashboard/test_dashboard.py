@@ -274,7 +274,7 @@ def test_an_edited_target_is_what_the_dashboard_and_the_intake_scan_use(client, 
     assert row["progress"] == round(entered / 2, 4)
     # One member entered this year, two wanted: the scan raises the shortfall with the recorded target.
     result = pool_intake(TODAY)
-    assert result.alerts == 1
+    assert result.acted == 1
 
 
 # --- Stages, cluster levels, districts. ---

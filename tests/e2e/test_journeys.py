@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from cultivation.models import Application, Designation
-from cultivation.scans import close_elapsed_notices
+from cultivation.notice_closing import close_elapsed_notices
 from registry.models import AnnualFigures
 from tests.factories import UserFactory, district
 from tests.portal.data import qualifying_firm

@@ -13,9 +13,10 @@ import datetime
 import pytest
 from django.db import DatabaseError
 
-from cultivation.alert_scans import CHUNKED, firm_id_ranges
 from cultivation.models import Application, ApplicationEvent, Designation
 from cultivation.models.alerts import Alert, AlertDelivery
+from cultivation.scanning import Chunk, ScanKind, firm_id_ranges
+from cultivation.scans import SCANS
 from cultivation.services import application_transition, create_application
 from cultivation.services import applications as application_services
 from cultivation.tiers import INNOVATIVE_SME
@@ -86,7 +87,7 @@ def test_a_scan_chunk_that_fails_at_the_last_write_raises_nothing_and_a_rerun_ra
 
     monkeypatch.setattr(AlertDelivery.objects, "bulk_create", disk_full)
     with django_capture_on_commit_callbacks() as queued, pytest.raises(DatabaseError):
-        CHUNKED["promotion_due"](as_of, low, high)
+        SCANS[ScanKind.PROMOTION_DUE].judge(Chunk.between(as_of, low, high))
     assert not Alert.objects.exists()
     assert not AlertDelivery.objects.exists()
     assert dict(Firm.objects.values_list("pk", "stage")) == stages_before
@@ -94,7 +95,7 @@ def test_a_scan_chunk_that_fails_at_the_last_write_raises_nothing_and_a_rerun_ra
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks():
-        raised = CHUNKED["promotion_due"](as_of, low, high).alerts
+        raised = SCANS[ScanKind.PROMOTION_DUE].judge(Chunk.between(as_of, low, high)).acted
     assert raised == Alert.objects.count() > 0
     assert Alert.objects.filter(kind="stage_changed").count() == 1
     assert AlertDelivery.objects.filter(channel="inbox").count() == raised  # one reviewer, one row each

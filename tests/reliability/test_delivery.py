@@ -15,9 +15,10 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from cultivation.alert_scans import CHUNKED
 from cultivation.models import Application, ApplicationEvent
 from cultivation.models.alerts import AlertDelivery, Channel, DeliveryStatus
+from cultivation.scanning import Chunk, ScanKind
+from cultivation.scans import SCANS
 from cultivation.services.alerts import alert_text
 from cultivation.tasks import flush_alert_emails, send_alert_emails
 from cultivation.tiers import INNOVATIVE_SME
@@ -93,8 +94,8 @@ def raise_promotion_alerts(id_range: tuple[int, int]) -> float:
     """What a scan chunk does (alerts and deliveries in one transaction, emails queued after commit);
     returns the seconds it took."""
     started = time.monotonic()
-    result = CHUNKED["promotion_due"](AS_OF, *id_range)
-    assert result.alerts > 0
+    result = SCANS[ScanKind.PROMOTION_DUE].judge(Chunk.between(AS_OF, *id_range))
+    assert result.acted > 0
     return time.monotonic() - started
 
 

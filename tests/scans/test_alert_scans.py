@@ -9,9 +9,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from cultivation.alert_scans import CHUNKED, firm_id_ranges, pool_intake, promotion_targets
+from cultivation.alert_scans import pool_intake, promotion_targets
 from cultivation.models import Designation, PoolMembership
 from cultivation.models.alerts import Alert, AlertDelivery, AlertPreference
+from cultivation.scanning import Chunk, firm_id_ranges
+from cultivation.scans import SCANS
 from cultivation.services.alerts import send_daily_digests, send_email_deliveries
 from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
 
@@ -22,7 +24,7 @@ D = Decimal
 
 
 def run(kind: str, as_of: datetime.date = AS_OF) -> int:
-    return sum(CHUNKED[kind](as_of, low, high).alerts for low, high in firm_id_ranges(50))
+    return sum(SCANS[kind].judge(Chunk.between(as_of, low, high)).acted for low, high in firm_id_ranges(50))
 
 
 def qualifying_firm(**kwargs):
@@ -223,15 +225,27 @@ def test_pool_rating_and_the_three_year_check(staff):
 def test_pool_intake_shortfall_goes_to_city_caseworkers_with_candidates(staff):
     candidate = qualifying_firm()
     result = pool_intake(AS_OF, target=50)
-    assert result.alerts == 1
+    assert result.acted == 1
     alert = Alert.objects.get(kind="pool_intake")
     assert alert.payload["entered"] == 0 and alert.payload["target"] == 50
     assert isinstance(alert.payload["candidates"], list) and alert.payload["candidates_count"] >= 0
     assert set(alert.deliveries.filter(channel="inbox").values_list("user__username", flat=True)) == {
         "cw-city"
     }
-    assert pool_intake(AS_OF, target=50).alerts == 0  # once a quarter
+    assert pool_intake(AS_OF, target=50).acted == 0  # once a quarter
     assert candidate.pk
+
+
+def test_the_nightly_celery_run_raises_every_nightly_scan_through_the_chunk_task(staff, celery_eager):
+    """Beat's nightly task plans each scan of the registry's nightly list and runs its chunks as
+    ``scan_chunk`` tasks, the whole-register pool intake (one chunk, no firm ids) included."""
+    from cultivation.scans import NIGHTLY
+    from cultivation.tasks import run_nightly_scans
+
+    qualifying_firm()
+    assert run_nightly_scans.delay(AS_OF.isoformat()).get() == [str(kind) for kind in NIGHTLY]
+    raised = set(Alert.objects.values_list("kind", flat=True))
+    assert {"promotion_due", "pool_intake"} <= raised
 
 
 def test_emails_immediately_or_as_a_daily_digest(staff):

@@ -21,9 +21,10 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from cultivation.alert_scans import CHUNKED, firm_id_ranges
 from cultivation.models import PoolMembership
 from cultivation.models.alerts import Alert, AlertDelivery
+from cultivation.scanning import Chunk, ScanKind, firm_id_ranges
+from cultivation.scans import SCANS
 from cultivation.tasks import run_scan
 from registry.credit_code import make_code
 from registry.models import AnnualFigures, Firm
@@ -163,7 +164,7 @@ def wait_for(condition, timeout: float = 90, every: float = 0.05) -> None:
 def clean_run_keys() -> set[tuple]:
     """The alerts an undisturbed in-process run raises, then forgotten again."""
     for low, high in firm_id_ranges(50):
-        CHUNKED["promotion_due"](AS_OF, low, high)
+        SCANS[ScanKind.PROMOTION_DUE].judge(Chunk.between(AS_OF, low, high))
     keys = alert_keys()
     Alert.objects.all().delete()
     return keys

@@ -12,19 +12,23 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cultivation.alert_scans import promotion_scan, run_promotion
+from cultivation.alert_scans import promotion_scan
 from cultivation.models import Attestation, Designation, FirmChange, ScanWatermark
 from cultivation.models.alerts import Alert
 from cultivation.rules import CN_2022, CN_2026, evaluate
 from cultivation.rules.attestations import ATTESTATION_CODES
 from cultivation.rules.evaluator import verdicts
 from cultivation.rules.facts import Attest, Facts, YearFigures
+from cultivation.scanning import ScanKind
+from cultivation.scans import SCANS
 from cultivation.selectors import FirmSet, rule_set_on
 from registry.models import AnnualFigures, Firm
 from tests.factories import FiguresFactory, FirmFactory
 from tests.scans.test_alert_scans import qualifying_firm
 
 pytestmark = pytest.mark.django_db
+
+PROMOTION = SCANS[ScanKind.PROMOTION_DUE]
 
 AS_OF = datetime.date(2026, 6, 30)
 D = Decimal
@@ -43,7 +47,7 @@ def alerts() -> set[tuple]:
 
 def full_scan_adds_nothing(as_of: datetime.date) -> bool:
     before = alerts()
-    run_promotion(as_of)
+    PROMOTION.run(as_of)
     return alerts() == before
 
 
@@ -63,7 +67,7 @@ def scanned():
         "designated": qualifying_firm(),
         "idle": [almost_qualifying_firm() for _ in range(3)],
     }
-    run_promotion(AS_OF)
+    PROMOTION.run(AS_OF)
     assert not FirmChange.objects.exists()
     assert ScanWatermark.objects.get(kind="promotion_due").as_of == AS_OF
     return firms
@@ -84,7 +88,7 @@ def test_incremental_scan_judges_only_changed_firms_and_matches_a_full_scan(scan
         expires_on=datetime.date(2029, 4, 30),
     )
 
-    result = run_promotion(AS_OF, incremental=True)
+    result = PROMOTION.run(AS_OF, incremental=True)
 
     assert result.examined == 3  # the three changed firms, not the seven
     new = {(kind, firm, tier) for kind, firm, tier, _period in alerts()}
@@ -98,11 +102,11 @@ def test_incremental_scan_judges_only_changed_firms_and_matches_a_full_scan(scan
 def test_withdrawn_attestation_and_application_reach_the_incremental_scan(scanned):
     firm = scanned["attested"]
     claim = Attestation.objects.create(firm=firm, code=st_award_code(), status="claimed", evidence="a.pdf")
-    run_promotion(AS_OF, incremental=True)  # pending on the claim: alerted as "pending"
+    PROMOTION.run(AS_OF, incremental=True)  # pending on the claim: alerted as "pending"
     assert Alert.objects.get(firm=firm).payload["eligible"] is None
     claim.status = "withdrawn"
     claim.save()
-    assert run_promotion(AS_OF, incremental=True).examined == 1
+    assert PROMOTION.run(AS_OF, incremental=True).examined == 1
     assert full_scan_adds_nothing(AS_OF)
 
 
@@ -114,10 +118,10 @@ def test_a_day_later_only_firms_whose_dates_moved_are_judged(scanned):
     birthday = scanned["idle"][1]
     birthday.founded_on = datetime.date(2020, 7, 1)
     birthday.save()
-    run_promotion(AS_OF, incremental=True)  # both changed records: judged today
+    PROMOTION.run(AS_OF, incremental=True)  # both changed records: judged today
 
     next_day = AS_OF + datetime.timedelta(days=1)
-    result = run_promotion(next_day, incremental=True)
+    result = PROMOTION.run(next_day, incremental=True)
 
     # The gazelle designation lapsed (stage back, next rung gazelle again); the firm had a birthday.
     assert result.examined == 2
@@ -127,8 +131,8 @@ def test_a_day_later_only_firms_whose_dates_moved_are_judged(scanned):
 
 def test_a_new_year_or_rule_set_means_a_full_scan(scanned):
     next_year = datetime.date(2027, 1, 2)
-    assert run_promotion(next_year, incremental=True).examined == 7
-    assert run_promotion(next_year, incremental=True).examined == 0  # nothing changed since
+    assert PROMOTION.run(next_year, incremental=True).examined == 7
+    assert PROMOTION.run(next_year, incremental=True).examined == 0  # nothing changed since
 
 
 def test_a_change_committed_during_a_chunk_is_kept_for_the_next_scan(scanned):
@@ -157,7 +161,7 @@ def make_register(count: int) -> None:
 def test_query_count_per_chunk_is_flat_in_chunk_size(first_run):
     make_register(36)
     if not first_run:
-        run_promotion(AS_OF)
+        PROMOTION.run(AS_OF)
     rule_set_on(AS_OF)  # the rule sets are parsed once per process, not per chunk
     ids = sorted(Firm.objects.values_list("pk", flat=True))
     counts = []

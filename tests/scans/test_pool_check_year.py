@@ -16,9 +16,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cultivation.alert_scans import CHUNKED, firm_id_ranges
 from cultivation.models import PoolMembership
 from cultivation.models.alerts import Alert
+from cultivation.scanning import Chunk, ScanKind, firm_id_ranges
+from cultivation.scans import SCANS
 from cultivation.services import admit_to_pool
 from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
 
@@ -29,7 +30,8 @@ CHECK_YEAR = 2026  # entered 2024, baseline 2023: check year 2026, its figures d
 
 
 def scan(as_of: datetime.date) -> int:
-    return sum(CHUNKED["pool_rating"](as_of, low, high).alerts for low, high in firm_id_ranges(50))
+    scan = SCANS[ScanKind.POOL_RATING]
+    return sum(scan.judge(Chunk.between(as_of, low, high)).acted for low, high in firm_id_ranges(50))
 
 
 @pytest.fixture

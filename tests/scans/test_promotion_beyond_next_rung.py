@@ -12,9 +12,10 @@ from decimal import Decimal
 
 import pytest
 
-from cultivation.alert_scans import CHUNKED, firm_id_ranges
 from cultivation.models import Attestation
 from cultivation.models.alerts import Alert
+from cultivation.scanning import Chunk, ScanKind, firm_id_ranges
+from cultivation.scans import SCANS
 from tests.factories import FiguresFactory, FirmFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,8 @@ D = Decimal
 
 
 def run(as_of: datetime.date = AS_OF) -> int:
-    return sum(CHUNKED["promotion_due"](as_of, low, high).alerts for low, high in firm_id_ranges(50))
+    scan = SCANS[ScanKind.PROMOTION_DUE]
+    return sum(scan.judge(Chunk.between(as_of, low, high)).acted for low, high in firm_id_ranges(50))
 
 
 def flagged(firm) -> set[str]:

@@ -249,10 +249,10 @@ def test_a_renewal_extends_the_designation_it_re_reviews(firm, people):
 
 def test_revocation_ends_the_designation_at_once_and_terminates_open_applications(firm, people):
     held = designation(firm)
-    from cultivation.services import refresh_stage
+    from cultivation.services import settle_stage
     from registry.models import Firm
 
-    refresh_stage(firm=firm)
+    settle_stage(firm=firm)
     assert Firm.objects.get(pk=firm.pk).stage == Stage.STARTUP
     draft = create_application(firm=firm, tier=SRDI_SME, actor=people.firm_user)
     revoked = revoke_designation(designation=held, reason="数据造假", actor=people.district_cw)

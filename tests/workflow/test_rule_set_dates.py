@@ -9,9 +9,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from cultivation.alert_scans import CHUNKED, firm_id_ranges, pool_candidates
+from cultivation.alert_scans import pool_candidates
 from cultivation.models import Attestation
-from cultivation.models.alerts import Alert, AlertKind
+from cultivation.models.alerts import Alert
+from cultivation.scanning import Chunk, ScanKind, firm_id_ranges
+from cultivation.scans import SCANS
 from cultivation.services.applications import application_transition, create_application
 from cultivation.tiers import GAZELLE, LITTLE_GIANT, SINGLE_CHAMPION, SRDI_SME
 from cultivation.workflow import Action, Status
@@ -149,7 +151,7 @@ def test_a_confirmed_affiliation_excludes_and_a_claimed_one_waits():
 
 def run_promotion(as_of: datetime.date) -> None:
     for low, high in firm_id_ranges(50):
-        CHUNKED[AlertKind.PROMOTION_DUE](as_of, low, high)
+        SCANS[ScanKind.PROMOTION_DUE].judge(Chunk.between(as_of, low, high))
 
 
 def test_no_gazelle_alert_before_chongqing_rules_and_one_on_the_day():

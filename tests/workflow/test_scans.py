@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from cultivation import scans
 from cultivation.models import Designation
+from cultivation.notice_closing import NoticeClosing
 from cultivation.workflow import Status
 
 from .factories import application_in, today
@@ -28,7 +29,7 @@ def run(*args) -> str:
 def test_the_registry_names_the_notice_closing_scan():
     assert "notice_closing" in scans.SCANS
     with pytest.raises(ValueError):
-        scans.scan("notice_closing", "again")(lambda as_of: scans.ScanResult("notice_closing"))
+        scans.registry(NoticeClosing(), NoticeClosing())
 
 
 def test_run_scans_prints_a_summary_and_designates_elapsed_notices(firm):

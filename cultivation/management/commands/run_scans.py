@@ -1,8 +1,8 @@
 """``manage.py run_scans [--as-of DATE] [--only KIND ...]``: run the scans now, in this process.
 
-Chunked scans show a progress bar; the summary table gives, per scan, what
-it examined, what it raised or did, and how long it took. Celery runs the
-same scan functions, fanned out over chunks (``cultivation.tasks``).
+Scans over chunks of firms show a progress bar; the summary table gives, per
+scan, what it examined, what it raised or did, and how long it took. Celery
+runs the same scans' chunks in parallel (``cultivation.tasks``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 from django.utils import timezone
 
-from cultivation.alert_scans import CHUNKED
 from cultivation.models.alerts import Alert
-from cultivation.scans import LABELS, SCANS
+from cultivation.scans import SCANS
 
 BAR = 30
 
@@ -32,8 +31,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of: str | None, only: list[str] | None, **options) -> None:
         if options["list"]:
-            for kind in SCANS:
-                self.stdout.write(f"{kind:<22} {LABELS[kind]}")
+            for kind, scan in SCANS.items():
+                self.stdout.write(f"{kind:<22} {scan.label}")
             return
         try:
             day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
@@ -43,8 +42,7 @@ class Command(BaseCommand):
         run_started = timezone.now()
         for kind in only or list(SCANS):
             started = time.monotonic()
-            options = {"progress": self.progress(kind)} if kind in CHUNKED else {}
-            result = SCANS[kind](day, **options)
+            result = SCANS[kind].run(day, progress=self.progress(kind))
             rows.append((result, time.monotonic() - started))
         self.summary(day, rows)
         self.alerts_by_kind(run_started)
@@ -77,7 +75,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nscans as of {day.isoformat()}")
         header = ("kind", "examined", "acted", "problems", "seconds", "")
         table = [header] + [
-            (r.kind, str(r.examined), str(r.acted), str(len(r.problems)), f"{s:.1f}", str(LABELS[r.kind]))
+            (r.kind, str(r.examined), str(r.acted), str(len(r.problems)), f"{s:.1f}", SCANS[r.kind].label)
             for r, s in rows
         ]
         widths = [max(len(row[i]) for row in table) for i in range(5)]

@@ -5,12 +5,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-class DashboardQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    district = serializers.CharField(required=False, help_text="district code (GB/T 2260), e.g. 500112")
-    cluster = serializers.CharField(required=False, help_text="cluster code, e.g. intelligent-equipment")
-
-
 class TargetProgressSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["active_by", "new_in_year"])
     year = serializers.IntegerField()

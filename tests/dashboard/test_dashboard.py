@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from cultivation.alert_scans import pool_intake
 from cultivation.models import Application, ApplicationEvent, Designation, PoolMembership, Target
 from cultivation.tiers import expiry_for
-from registry.models import Cluster, Firm
+from registry.models import Cluster, District, Firm
 from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
 
 pytestmark = pytest.mark.django_db
@@ -494,11 +494,15 @@ def test_csv_and_xlsx_hold_the_same_numbers_as_the_api(client, city, register):
 
 
 def test_formula_looking_text_is_written_as_text(client, city, register):
-    from cultivation.views.dashboard import harmless
-
-    assert harmless("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert harmless("渝北区") == "渝北区"
-    assert harmless(-3) == -3
+    District.objects.filter(code=YUBEI).update(name_zh='=HYPERLINK("http://x")')
+    client.force_login(city)
+    csv_response = client.get(reverse("portal:dashboard-csv"))
+    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    yubei = next(row for row in rows if row and row[0] == YUBEI)
+    assert yubei[1] == '\'=HYPERLINK("http://x")'
+    xlsx = load_workbook(io.BytesIO(client.get(reverse("portal:dashboard-xlsx")).content))
+    names = {row[0]: row[1] for row in xlsx["districts"].iter_rows(min_row=2, values_only=True)}
+    assert names[YUBEI] == '\'=HYPERLINK("http://x")'
 
 
 def test_the_print_summary(client, city, register):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from registry.models import AnnualFigures, Cluster, District, Firm
 from registry.roles import Scope
 from registry.stages import Stage
+from registry.years import FIRST_YEAR, LAST_YEAR
 
 from .dashboard_cache import cached
 from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
@@ -32,7 +33,6 @@ from .rules.programme import POOL_CHECK_AFTER_YEARS, POOL_GROWTH_FACTOR, PoolSta
 from .tiers import GROWTH, HARDTECH_POOL, LADDERS, TIERS
 from .workflow import Status
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 GROWTH_TIERS = LADDERS[GROWTH]
 DESIGNATION_TIERS = tuple(code for code, tier in TIERS.items() if code != HARDTECH_POOL)
 # Stages an application waits in while it is being reviewed (the time spent in each is averaged).

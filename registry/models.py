@@ -18,10 +18,9 @@ from . import credit_code
 from .fields import CreditCodeField
 from .roles import scope_of
 from .stages import Stage
+from .years import FIRST_YEAR, LAST_YEAR
 
 ZERO = Decimal("0")
-FIRST_YEAR = 1980
-LAST_YEAR = 2100
 
 
 class BilingualName(models.Model):

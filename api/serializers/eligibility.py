@@ -20,6 +20,7 @@ from cultivation.rules.ruleset import RuleSet as RuleSetSpec
 from cultivation.selectors import rule_set_on
 from cultivation.tiers import TIER_CHOICES
 from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Sector
+from registry.years import FIRST_YEAR, LAST_YEAR
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -227,8 +228,8 @@ class WhatIfSerializer(serializers.Serializer):
     niche_since = serializers.IntegerField(
         required=False,
         allow_null=True,
-        min_value=1949,
-        max_value=2100,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
         help_text=_("进入细分市场年份；按进入后已满的整年计算（2023年进入，截至2024年末满1年）。"),
     )
     niche_since_month = serializers.IntegerField(

@@ -439,7 +439,7 @@ def test_firm_users_are_refused_and_anonymous_sent_to_sign_in(client, register):
     "params,field",
     [
         ({"year": "abc"}, "year"),
-        ({"year": "1999"}, "year"),
+        ({"year": "1979"}, "year"),
         ({"district": "999999"}, "district"),
         ({"cluster": "no-such-cluster"}, "cluster"),
     ],

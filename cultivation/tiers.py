@@ -84,9 +84,10 @@ LADDERS: dict[str, tuple[str, ...]] = {
     GROWTH: (GAZELLE, POTENTIAL_UNICORN, UNICORN),
 }
 
-# The rung below that must be active to apply (P6). 单项冠军 accepts 小巨人 *or* revenue >= 4亿;
+# Per tier, the tier below that must be active to apply (P6; not the rule-set criterion kind
+# ``rules.ruleset.PREREQUISITE`` that checks it). 单项冠军 accepts 小巨人 *or* revenue >= 4亿;
 # that alternative is a rule criterion, so the catalogue names no hard prerequisite for it.
-PREREQUISITE: dict[str, str | None] = {
+PREREQUISITE_TIER: dict[str, str | None] = {
     INNOVATIVE_SME: None,
     SRDI_SME: INNOVATIVE_SME,
     LITTLE_GIANT: SRDI_SME,
@@ -105,7 +106,7 @@ def missing_prerequisite(code: str, active: Iterable[str]) -> str | None:
     alone, and 单项冠军 has none here: "小巨人 or revenue ≥ 4亿" is a criterion of its rule, since
     large manufacturers never were SMEs. The application service and the promotion scan both ask here.
     """
-    below = PREREQUISITE.get(code)
+    below = PREREQUISITE_TIER.get(code)
     return below if below and below not in set(active) else None
 
 

@@ -1,53 +1,17 @@
-"""Writable firm records and annual figures. Validation is the model's own (``full_clean``)."""
+"""Firms on the register, and the reference lists they point to (clusters, districts). Validation of a firm
+is the model's own (``full_clean``)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from registry.credit_code import normalise, validate_format
-from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Firm
+from registry.models import Cluster, District, Firm
 from registry.roles import scope_of
 
-
-def model_errors(error: DjangoValidationError) -> serializers.ValidationError:
-    """A model ``ValidationError`` as DRF's, field by field (``__all__`` becomes ``non_field_errors``)."""
-    if hasattr(error, "error_dict"):
-        detail = {
-            ("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
-            for field, messages in error.message_dict.items()
-        }
-    else:
-        detail = {"non_field_errors": error.messages}
-    return serializers.ValidationError(detail)
-
-
-class ModelCleanMixin:
-    """Validate through the model's ``full_clean`` and save exactly the instance that was cleaned."""
-
-    def new_instance(self):
-        raise NotImplementedError
-
-    def validate(self, attrs):
-        instance = self.instance or self.new_instance()
-        for name, value in attrs.items():
-            setattr(instance, name, value)
-        try:
-            instance.full_clean()
-        except DjangoValidationError as error:
-            raise model_errors(error) from error
-        self.cleaned_instance = instance
-        return attrs
-
-    def create(self, validated_data):
-        self.cleaned_instance.save()
-        return self.cleaned_instance
-
-    def update(self, instance, validated_data):
-        self.cleaned_instance.save()
-        return self.cleaned_instance
+from .model_clean import ModelCleanMixin
 
 
 class FirmSerializer(ModelCleanMixin, serializers.ModelSerializer):
@@ -116,21 +80,17 @@ class FirmUpdateSerializer(FirmSerializer):
     credit_code = serializers.CharField(read_only=True)
 
 
-class AnnualFiguresSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    """One fiscal year of a firm's figures (万元). ``frozen`` years cannot change (P9)."""
-
-    firm = serializers.SlugRelatedField(slug_field="credit_code", read_only=True)
+class ClusterSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
 
     class Meta:
-        model = AnnualFigures
-        fields = ("firm", "year", *FIGURE_FIELDS, "audited", "frozen", "frozen_reason", "updated_at")
-        read_only_fields = ("frozen", "frozen_reason", "updated_at")
-
-    def new_instance(self) -> AnnualFigures:
-        return AnnualFigures(firm=self.context["firm"])
+        model = Cluster
+        fields = ("code", "name", "name_zh", "name_en", "level", "provisional")
 
 
-class AnnualFiguresUpdateSerializer(AnnualFiguresSerializer):
-    """Updating a year: the year is in the address and cannot change."""
+class DistrictSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
 
-    year = serializers.IntegerField(read_only=True)
+    class Meta:
+        model = District
+        fields = ("code", "name", "name_zh", "name_en")

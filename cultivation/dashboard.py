@@ -29,7 +29,7 @@ from registry.years import FIRST_YEAR, LAST_YEAR
 from .dashboard_cache import cached
 from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
 from .models.targets import GAZELLE_POOL
-from .rules.programme import POOL_CHECK_AFTER_YEARS, POOL_GROWTH_FACTOR, PoolStatus
+from .rules.pool import POOL_CHECK_AFTER_YEARS, POOL_GROWTH_FACTOR, PoolStatus
 from .tiers import GROWTH, HARDTECH_POOL, LADDERS, TIERS
 from .workflow import Status
 

@@ -25,12 +25,14 @@ HARDTECH_POOL = "hardtech_pool"
 
 QUALITY = "quality"
 GROWTH = "growth"
-PROGRAMME = "programme"
+# Not a designation ladder: the pools the programme runs itself (entered by the programme, not applied for).
+# The value is part of the API (the dashboard's ``tiers[].ladder``), so it stays "programme".
+PROGRAMME_POOL = "programme"
 
 
 @dataclass(frozen=True)
 class Tier:
-    """One designation (or programme) a firm can hold."""
+    """One designation a firm can hold, or the programme's pool it can be a member of."""
 
     code: str
     label: str
@@ -54,7 +56,7 @@ TIERS: dict[str, Tier] = {
         Tier(GAZELLE, _("瞪羚企业"), GROWTH, 1, Stage.GROWTH, None),
         Tier(POTENTIAL_UNICORN, _("潜在独角兽企业"), GROWTH, 2, Stage.DEVELOPMENT, None),
         Tier(UNICORN, _("独角兽企业"), GROWTH, 3, Stage.LEAP, None),
-        Tier(HARDTECH_POOL, _("硬科技企业帮扶库"), PROGRAMME, 1, Stage.STARTUP, None),
+        Tier(HARDTECH_POOL, _("硬科技企业帮扶库"), PROGRAMME_POOL, 1, Stage.STARTUP, None),
     )
 }
 TIER_CHOICES = [(tier.code, tier.label) for tier in TIERS.values()]
@@ -77,7 +79,7 @@ def label_on(code: str, day: date | None) -> str:
     return label
 
 
-DESIGNATION_TIER_CHOICES = [(t.code, t.label) for t in TIERS.values() if t.ladder != PROGRAMME]
+DESIGNATION_TIER_CHOICES = [(t.code, t.label) for t in TIERS.values() if t.ladder != PROGRAMME_POOL]
 
 LADDERS: dict[str, tuple[str, ...]] = {
     QUALITY: (INNOVATIVE_SME, SRDI_SME, LITTLE_GIANT, SINGLE_CHAMPION),

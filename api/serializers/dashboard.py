@@ -1,4 +1,6 @@
-"""The dashboard's answer (``cultivation.dashboard``), described for the schema; the view returns it as is."""
+"""The dashboard's answer (``cultivation.dashboard``), described once, here: the schema is built from it, and
+tests/dashboard hold the computed answer and the example (``api.examples.DASHBOARD``) to it key for key.
+The view returns the computed answer as is."""
 
 from __future__ import annotations
 

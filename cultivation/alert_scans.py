@@ -34,13 +34,9 @@ from .models import (
 from .models.alerts import Alert, AlertKind
 from .models.scanning import mark_changed
 from .rules.attestations import EVENT_CODES, event_window_start
+from .rules.deadlines import expiry_window, overdue_fiscal_year
 from .rules.evaluator import evaluate, verdicts
-from .rules.programme import (
-    POOL_ANNUAL_INTAKE,
-    expiry_window,
-    overdue_fiscal_year,
-    rate_pool_member,
-)
+from .rules.pool import POOL_ANNUAL_INTAKE, rate_pool_member
 from .scanning import CHUNK_SIZE, Chunk, Scan, ScanKind, ScanResult, WholeRegisterScan, firm_id_ranges
 from .selectors import FirmSet, ScannedFirm, rule_set_on, scan_facts
 from .services.alerts import AlertDraft, raise_alerts

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -24,15 +24,15 @@ from django.utils.translation import gettext as _
 from registry.models import AnnualFigures, Cluster, District, Firm
 from registry.roles import Scope
 from registry.stages import Stage
+from registry.years import FIRST_YEAR, LAST_YEAR
 
 from .dashboard_cache import cached
 from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
 from .models.targets import GAZELLE_POOL
-from .rules.programme import POOL_CHECK_AFTER_YEARS, POOL_GROWTH_FACTOR, PoolStatus
+from .rules.pool import POOL_CHECK_AFTER_YEARS, POOL_GROWTH_FACTOR, PoolStatus
 from .tiers import GROWTH, HARDTECH_POOL, LADDERS, TIERS
 from .workflow import Status
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 GROWTH_TIERS = LADDERS[GROWTH]
 DESIGNATION_TIERS = tuple(code for code, tier in TIERS.items() if code != HARDTECH_POOL)
 # Stages an application waits in while it is being reviewed (the time spent in each is averaged).
@@ -213,79 +213,131 @@ def _review_times(scope: Scope, filters: Filters) -> list[dict]:
 
 
 def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | None = None) -> dict:
-    """Every figure of the dashboard for ``scope`` narrowed by ``filters``, as plain data (no cache)."""
+    """Every figure of the dashboard for ``scope`` narrowed by ``filters``, as plain data (no cache).
+
+    Its shape is ``api.serializers.dashboard.DashboardSerializer`` (a test holds the two together).
+    """
     today = today or timezone.localdate()
     year = filters.year
     on = as_of_for(year, today)
     firms = firm_q(scope, filters)
     via_firm = firm_q(scope, filters, "firm__")
-    targets = _targets(year)
-
-    # The districts (38 rows): codes and names by id.
-    in_english = (get_language() or "zh-hans").startswith("en")
-    districts = {
-        pk: (code, name_en if in_english else name_zh)
-        for pk, code, name_zh, name_en in District.objects.values_list("pk", "code", "name_zh", "name_en")
+    breakdowns = Breakdowns(levels=dict(Cluster.objects.values_list("pk", "level")))
+    stage_counts = _count_firms(firms, breakdowns)
+    designations = _count_designations(via_firm, active_q(on, today), year, breakdowns)
+    cohorts = _pool_cohorts(via_firm, year)
+    return {
+        "year": year,
+        "as_of": on.isoformat(),
+        "filters": {
+            "district": filters.district.code if filters.district else None,
+            "cluster": filters.cluster.code if filters.cluster else None,
+        },
+        "tiers": _tiers(designations, cohorts, year),
+        "stages": [{"code": s.value, "label": str(s.label), "firms": stage_counts[s.value]} for s in Stage],
+        "cluster_levels": _cluster_levels(breakdowns),
+        "districts": _districts(breakdowns),
+        "pool": _pool(cohorts, year),
+        "applications": _applications(via_firm, year),
+        "review_times": _review_times(scope, filters),
     }
 
-    def blank() -> dict:
-        return {
-            "firms": 0,
-            "stages": dict.fromkeys(Stage.values, 0),
-            "tiers": dict.fromkeys(DESIGNATION_TIERS, 0),
-        }
 
-    # Cluster levels by id (30 rows): the big queries group on the firm's own columns, no join to clusters.
-    levels = dict(Cluster.objects.values_list("pk", "level"))
+def _blank_breakdown() -> dict:
+    return {
+        "firms": 0,
+        "stages": dict.fromkeys(Stage.values, 0),
+        "tiers": dict.fromkeys(DESIGNATION_TIERS, 0),
+    }
 
-    # Firms: one query grouped by district, cluster and stage: the pyramid, cluster levels, districts.
+
+@dataclass
+class Breakdowns:
+    """Firms, stages and active designations per cluster level and per district, filled by the firm and
+    designation counts. ``levels`` (30 rows, cluster id to level) lets the big queries group on the firm's
+    own columns, with no join to clusters."""
+
+    levels: dict[int, str]
+    by_level: dict[str, dict] = field(default_factory=dict)
+    by_district: dict[int, dict] = field(default_factory=dict)
+
+    def buckets(self, district_id: int, cluster_id: int | None) -> tuple[dict, dict]:
+        """The cluster level's and the district's rows for a firm in ``district_id`` and ``cluster_id``."""
+        level = self.levels.get(cluster_id) or NO_CLUSTER
+        return (
+            self.by_level.setdefault(level, _blank_breakdown()),
+            self.by_district.setdefault(district_id, _blank_breakdown()),
+        )
+
+
+def _count_firms(firms: Q, breakdowns: Breakdowns) -> dict[str, int]:
+    """Firms per stage (the pyramid), also counted into ``breakdowns``: one query grouped by district,
+    cluster and stage."""
     stage_counts: dict[str, int] = defaultdict(int)
-    by_level: dict[str, dict] = {}
-    by_district: dict[int, dict] = {}
-    firm_rows = (
-        Firm.objects.filter(firms)
-        .values("district_id", "cluster_id", "stage")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in firm_rows:
+    rows = Firm.objects.filter(firms).values("district_id", "cluster_id", "stage").annotate(n=Count("id"))
+    for row in rows.order_by():
         stage_counts[row["stage"]] += row["n"]
-        level = levels.get(row["cluster_id"]) or NO_CLUSTER
-        for bucket in (
-            by_level.setdefault(level, blank()),
-            by_district.setdefault(row["district_id"], blank()),
-        ):
+        for bucket in breakdowns.buckets(row["district_id"], row["cluster_id"]):
             bucket["firms"] += row["n"]
             bucket["stages"][row["stage"]] += row["n"]
+    return stage_counts
 
-    # Designations: active on the day and granted in the year, per district, cluster level and tier. A firm
-    # holds one designation of a tier at a time (a 复核 extends the same row), so rows count firms.
-    active = active_q(on, today)
+
+@dataclass(frozen=True)
+class DesignationCounts:
+    """Per tier, designations active on the day and granted in the year; and the firms of the growth
+    ladder's pool (any growth designation) likewise."""
+
+    active: dict[str, int]
+    new: dict[str, int]
+    growth_active: int
+    growth_new: int
+
+
+def _count_designations(via_firm: Q, active: Q, year: int, breakdowns: Breakdowns) -> DesignationCounts:
+    """Active on the day and granted in the year, per tier, with the active ones counted into
+    ``breakdowns``. A firm holds one designation of a tier at a time (a 复核 extends the same row), so rows
+    count firms."""
     granted = Q(granted_on__year=year)
     tier_active: dict[str, int] = defaultdict(int)
     tier_new: dict[str, int] = defaultdict(int)
-    designation_rows = (
+    rows = (
         Designation.objects.filter(via_firm)
         .filter(active | granted)
         .values("firm__district_id", "firm__cluster_id", "tier")
         .annotate(active=Count("id", filter=active), new=Count("id", filter=granted))
         .order_by()
     )
-    for row in designation_rows:
+    for row in rows:
         tier = row["tier"]
         tier_active[tier] += row["active"]
         tier_new[tier] += row["new"]
         if row["active"]:
-            level = levels.get(row["firm__cluster_id"]) or NO_CLUSTER
-            by_level.setdefault(level, blank())["tiers"][tier] += row["active"]
-            by_district.setdefault(row["firm__district_id"], blank())["tiers"][tier] += row["active"]
+            for bucket in breakdowns.buckets(row["firm__district_id"], row["firm__cluster_id"]):
+                bucket["tiers"][tier] += row["active"]
     growth = Q(tier__in=GROWTH_TIERS)
-    pool_firms = Designation.objects.filter(via_firm).aggregate(
+    growth_firms = Designation.objects.filter(via_firm).aggregate(
         active=Count("firm", distinct=True, filter=active & growth),
         new=Count("firm", distinct=True, filter=granted & growth),
     )
+    return DesignationCounts(tier_active, tier_new, growth_firms["active"], growth_firms["new"])
 
-    # The hard-tech pool: cohorts up to the year, by status, with their baselines.
+
+def _new_cohort(cohort_year: int) -> dict:
+    return {
+        "cohort_year": cohort_year,
+        "baseline_year": cohort_year - 1,
+        "check_year": cohort_year - 1 + POOL_CHECK_AFTER_YEARS,
+        "members": 0,
+        "baseline_revenue": Decimal("0"),
+        "statuses": dict.fromkeys(POOL_STATUSES, 0),
+        "judged_on": None,
+        "trajectory": [],
+    }
+
+
+def _pool_cohorts(via_firm: Q, year: int) -> dict[int, dict]:
+    """The hard-tech pool's cohorts up to the year, by status, with their baselines and trajectories."""
     cohorts: dict[int, dict] = {}
     for row in (
         PoolMembership.objects.filter(via_firm, cohort_year__lte=year)
@@ -293,29 +345,22 @@ def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | Non
         .annotate(n=Count("id"), baseline=Sum("baseline_revenue"), judged=Max("judged_on"))
         .order_by()
     ):
-        cohort = cohorts.setdefault(
-            row["cohort_year"],
-            {
-                "cohort_year": row["cohort_year"],
-                "baseline_year": row["cohort_year"] - 1,
-                "check_year": row["cohort_year"] - 1 + POOL_CHECK_AFTER_YEARS,
-                "members": 0,
-                "baseline_revenue": Decimal("0"),
-                "statuses": dict.fromkeys(POOL_STATUSES, 0),
-                "judged_on": None,
-                "trajectory": [],
-            },
-        )
+        cohort = cohorts.setdefault(row["cohort_year"], _new_cohort(row["cohort_year"]))
         # The statuses are the pool scan's stored ratings; judged_on is the day it last rated them.
         if row["judged"] and (cohort["judged_on"] is None or row["judged"] > cohort["judged_on"]):
             cohort["judged_on"] = row["judged"]
         cohort["members"] += row["n"]
         cohort["baseline_revenue"] += row["baseline"] or 0
         cohort["statuses"][row["status"]] += row["n"]
-    # Trajectories: per cohort and fiscal year after the baseline, revenue over baseline of the members
-    # with figures that year, against the doubling path 2^(k/3).
+    _add_trajectories(cohorts, via_firm, year)
+    return cohorts
+
+
+def _add_trajectories(cohorts: dict[int, dict], via_firm: Q, year: int) -> None:
+    """Per cohort and fiscal year after the baseline, revenue over baseline of the members with figures
+    that year, against the doubling path 2^(k/3)."""
     membership = "firm__pool_membership__"
-    figure_rows = (
+    rows = (
         AnnualFigures.objects.filter(via_firm, **{f"{membership}cohort_year__lte": year})
         .filter(**{f"{membership}cohort_year__isnull": False})
         .values(f"{membership}cohort_year", "year")
@@ -324,7 +369,7 @@ def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | Non
         )
         .order_by(f"{membership}cohort_year", "year")
     )
-    for row in figure_rows:
+    for row in rows:
         cohort = cohorts.get(row[f"{membership}cohort_year"])
         offset = row["year"] - (cohort["baseline_year"] if cohort else 0)
         if cohort is None or not 1 <= offset <= POOL_CHECK_AFTER_YEARS or not row["baseline"]:
@@ -338,69 +383,80 @@ def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | Non
                 "path": round(POOL_GROWTH_FACTOR ** (offset / POOL_CHECK_AFTER_YEARS), 4),
             }
         )
-    pool_members = sum(c["members"] for c in cohorts.values())
-    pool_new = cohorts[year]["members"] if year in cohorts else 0
 
-    # Applications opened in the year, by status.
-    status_counts = dict(
+
+def _pool_counts(cohorts: dict[int, dict], year: int) -> tuple[int, int]:
+    """Members of every cohort so far, and of the year's cohort."""
+    return sum(c["members"] for c in cohorts.values()), cohorts[year]["members"] if year in cohorts else 0
+
+
+def _tiers(designations: DesignationCounts, cohorts: dict[int, dict], year: int) -> list[dict]:
+    """Each designation tier, then the hard-tech pool and the growth pool, with their targets."""
+    targets = _targets(year)
+    rows = [
+        _tier_row(code, TIERS[code].label, designations.active[code], designations.new[code], targets)
+        for code in DESIGNATION_TIERS
+    ]
+    pool_members, pool_new = _pool_counts(cohorts, year)
+    rows.append(_tier_row(HARDTECH_POOL, TIERS[HARDTECH_POOL].label, pool_members, pool_new, targets))
+    rows.append(
+        _tier_row(
+            GAZELLE_POOL, GAZELLE_POOL_LABEL, designations.growth_active, designations.growth_new, targets
+        )
+    )
+    return rows
+
+
+def _cluster_levels(breakdowns: Breakdowns) -> list[dict]:
+    labels = {**dict(Cluster.Level.choices), NO_CLUSTER: _("未归属集群")}
+    return [
+        {"level": level, "label": str(labels[level]), **breakdowns.by_level[level]}
+        for level in [*Cluster.Level.values, NO_CLUSTER]
+        if level in breakdowns.by_level
+    ]
+
+
+def _districts(breakdowns: Breakdowns) -> list[dict]:
+    """The districts with firms in scope, by code, named in the active language (38 rows read)."""
+    in_english = (get_language() or "zh-hans").startswith("en")
+    names = {
+        pk: (code, name_en if in_english else name_zh)
+        for pk, code, name_zh, name_en in District.objects.values_list("pk", "code", "name_zh", "name_en")
+    }
+    rows = ({"code": names[pk][0], "name": names[pk][1], **b} for pk, b in breakdowns.by_district.items())
+    return sorted(rows, key=lambda row: row["code"])
+
+
+def _pool(cohorts: dict[int, dict], year: int) -> dict:
+    members, new = _pool_counts(cohorts, year)
+    return {
+        "members": members,
+        "new": new,
+        "cohorts": [
+            {
+                **c,
+                "baseline_revenue": str(c["baseline_revenue"]),
+                "judged_on": c["judged_on"].isoformat() if c["judged_on"] else None,
+            }
+            for _y, c in sorted(cohorts.items())
+        ],
+    }
+
+
+def _applications(via_firm: Q, year: int) -> dict:
+    """Applications opened in the year, by status."""
+    counts = dict(
         Application.objects.filter(via_firm, created_at__year=year)
         .values_list("status")
         .annotate(n=Count("id"))
         .order_by()
         .values_list("status", "n")
     )
-
-    tiers = [
-        _tier_row(code, TIERS[code].label, tier_active[code], tier_new[code], targets)
-        for code in DESIGNATION_TIERS
-    ]
-    tiers.append(_tier_row(HARDTECH_POOL, TIERS[HARDTECH_POOL].label, pool_members, pool_new, targets))
-    tiers.append(
-        _tier_row(GAZELLE_POOL, GAZELLE_POOL_LABEL, pool_firms["active"], pool_firms["new"], targets)
-    )
-
-    level_labels = {**dict(Cluster.Level.choices), NO_CLUSTER: _("未归属集群")}
     return {
-        "year": year,
-        "as_of": on.isoformat(),
-        "filters": {
-            "district": filters.district.code if filters.district else None,
-            "cluster": filters.cluster.code if filters.cluster else None,
-        },
-        "tiers": tiers,
-        "stages": [{"code": s.value, "label": str(s.label), "firms": stage_counts[s.value]} for s in Stage],
-        "cluster_levels": [
-            {"level": level, "label": str(level_labels[level]), **by_level[level]}
-            for level in [*Cluster.Level.values, NO_CLUSTER]
-            if level in by_level
+        "total": sum(counts.values()),
+        "by_status": [
+            {"status": s.value, "label": str(s.label), "count": counts.get(s.value, 0)} for s in Status
         ],
-        "districts": sorted(
-            (
-                {"code": districts[pk][0], "name": districts[pk][1], **bucket}
-                for pk, bucket in by_district.items()
-            ),
-            key=lambda row: row["code"],
-        ),
-        "pool": {
-            "members": pool_members,
-            "new": pool_new,
-            "cohorts": [
-                {
-                    **c,
-                    "baseline_revenue": str(c["baseline_revenue"]),
-                    "judged_on": c["judged_on"].isoformat() if c["judged_on"] else None,
-                }
-                for _y, c in sorted(cohorts.items())
-            ],
-        },
-        "applications": {
-            "total": sum(status_counts.values()),
-            "by_status": [
-                {"status": s.value, "label": str(s.label), "count": status_counts.get(s.value, 0)}
-                for s in Status
-            ],
-        },
-        "review_times": _review_times(scope, filters),
     }
 
 

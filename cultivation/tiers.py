@@ -25,12 +25,14 @@ HARDTECH_POOL = "hardtech_pool"
 
 QUALITY = "quality"
 GROWTH = "growth"
-PROGRAMME = "programme"
+# Not a designation ladder: the pools the programme runs itself (entered by the programme, not applied for).
+# The value is part of the API (the dashboard's ``tiers[].ladder``), so it stays "programme".
+PROGRAMME_POOL = "programme"
 
 
 @dataclass(frozen=True)
 class Tier:
-    """One designation (or programme) a firm can hold."""
+    """One designation a firm can hold, or the programme's pool it can be a member of."""
 
     code: str
     label: str
@@ -54,7 +56,7 @@ TIERS: dict[str, Tier] = {
         Tier(GAZELLE, _("瞪羚企业"), GROWTH, 1, Stage.GROWTH, None),
         Tier(POTENTIAL_UNICORN, _("潜在独角兽企业"), GROWTH, 2, Stage.DEVELOPMENT, None),
         Tier(UNICORN, _("独角兽企业"), GROWTH, 3, Stage.LEAP, None),
-        Tier(HARDTECH_POOL, _("硬科技企业帮扶库"), PROGRAMME, 1, Stage.STARTUP, None),
+        Tier(HARDTECH_POOL, _("硬科技企业帮扶库"), PROGRAMME_POOL, 1, Stage.STARTUP, None),
     )
 }
 TIER_CHOICES = [(tier.code, tier.label) for tier in TIERS.values()]
@@ -77,16 +79,17 @@ def label_on(code: str, day: date | None) -> str:
     return label
 
 
-DESIGNATION_TIER_CHOICES = [(t.code, t.label) for t in TIERS.values() if t.ladder != PROGRAMME]
+DESIGNATION_TIER_CHOICES = [(t.code, t.label) for t in TIERS.values() if t.ladder != PROGRAMME_POOL]
 
 LADDERS: dict[str, tuple[str, ...]] = {
     QUALITY: (INNOVATIVE_SME, SRDI_SME, LITTLE_GIANT, SINGLE_CHAMPION),
     GROWTH: (GAZELLE, POTENTIAL_UNICORN, UNICORN),
 }
 
-# The rung below that must be active to apply (P6). 单项冠军 accepts 小巨人 *or* revenue >= 4亿;
+# Per tier, the tier below that must be active to apply (P6; not the rule-set criterion kind
+# ``rules.ruleset.PREREQUISITE`` that checks it). 单项冠军 accepts 小巨人 *or* revenue >= 4亿;
 # that alternative is a rule criterion, so the catalogue names no hard prerequisite for it.
-PREREQUISITE: dict[str, str | None] = {
+PREREQUISITE_TIER: dict[str, str | None] = {
     INNOVATIVE_SME: None,
     SRDI_SME: INNOVATIVE_SME,
     LITTLE_GIANT: SRDI_SME,
@@ -105,7 +108,7 @@ def missing_prerequisite(code: str, active: Iterable[str]) -> str | None:
     alone, and 单项冠军 has none here: "小巨人 or revenue ≥ 4亿" is a criterion of its rule, since
     large manufacturers never were SMEs. The application service and the promotion scan both ask here.
     """
-    below = PREREQUISITE.get(code)
+    below = PREREQUISITE_TIER.get(code)
     return below if below and below not in set(active) else None
 
 

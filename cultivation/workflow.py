@@ -51,8 +51,9 @@ class Status(models.TextChoices):
 
 
 @dataclass(frozen=True)
-class Stage:
-    """One stage: what staff call it, what the firm sees (internal stages are not shown as such)."""
+class ApplicationStage:
+    """One stage of an application (not a firm's life-cycle ``registry.stages.Stage``): what staff call it,
+    what the firm sees (internal stages are not shown as such), and whether the application ends there."""
 
     status: str
     staff_label: Promise
@@ -60,19 +61,19 @@ class Stage:
     terminal: bool = False
 
 
-STAGES: dict[str, Stage] = {
+STAGES: dict[str, ApplicationStage] = {
     stage.status: stage
     for stage in (
-        Stage(Status.DRAFT, Status.DRAFT.label, _("草稿")),
-        Stage(Status.SUBMITTED, Status.SUBMITTED.label, _("已提交")),
-        Stage(Status.DISTRICT_REVIEW, Status.DISTRICT_REVIEW.label, _("审核中")),
-        Stage(Status.CITY_REVIEW, Status.CITY_REVIEW.label, _("审核中")),
-        Stage(Status.PUBLIC_NOTICE, Status.PUBLIC_NOTICE.label, _("公示中")),
-        Stage(Status.NOTICE_PAUSED, Status.NOTICE_PAUSED.label, _("公示中")),
-        Stage(Status.RETURNED, Status.RETURNED.label, _("待补充材料")),
-        Stage(Status.DESIGNATED, Status.DESIGNATED.label, _("已认定"), terminal=True),
-        Stage(Status.REJECTED, Status.REJECTED.label, _("未通过"), terminal=True),
-        Stage(Status.WITHDRAWN, Status.WITHDRAWN.label, _("已撤回"), terminal=True),
+        ApplicationStage(Status.DRAFT, Status.DRAFT.label, _("草稿")),
+        ApplicationStage(Status.SUBMITTED, Status.SUBMITTED.label, _("已提交")),
+        ApplicationStage(Status.DISTRICT_REVIEW, Status.DISTRICT_REVIEW.label, _("审核中")),
+        ApplicationStage(Status.CITY_REVIEW, Status.CITY_REVIEW.label, _("审核中")),
+        ApplicationStage(Status.PUBLIC_NOTICE, Status.PUBLIC_NOTICE.label, _("公示中")),
+        ApplicationStage(Status.NOTICE_PAUSED, Status.NOTICE_PAUSED.label, _("公示中")),
+        ApplicationStage(Status.RETURNED, Status.RETURNED.label, _("待补充材料")),
+        ApplicationStage(Status.DESIGNATED, Status.DESIGNATED.label, _("已认定"), terminal=True),
+        ApplicationStage(Status.REJECTED, Status.REJECTED.label, _("未通过"), terminal=True),
+        ApplicationStage(Status.WITHDRAWN, Status.WITHDRAWN.label, _("已撤回"), terminal=True),
     )
 }
 OPEN_STATUSES = frozenset(code for code, stage in STAGES.items() if not stage.terminal)

@@ -15,7 +15,7 @@ from django.db.models import Max, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalise
-from .models import FIRST_YEAR, LAST_YEAR
+from .years import FIRST_YEAR, LAST_YEAR
 
 
 def search_firms(queryset: QuerySet, term: str, prefix: str = "") -> QuerySet:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .credit_code import normalise
 from .models import AnnualFigures, Cluster, District, Firm
 from .stages import Stage
+from .years import FIRST_YEAR, LAST_YEAR
 
 
 class FirmCodeFilter(django_filters.CharFilter):
@@ -31,11 +32,11 @@ def last_fiscal_year() -> int:
 
 # Bounds on numeric filters keep out-of-range input a 400 rather than a database overflow (500).
 MONEY_BOUNDS = {"max_digits": 16, "decimal_places": 2}
-YEAR_BOUNDS = {"min_value": 1900, "max_value": 2100}
+YEAR_BOUNDS = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
 
 
 class YearFilter(django_filters.NumberFilter):
-    """A fiscal or calendar year, 1900-2100 (anything else is a 400, not an integer overflow)."""
+    """A fiscal or calendar year in the register's range (anything else is a 400, not an integer overflow)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **{**YEAR_BOUNDS, **kwargs})

@@ -20,10 +20,9 @@ from .figures import FIGURE
 from .figures import FIGURE_FIELDS as FIGURE_FIELDS  # re-exported: forms, imports, the API
 from .roles import scope_of
 from .stages import Stage
+from .years import FIRST_YEAR, LAST_YEAR
 
 ZERO = Decimal("0")
-FIRST_YEAR = 1980
-LAST_YEAR = 2100
 
 
 class BilingualName(models.Model):

@@ -23,16 +23,9 @@ from import_export import fields, resources, widgets
 
 from .models import FIGURE_FIELDS, FIRM_FIELDS, AnnualFigures, Cluster, District, Firm
 from .roles import scope_of
+from .spreadsheets import escape_formula
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TYPED_WIDGETS = (widgets.NumberWidget, widgets.DateWidget, widgets.DateTimeWidget, widgets.BooleanWidget)
-
-
-def escape_formula(value):
-    """Make a text cell inert in Excel/LibreOffice: prefix formula triggers with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 class CodeWidget(widgets.ForeignKeyWidget):

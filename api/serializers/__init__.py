@@ -5,26 +5,16 @@ from .applications import (
     ApplicationDetailSerializer,
     ApplicationSerializer,
     DesignationSerializer,
-    ErrorSerializer,
     TransitionSerializer,
 )
-from .eligibility import (
-    ClusterSerializer,
-    DistrictSerializer,
-    EvaluationQuerySerializer,
-    RuleSetDetailSerializer,
-    RuleSetSerializer,
-    WhatIfSerializer,
-    YearFiguresSerializer,
-)
-from .register import (
-    AnnualFiguresSerializer,
-    AnnualFiguresUpdateSerializer,
-    FirmSerializer,
-    FirmUpdateSerializer,
-)
+from .eligibility import EvaluationQuerySerializer, WhatIfSerializer, YearFiguresSerializer
+from .errors import ERRORS, ErrorSerializer
+from .figures import AnnualFiguresSerializer, AnnualFiguresUpdateSerializer
+from .firms import ClusterSerializer, DistrictSerializer, FirmSerializer, FirmUpdateSerializer
+from .rule_sets import RuleSetDetailSerializer, RuleSetSerializer
 
 __all__ = [
+    "ERRORS",
     "AnnualFiguresSerializer",
     "AnnualFiguresUpdateSerializer",
     "ApplicationCreateSerializer",

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from cultivation.models import PoolMembership
 from cultivation.models.alerts import AlertDelivery
-from cultivation.rules.programme import POOL_GROWTH_FACTOR, pool_check_year
+from cultivation.rules.pool import POOL_GROWTH_FACTOR, pool_check_year
 from cultivation.services.alerts import alert_text
 
 

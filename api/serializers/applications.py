@@ -22,18 +22,6 @@ from registry.credit_code import is_well_formed, normalise
 from registry.models import Firm
 
 
-class ErrorSerializer(serializers.Serializer):
-    """The API's one error shape (documentation only)."""
-
-    detail = serializers.CharField()
-
-    def get_fields(self):
-        # "fields" cannot be declared as a class attribute: it is the serializer's own property.
-        fields = super().get_fields()
-        fields["fields"] = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-        return fields
-
-
 # Documented as plain strings listing their codes: a second enum named "status" (or the application's
 # stages under other names) would make drf-spectacular warn about colliding enum names.
 @extend_schema_field({"type": "string", "description": " | ".join(Status.values)})
@@ -269,6 +257,5 @@ __all__ = [
     "ApplicationDetailSerializer",
     "ApplicationSerializer",
     "DesignationSerializer",
-    "ErrorSerializer",
     "TransitionSerializer",
 ]

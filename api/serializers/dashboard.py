@@ -1,14 +1,10 @@
-"""The dashboard's answer (``cultivation.dashboard``), described for the schema; the view returns it as is."""
+"""The dashboard's answer (``cultivation.dashboard``), described once, here: the schema is built from it, and
+tests/dashboard hold the computed answer and the example (``api.examples.DASHBOARD``) to it key for key.
+The view returns the computed answer as is."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
-
-
-class DashboardQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    district = serializers.CharField(required=False, help_text="district code (GB/T 2260), e.g. 500112")
-    cluster = serializers.CharField(required=False, help_text="cluster code, e.g. intelligent-equipment")
 
 
 class TargetProgressSerializer(serializers.Serializer):

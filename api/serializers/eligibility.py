@@ -1,12 +1,9 @@
-"""Serializers: parse and validate input, shape output. No rules live here."""
+"""The eligibility input: the what-if body and the evaluation query. Parsed and validated here; no rules."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,90 +13,10 @@ from cultivation.models import RuleSet as RuleSetRecord
 from cultivation.rules import ATTESTATION_CHOICES, DISQUALIFICATION_CHOICES, Facts, YearFigures
 from cultivation.rules.attestations import bars_on
 from cultivation.rules.facts import NEW, Attest
-from cultivation.rules.ruleset import RuleSet as RuleSetSpec
 from cultivation.selectors import rule_set_on
 from cultivation.tiers import TIER_CHOICES
-from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Sector
-
-
-class ClusterSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Cluster
-        fields = ("code", "name", "name_zh", "name_en", "level", "provisional")
-
-
-class DistrictSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = District
-        fields = ("code", "name", "name_zh", "name_en")
-
-
-class RuleSetSerializer(serializers.ModelSerializer):
-    """A version with its jurisdiction, dates and provisional marks (issue 15).
-
-    ``effective_until`` is the day before the next version of the same jurisdiction takes effect
-    (null while none does); ``in_force`` is true for the national and the Chongqing set applied today.
-    """
-
-    based_on = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    in_force = serializers.SerializerMethodField()
-    effective_until = serializers.SerializerMethodField()
-    effective_from_provisional = serializers.SerializerMethodField()
-    effective_from_note = serializers.SerializerMethodField()
-    has_provisional_criteria = serializers.SerializerMethodField()
-    source = serializers.SerializerMethodField()
-
-    class Meta:
-        model = RuleSetRecord
-        fields = (
-            "code",
-            "jurisdiction",
-            "title",
-            "effective_from",
-            "effective_until",
-            "effective_from_provisional",
-            "effective_from_note",
-            "provisional",
-            "has_provisional_criteria",
-            "source",
-            "builtin",
-            "based_on",
-            "in_force",
-            "note",
-        )
-
-    def get_in_force(self, record: RuleSetRecord) -> bool:
-        return record.code in self.context.get("in_force_codes", ())
-
-    def get_effective_until(self, record: RuleSetRecord) -> datetime.date | None:
-        return self.context.get("effective_until", {}).get(record.code)
-
-    def _spec(self, record: RuleSetRecord) -> RuleSetSpec:
-        """The parsed version, from the view's context (parsed once per process, not per row)."""
-        spec = self.context.get("specs", {}).get(record.code)
-        return spec if spec is not None else RuleSetSpec.from_dict(record.definition)
-
-    def get_effective_from_provisional(self, record: RuleSetRecord) -> bool:
-        return self._spec(record).date_provisional
-
-    def get_effective_from_note(self, record: RuleSetRecord) -> str:
-        note = self._spec(record).date_note
-        return gettext(note) if note else ""
-
-    def get_has_provisional_criteria(self, record: RuleSetRecord) -> bool:
-        return self._spec(record).has_provisional_criteria
-
-    def get_source(self, record: RuleSetRecord) -> str:
-        return self._spec(record).source
-
-
-class RuleSetDetailSerializer(RuleSetSerializer):
-    class Meta(RuleSetSerializer.Meta):
-        fields = (*RuleSetSerializer.Meta.fields, "definition")
+from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, Sector
+from registry.years import FIRST_YEAR, LAST_YEAR
 
 
 class YearFiguresSerializer(serializers.ModelSerializer):
@@ -227,8 +144,8 @@ class WhatIfSerializer(serializers.Serializer):
     niche_since = serializers.IntegerField(
         required=False,
         allow_null=True,
-        min_value=1949,
-        max_value=2100,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
         help_text=_("进入细分市场年份；按进入后已满的整年计算（2023年进入，截至2024年末满1年）。"),
     )
     niche_since_month = serializers.IntegerField(

@@ -2,16 +2,15 @@
 
 from .alerts import AlertViewSet, PoolViewSet
 from .applications import ApplicationViewSet, DesignationViewSet
+from .attestations import AttestationViewSet
 from .dashboard import DashboardView
-from .eligibility import (
-    ClusterViewSet,
-    DistrictViewSet,
-    EligibilityView,
-    FirmViewSet,
-    RuleSetViewSet,
-)
-from .programme import AttestationViewSet, MeView, ReviewViewSet, TargetViewSet
-from .register import AnnualFiguresViewSet, FirmFiguresViewSet
+from .eligibility import EligibilityView
+from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
+from .firms import ClusterViewSet, DistrictViewSet, FirmViewSet
+from .me import MeView
+from .reviews import ReviewViewSet
+from .rule_sets import RuleSetViewSet
+from .targets import TargetViewSet
 from .tokens import TokenView
 
 __all__ = [

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from registry.models import Firm
 
-from ..rules.programme import PoolReason
+from ..rules.pool import PoolReason
 from .scoping import ScopedQuerySet
 
 
@@ -24,7 +24,7 @@ class PoolMembership(models.Model):
     """
 
     class RatingReason(models.TextChoices):
-        """Labels of ``rules.programme.PoolReason`` (the same values)."""
+        """Labels of ``rules.pool.PoolReason`` (the same values)."""
 
         NO_FIGURES = PoolReason.NO_FIGURES.value, _("基准年度后尚无年度数据")
         ON_PATH = PoolReason.ON_PATH.value, _("最新年度营业收入达到倍增路径")

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registry.years import FIRST_YEAR, LAST_YEAR
+
 from ..tiers import TIER_CHOICES
 
 GAZELLE_POOL = "gazelle_pool"  # firms holding any growth-ladder title (瞪羚/潜在独角兽/独角兽)
@@ -22,7 +24,7 @@ class Target(models.Model):
 
     subject = models.CharField(_("对象"), max_length=24, choices=SUBJECT_CHOICES)
     year = models.PositiveSmallIntegerField(
-        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     kind = models.CharField(_("目标类型"), max_length=12, choices=Kind.choices)
     count = models.PositiveIntegerField(_("目标数量"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop as _
 
-from ..tiers import INNOVATIVE_SME, LITTLE_GIANT, PREREQUISITE, SINGLE_CHAMPION, SRDI_SME
+from ..tiers import INNOVATIVE_SME, LITTLE_GIANT, PREREQUISITE_TIER, SINGLE_CHAMPION, SRDI_SME
 from .reasons import GROWTH_FORMULA
 from .ruleset import ScoreClass, TierRule
 from .spec import at_least, attested, bands, measurable, option, prerequisite, score
@@ -384,7 +384,7 @@ def srdi_sme() -> TierRule:
             prerequisite(
                 "prerequisite",
                 _("已认定为创新型中小企业（有效期内）"),
-                PREREQUISITE[SRDI_SME] or INNOVATIVE_SME,
+                PREREQUISITE_TIER[SRDI_SME] or INNOVATIVE_SME,
                 source="S20",
                 confidence="P",
                 note="Ladder: the lower rung must be held (Shandong/Jinan practice, a product rule).",
@@ -544,7 +544,7 @@ def little_giant() -> TierRule:
             prerequisite(
                 "prerequisite",
                 _("已认定为专精特新中小企业（有效期内）"),
-                PREREQUISITE[LITTLE_GIANT] or SRDI_SME,
+                PREREQUISITE_TIER[LITTLE_GIANT] or SRDI_SME,
                 source="S12",
             ),
             at_least(

@@ -15,7 +15,7 @@ from datetime import date
 
 from django.utils.translation import gettext_noop as _
 
-from ..tiers import INNOVATIVE_SME, LITTLE_GIANT, PREREQUISITE, SRDI_SME
+from ..tiers import INNOVATIVE_SME, LITTLE_GIANT, PREREQUISITE_TIER, SRDI_SME
 from .ruleset import Criterion, RuleSet, TierRule, thaw
 from .spec import at_least, attested, measurable, prerequisite
 
@@ -108,7 +108,7 @@ def little_giant() -> TierRule:
             prerequisite(
                 "prerequisite",
                 _("（1）已认定为专精特新中小企业（有效期内）"),
-                PREREQUISITE[LITTLE_GIANT] or SRDI_SME,
+                PREREQUISITE_TIER[LITTLE_GIANT] or SRDI_SME,
                 source="S10",
                 confidence="P",
             ),

@@ -46,8 +46,8 @@ from registry.roles import can_edit_register
 from ..models import Application, ApplicationEvent, Designation, Holiday, Objection, Review, ReviewAssignment
 from ..models import RuleSet as RuleSetRecord
 from ..models.applications import SCORE_MAX, SCORE_MIN
+from ..rules.deadlines import figures_due_on, overdue_fiscal_year
 from ..rules.evaluator import evaluate
-from ..rules.programme import figures_due_on, overdue_fiscal_year
 from ..rules.results import MISSING, NOT_MET
 from ..selectors import facts_for_firm, rule_set_on
 from ..tiers import NOTICE_WORKING_DAYS, TIERS, bar_ends_on, missing_prerequisite, renewal_opens_on

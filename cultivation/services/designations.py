@@ -24,7 +24,7 @@ from registry.models import Firm
 from registry.roles import can_edit_register, scope_of
 
 from ..models import Application, Designation
-from ..tiers import DESIGNATION_TIER_CHOICES, PREREQUISITE, TIERS, bar_ends_on, expiry_for
+from ..tiers import DESIGNATION_TIER_CHOICES, PREREQUISITE_TIER, TIERS, bar_ends_on, expiry_for
 from ..workflow import Action, TransitionConflict
 from .rules import ensure_can_act_on
 from .stages import settle_stage
@@ -144,7 +144,7 @@ def record_historical_designation(
 ) -> Designation:
     """Put on the register a designation granted outside Tiermark (e.g. before it existed).
 
-    The same rules as a granted one: the ladder prerequisite (``tiers.PREREQUISITE``) must have been held
+    The same rules as a granted one: the ladder prerequisite (``tiers.PREREQUISITE_TIER``) must have been held
     on the grant date — already on the register, recorded first in its own act, since each record is a
     separate decision with its own reason; the expiry is computed from the tier's validity
     (``expiry_for``), never typed; no designation of the same tier may overlap it; a firm barred by a
@@ -210,7 +210,7 @@ def _in_force_on(day: datetime.date) -> Q:
 
 
 def _check_prerequisite_held(firm: Firm, tier: str, granted_on: datetime.date) -> None:
-    required = PREREQUISITE.get(tier)
+    required = PREREQUISITE_TIER.get(tier)
     if required is None:
         return
     if not Designation.objects.filter(_in_force_on(granted_on), firm=firm, tier=required).exists():

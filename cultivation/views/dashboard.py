@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 
 from registry.models import Cluster, District
 from registry.roles import scope_of
+from registry.spreadsheets import escape_formula
 
 from ..dashboard import Filters, dashboard, parse_filters
 from ..models import Target
 from .access import staff_page
 
 YEARS_BACK = 4  # the year switcher offers this many past years and the next one
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- Chart geometry (SVG user units; the template draws it, with titles and text labels). ---
@@ -251,13 +251,6 @@ def tables(data: dict) -> list[dict]:
     ]
 
 
-def harmless(value):
-    """A text cell a spreadsheet would read as a formula is written as text (prefixed with ')."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 # --- Views. ---
 
 
@@ -339,9 +332,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for table in tables(data):
-        writer.writerow([f"# {table['name']}", harmless(str(table["title"]))])
-        writer.writerow([harmless(str(h)) for h in table["header"]])
-        writer.writerows([harmless(v) for v in row] for row in table["rows"])
+        writer.writerow([f"# {table['name']}", escape_formula(str(table["title"]))])
+        writer.writerow([escape_formula(str(h)) for h in table["header"]])
+        writer.writerows([escape_formula(v) for v in row] for row in table["rows"])
         writer.writerow([])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(filters, "csv")}"'
@@ -361,11 +354,11 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     book.remove(book.active)
     for table in tables(data):
         sheet = book.create_sheet(table["name"])
-        sheet.append([harmless(str(h)) for h in table["header"]])
+        sheet.append([escape_formula(str(h)) for h in table["header"]])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table["rows"]:
-            sheet.append([harmless(v) for v in row])
+            sheet.append([escape_formula(v) for v in row])
     info = book.create_sheet("about")
     info.append([_("年度"), filters.year])
     info.append([_("统计日"), data["as_of"]])

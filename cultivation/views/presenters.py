@@ -19,9 +19,9 @@ from registry.models import AnnualFigures, Firm
 
 from ..models import Application, ApplicationEvent, Designation
 from ..reports import tier_views
-from ..rules.programme import figures_due_on
+from ..rules.deadlines import figures_due_on
 from ..rules.results import GAPS, UNITS
-from ..tiers import LADDERS, PROGRAMME, TIERS, renewal_opens_on
+from ..tiers import LADDERS, PROGRAMME_POOL, TIERS, renewal_opens_on
 from ..workflow import Status, stage_label
 
 
@@ -175,7 +175,7 @@ def due_items(
     applied = {a.tier for a in applications}
     for code, eligible in verdicts.items():
         if eligible is True and code in TIERS and code not in held | applied:
-            if TIERS[code].ladder == PROGRAMME:
+            if TIERS[code].ladder == PROGRAMME_POOL:
                 continue  # the hard-tech pool is entered by the programme, not applied for
             text = _("按现有数据，贵企业符合“%(tier)s”的条件，可以申请。") % {"tier": TIERS[code].label}
             items.append(DueItem(text, reverse("portal:apply") + f"?tier={code}#tier-{code}"))

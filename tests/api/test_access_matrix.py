@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from rest_framework.authtoken.models import Token
 
 from api import urls as api_urls
-from api.views.eligibility import WHAT_IF_EXAMPLE
+from api.examples import WHAT_IF_EXAMPLE
 from cultivation.models import (
     Application,
     ApplicationEvent,

@@ -8,7 +8,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from api.views.eligibility import WHAT_IF_EXAMPLE
+from api.examples import WHAT_IF_EXAMPLE
 from cultivation.models import Attestation
 from registry.models import AnnualFigures, Firm
 from tests.factories import FiguresFactory, FirmFactory, UserFactory, district

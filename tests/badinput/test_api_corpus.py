@@ -13,7 +13,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from api.views.eligibility import WHAT_IF_EXAMPLE
+from api.examples import WHAT_IF_EXAMPLE
 from cultivation.services import application_transition, create_application
 from registry.credit_code import make_code
 from registry.figures import COUNT_FIELDS

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from api.views.eligibility import WHAT_IF_EXAMPLE
+from api.examples import WHAT_IF_EXAMPLE
 from cultivation.models import Designation
 from registry import credit_code
 from registry.admin import FirmForm

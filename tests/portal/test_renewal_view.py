@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cultivation.models import Designation
-from cultivation.rules.programme import figures_due_on, overdue_fiscal_year
+from cultivation.rules.deadlines import figures_due_on, overdue_fiscal_year
 from cultivation.tiers import INNOVATIVE_SME, expiry_for
 from registry.models import AnnualFigures
 

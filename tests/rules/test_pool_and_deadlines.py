@@ -1,4 +1,5 @@
-"""Programme rules behind the scans: pool doubling (P8), expiry windows (P7), figures deadline (P9)."""
+"""The rules behind the scans: pool doubling (P8, ``rules.pool``), expiry windows (P7) and the figures
+deadline (P9, ``rules.deadlines``)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from cultivation.rules.programme import (
-    PoolReason,
-    PoolStatus,
-    expiry_window,
-    figures_due_on,
-    on_doubling_path,
-    overdue_fiscal_year,
-    rate_pool_member,
-)
+from cultivation.rules.deadlines import expiry_window, figures_due_on, overdue_fiscal_year
+from cultivation.rules.pool import PoolReason, PoolStatus, on_doubling_path, rate_pool_member
 
 D = Decimal
 BASE = D("1000.00")

@@ -1,4 +1,4 @@
-"""Programme rules the scans apply: pool doubling (P8), expiry windows (P7), figures deadline (P9).
+"""The hard-tech pool's doubling rule (P8): a member's rating against its path, as the pool scan applies it.
 
 Pure functions over plain values, like the evaluator, so the scans can feed
 them a chunk of firms at a time and the tests can pin every edge date.
@@ -12,16 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from .deadlines import figures_due_on
+
 # Hard-tech pool (P8): a member doubles its revenue by the third fiscal year after its baseline year.
 POOL_GROWTH_FACTOR = 2
 POOL_CHECK_AFTER_YEARS = 3
 POOL_ANNUAL_INTAKE = 50  # at least this many new members each year (P11)
-
-# Designations (P7): alerts before expiry (the renewal window is ``cultivation.tiers.renewal_opens_on``).
-EXPIRY_ALERT_DAYS = (180, 90, 30)
-
-# Annual figures (P9): last year's figures are due by this day of the year (Chongqing: 30 April).
-FIGURES_DUE_MONTH, FIGURES_DUE_DAY = 4, 30
 
 
 class PoolStatus(StrEnum):
@@ -121,37 +117,10 @@ def _on_path(
     return PoolStatus.AT_RISK, PoolReason.BELOW_PATH
 
 
-def expiry_window(expires_on: datetime.date, today: datetime.date) -> int | None:
-    """The tightest alert window (180/90/30 days) that ``today`` has entered, or None.
-
-    Exactly 180 days before expiry is inside the 180-day window; after expiry there is no window.
-    """
-    remaining = (expires_on - today).days
-    if remaining < 0:
-        return None
-    crossed = [days for days in EXPIRY_ALERT_DAYS if remaining <= days]
-    return min(crossed) if crossed else None
-
-
-def figures_due_on(fiscal_year: int) -> datetime.date:
-    """The day a fiscal year's figures are due (30 April of the following year)."""
-    return datetime.date(fiscal_year + 1, FIGURES_DUE_MONTH, FIGURES_DUE_DAY)
-
-
-def overdue_fiscal_year(today: datetime.date) -> int | None:
-    """The fiscal year whose figures are overdue on ``today`` (from 1 May), or None before the deadline."""
-    last_year = today.year - 1
-    return last_year if today > figures_due_on(last_year) else None
-
-
 __all__ = [
-    "EXPIRY_ALERT_DAYS",
     "POOL_ANNUAL_INTAKE",
     "PoolRating",
     "PoolReason",
     "PoolStatus",
-    "expiry_window",
-    "figures_due_on",
-    "overdue_fiscal_year",
     "rate_pool_member",
 ]

@@ -492,9 +492,3 @@ def _combine(meta: Meta, metric: Metric, value: Any, parts: list[CriterionResult
         meta, status, value, unit=metric.unit, message_key="band", parts=parts, lazy=first_gap
     )
 
-
-def run_check(name: str, params: Mapping[str, Any], facts: Any, code: str = "check") -> CriterionResult:
-    """Run one check on Facts directly (exploration and tests; the evaluator uses compiled rule sets)."""
-    from . import points  # noqa: F401  (registers the scored checks)
-
-    return build_check(name, params, Meta(code, code, "measurable"))(Context(facts))

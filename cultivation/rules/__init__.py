@@ -16,8 +16,9 @@ from .catalogue import CN_2022, CN_2022_R2025, CN_2026, CQ_2023, CQ_2024, RULE_S
 from .checks import CHECKS, RuleError
 from .evaluator import evaluate, evaluate_tier
 from .facts import Attest, Facts, FactsError, YearFigures
-from .results import CriterionResult, EligibilityReport, Status, TierReport
+from .results import CriterionResult, EligibilityReport, TierReport
 from .ruleset import Criterion, InForce, RuleSet, ScoreClass, TierRule, in_force, rule_set_for
+from .status import Status
 
 __all__ = [
     "ATTESTATIONS",

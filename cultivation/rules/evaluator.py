@@ -24,8 +24,9 @@ from . import points as _points  # noqa: F401  (registers the scored checks)
 from .checks import CHECKS, RuleError, Run, build_check
 from .facts import Facts
 from .metrics import Context
-from .results import MET, MISSING, NOT_MET, PENDING, CriterionResult, EligibilityReport, Meta, TierReport
+from .results import CriterionResult, EligibilityReport, Meta, TierReport
 from .ruleset import SCORE, Criterion, InForce, RuleSet, TierRule
+from .status import MET, MISSING, NOT_MET, PENDING
 
 Tri = bool | None
 TRI: dict[str, Tri] = {MET: True, NOT_MET: False, MISSING: False, PENDING: None}

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
-from .rules.results import MET, MISSING, NOT_MET, PENDING
+from .rules.status import MET, MISSING, NOT_MET, PENDING
 
 CASES_DIR = Path(__file__).resolve().parent / "rules" / "cases"
 STATUSES = (MET, NOT_MET, PENDING, MISSING)

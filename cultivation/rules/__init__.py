@@ -12,12 +12,13 @@ Nothing here touches the ORM; only labels and messages use Django's translation 
 """
 
 from .attestations import ATTESTATION_CHOICES, ATTESTATIONS, DISQUALIFICATION_CHOICES, DISQUALIFICATIONS
-from .catalogue import CN_2022, CN_2022_R2025, CN_2026, CQ_2023, CQ_2024, RULE_SETS
+from .catalogue import CN_2022, CN_2022_R2025, CN_2026, CQ_2023, CQ_2024, RULE_SETS, in_force, rule_set_for
 from .checks import CHECKS, RuleError
 from .evaluator import evaluate, evaluate_tier
 from .facts import Attest, Facts, FactsError, YearFigures
-from .results import CriterionResult, EligibilityReport, Status, TierReport
-from .ruleset import Criterion, InForce, RuleSet, ScoreClass, TierRule, in_force, rule_set_for
+from .results import CriterionResult, EligibilityReport, TierReport
+from .ruleset import Criterion, InForce, RuleSet, ScoreClass, TierRule
+from .status import Status
 
 __all__ = [
     "ATTESTATIONS",

@@ -19,7 +19,8 @@ from ..tiers import TIERS
 from .attestations import ATTESTATION_CODES, DISQUALIFICATION_CODES
 from .facts import RENEWAL, SECTORS, add_years
 from .metrics import METRICS, Context, Metric, getter
-from .results import MET, MISSING, NOT_MET, PENDING, CriterionResult, Meta
+from .results import CriterionResult, Meta
+from .status import MET, MISSING, NOT_MET, PENDING
 from .values import CENT, HUNDRED, ONE, Cagr, Missing, compare, holds, plain, step_up, to_decimal
 
 Run = Callable[[Context], CriterionResult]

@@ -1,16 +1,58 @@
-"""Human messages for criterion results (P4), formatted only when someone asks for them."""
+"""Human messages for criterion results (P4), formatted only when someone asks for them.
+
+``results.CriterionResult.explain()`` calls ``explain_criterion``; this module only reads a result
+(``Explained`` says what of it), so it sits below ``results`` and does not import it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from django.utils.translation import gettext_lazy as _
 
 from .attestations import bar_kind, label_for
-from .results import GAPS, CriterionResult, Status, _missing_detail, message, text
+from .status import Status
+from .texts import GAPS, message, missing_detail, text
 from .values import OPS, Missing
 
 SEPARATOR = _("；")
+
+
+class Explained(Protocol):
+    """What the messages read of a criterion result (``results.CriterionResult``)."""
+
+    status: str
+    raw_value: Any
+    detail: Any
+    unit: str | None
+    points: int | None
+    potential: int | None
+    max_points: int | None
+    message_key: str
+    parts: Sequence[Explained] | None
+
+    @property
+    def label_text(self) -> str: ...
+
+    @property
+    def met(self) -> bool: ...
+
+    @property
+    def threshold(self) -> Any: ...
+
+    @property
+    def op(self) -> str | None: ...
+
+    @property
+    def gap(self) -> Any: ...
+
+    @property
+    def gap_key(self) -> str | None: ...
+
+    def display_value(self) -> str | None: ...
+
+    def display_threshold(self) -> str | None: ...
 
 
 def _fmt(key: str, **values: object) -> str:
@@ -21,19 +63,19 @@ def _join(*pieces: str) -> str:
     return text("s", "sep", SEPARATOR).join(piece for piece in pieces if piece)
 
 
-def _gap_text(result: CriterionResult) -> str:
+def _gap_text(result: Explained) -> str:
     if result.gap is None or result.gap_key not in GAPS:
         return ""
     return text("g", result.gap_key, GAPS[result.gap_key]).format(gap=result.gap)
 
 
-def _missing(result: CriterionResult) -> str | None:
+def _missing(result: Explained) -> str | None:
     if result.status == Status.MISSING and isinstance(result.detail, Missing):
-        return _fmt("missing", label=result.label_text, detail=_missing_detail(result.detail))
+        return _fmt("missing", label=result.label_text, detail=missing_detail(result.detail))
     return None
 
 
-def _cmp(result: CriterionResult) -> str:
+def _cmp(result: Explained) -> str:
     missing = _missing(result)
     if missing:
         return missing
@@ -48,12 +90,12 @@ def _cmp(result: CriterionResult) -> str:
     return _join(_fmt("cmp_not_met", **values), _gap_text(result))
 
 
-def _attested(result: CriterionResult) -> str:
+def _attested(result: Explained) -> str:
     key = {Status.MET: "attested_met", Status.PENDING: "attested_pending"}.get(result.status)
     return _fmt(key or "attested_not_met", label=result.label_text)
 
 
-def _points(result: CriterionResult) -> str:
+def _points(result: Explained) -> str:
     missing = _missing(result)
     if missing:
         return missing
@@ -74,7 +116,7 @@ def _points(result: CriterionResult) -> str:
     return _join(head, nxt, pending)
 
 
-def _score(result: CriterionResult) -> str:
+def _score(result: Explained) -> str:
     values = {"label": result.label_text, "value": result.raw_value, "threshold": result.threshold}
     if result.status == Status.MET:
         return _fmt("score_met", **values)
@@ -88,11 +130,11 @@ def _score(result: CriterionResult) -> str:
     return _join(_fmt("score_not_met", **values), *classes, pending)
 
 
-def _prerequisite(result: CriterionResult) -> str:
+def _prerequisite(result: Explained) -> str:
     return _fmt("prerequisite_met" if result.met else "prerequisite_not_met", label=result.label_text)
 
 
-def _disqualification(result: CriterionResult) -> str:
+def _disqualification(result: Explained) -> str:
     if result.met:
         return _fmt("clean", label=result.label_text)
     detail = message("list_separator").join(_flag(code) for code in result.detail or ())
@@ -105,7 +147,7 @@ def _flag(code: str) -> str:
     return _fmt("disqualified_item", flag=text("a", code, label_for(code)), kind=text("k", kind, kind.label))
 
 
-def _sme(result: CriterionResult) -> str:
+def _sme(result: Explained) -> str:
     missing = _missing(result)
     if missing:
         return missing
@@ -114,7 +156,7 @@ def _sme(result: CriterionResult) -> str:
     return _fmt("sme_met" if result.met else "sme_not_met", label=result.label_text, detail=detail)
 
 
-def _founded(result: CriterionResult) -> str:
+def _founded(result: Explained) -> str:
     missing = _missing(result)
     if missing:
         return missing
@@ -122,31 +164,31 @@ def _founded(result: CriterionResult) -> str:
     return _fmt("founded_met" if result.met else "founded_not_met", **values)
 
 
-def _fact(result: CriterionResult) -> str:
+def _fact(result: Explained) -> str:
     return _fmt("fact_met" if result.met else "fact_not_met", label=result.label_text)
 
 
-def _designation_absent(result: CriterionResult) -> str:
+def _designation_absent(result: Explained) -> str:
     key = "designation_absent_met" if result.met else "designation_absent_not_met"
     return _fmt(key, label=result.label_text)
 
 
-def _attested_absent(result: CriterionResult) -> str:
+def _attested_absent(result: Explained) -> str:
     key = {Status.MET: "attested_absent_met", Status.PENDING: "attested_absent_pending"}.get(result.status)
     return _fmt(key or "attested_absent_not_met", label=result.label_text)
 
 
-def _waived(result: CriterionResult) -> str:
+def _waived(result: Explained) -> str:
     return _fmt("waived", label=result.label_text)
 
 
-def _cluster(result: CriterionResult) -> str:
+def _cluster(result: Explained) -> str:
     if result.met:
         return _fmt("cluster_met", label=result.label_text, value=result.raw_value)
     return _fmt("cluster_not_met", label=result.label_text)
 
 
-def _band(result: CriterionResult) -> str:
+def _band(result: Explained) -> str:
     missing = _missing(result)
     if missing:
         return missing
@@ -161,7 +203,7 @@ def _band(result: CriterionResult) -> str:
     return _fmt("band_parts", label=result.label_text, value=result.display_value(), parts=parts)
 
 
-EXPLAINERS: dict[str, Callable[[CriterionResult], str]] = {
+EXPLAINERS: dict[str, Callable[[Explained], str]] = {
     "cmp": _cmp,
     "attested": _attested,
     "points": _points,
@@ -179,6 +221,6 @@ EXPLAINERS: dict[str, Callable[[CriterionResult], str]] = {
 }
 
 
-def explain_criterion(result: CriterionResult) -> str:
+def explain_criterion(result: Explained) -> str:
     """The message for ``result`` in the active language."""
     return EXPLAINERS.get(result.message_key, _cmp)(result)

@@ -2,7 +2,7 @@
 
 Facts are built by the Django layer from a firm's records, by the API from a what-if request
 (DESIGN §6) or by tests; the evaluator never looks anywhere else, which is what keeps it pure,
-fast and replayable from an application snapshot (``Facts.to_dict`` / ``Facts.from_dict``).
+fast and replayable from an application snapshot (``Facts.to_dict`` / ``parse.facts_from_dict``).
 """
 
 from __future__ import annotations
@@ -235,10 +235,3 @@ class Facts:
             "years": [self.years[y].to_dict() for y in sorted(self.years)],
             "application_kind": self.application_kind,
         }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, as_of: date | None = None) -> Facts:
-        """Parse the DESIGN §6 JSON shape; raises FactsError with one message per bad field."""
-        from .parse import facts_from_dict  # local: parsing is only needed at the edges
-
-        return facts_from_dict(data, as_of=as_of)

@@ -30,7 +30,8 @@ from .checks import (
     register,
 )
 from .metrics import Context, getter
-from .results import MET, MISSING, NOT_MET, PENDING, CriterionResult, Meta
+from .results import CriterionResult, Meta
+from .status import MET, MISSING, NOT_MET, PENDING
 from .values import Missing, Ratio, compare, to_decimal
 
 

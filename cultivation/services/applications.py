@@ -48,7 +48,7 @@ from ..models import RuleSet as RuleSetRecord
 from ..models.applications import SCORE_MAX, SCORE_MIN
 from ..rules.deadlines import figures_due_on, overdue_fiscal_year
 from ..rules.evaluator import evaluate
-from ..rules.results import MISSING, NOT_MET
+from ..rules.status import MISSING, NOT_MET
 from ..selectors import facts_for_firm, rule_set_on
 from ..tiers import NOTICE_WORKING_DAYS, TIERS, bar_ends_on, missing_prerequisite, renewal_opens_on
 from ..workdays import add_working_days, working_days_between

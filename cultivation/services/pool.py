@@ -22,7 +22,7 @@ from registry.models import AnnualFigures, Firm
 from registry.roles import can_edit_register, scope_of
 
 from ..models import PoolMembership
-from ..rules.results import MET
+from ..rules.status import MET
 from ..selectors import eligibility_of_firm
 from ..tiers import HARDTECH_POOL
 from .rules import ensure_can_act_on

@@ -20,7 +20,7 @@ from registry.models import AnnualFigures, Firm
 from ..models import Application, ApplicationEvent, Designation
 from ..reports import tier_views
 from ..rules.deadlines import figures_due_on
-from ..rules.results import GAPS, UNITS
+from ..rules.texts import GAPS, UNITS
 from ..tiers import LADDERS, PROGRAMME_POOL, TIERS, renewal_opens_on
 from ..workflow import Status, stage_label
 

@@ -16,7 +16,7 @@ from django.db import models
 from api.serializers import FirmSerializer
 from cultivation import demo
 from cultivation.rules import YearFigures
-from cultivation.rules.results import FIELD_LABELS
+from cultivation.rules.texts import FIELD_LABELS
 from registry.admin import FirmAdmin, FirmForm
 from registry.figures import COUNT, DECIMAL, FIGURE_FIELDS, FIGURES
 from registry.models import FIRM_FIELDS, AnnualFigures, Firm

@@ -11,6 +11,7 @@ import pytest
 from django.utils import translation
 
 from cultivation.rules import CN_2026, Facts, Status, YearFigures, evaluate, evaluate_tier, in_force
+from cultivation.rules.parse import facts_from_dict
 from cultivation.tiers import GAZELLE, HARDTECH_POOL, INNOVATIVE_SME, SRDI_SME, TIERS
 
 from .builders import CN_AND_CQ, D, claimed, confirmed, firm, last_year, result, without_year
@@ -201,7 +202,7 @@ def test_design_example_request():
             }
         ],
     }
-    facts = Facts.from_dict({k: v for k, v in data.items() if k != "rule_set"})
+    facts = facts_from_dict({k: v for k, v in data.items() if k != "rule_set"})
     report = evaluate(facts, CN_AND_CQ)
     assert report[INNOVATIVE_SME].criterion("main_business_growth").status == Status.MISSING  # no 2023
     assert report[SRDI_SME].criterion("quality_management").points == 5

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from cultivation.rules import Attest, Facts, FactsError, YearFigures
+from cultivation.rules.parse import facts_from_dict
 
 from .builders import firm
 
@@ -53,9 +54,9 @@ def test_a_known_month_never_lowers_the_count():
 
 def test_the_entry_month_survives_a_snapshot_and_is_checked():
     facts = firm(niche_since=2023, niche_since_month=7)
-    assert Facts.from_dict(facts.to_dict()) == facts
+    assert facts_from_dict(facts.to_dict()) == facts
     with pytest.raises(FactsError) as caught:
-        Facts.from_dict({"as_of": "2025-06-30", "niche_since": 2023, "niche_since_month": 13})
+        facts_from_dict({"as_of": "2025-06-30", "niche_since": 2023, "niche_since_month": 13})
     assert set(caught.value.errors) == {"niche_since_month"}
 
 
@@ -83,12 +84,12 @@ def test_dict_round_trip():
     facts = firm(
         attested={"own_brand": Attest.CLAIMED, "chain_role": Attest.CONFIRMED}, disqualifications={"x"}
     )
-    assert Facts.from_dict(facts.to_dict()) == facts
+    assert facts_from_dict(facts.to_dict()) == facts
 
 
 def test_from_dict_reports_each_bad_field():
     with pytest.raises(FactsError) as caught:
-        Facts.from_dict(
+        facts_from_dict(
             {
                 "as_of": "2025-13-01",
                 "sector": "farming",
@@ -116,7 +117,7 @@ def test_from_dict_reports_each_bad_field():
 
 
 def test_from_dict_defaults():
-    facts = Facts.from_dict({"years": []}, as_of=date(2025, 6, 30))
+    facts = facts_from_dict({"years": []}, as_of=date(2025, 6, 30))
     assert facts.as_of == date(2025, 6, 30)
     assert facts.sector == "industry"
     assert facts.attested == {}

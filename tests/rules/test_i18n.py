@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import translation
 
 from cultivation.rules import ATTESTATIONS, CN_2022, DISQUALIFICATIONS, RULE_SETS
-from cultivation.rules.results import FIELD_LABELS, GAPS, MESSAGES, UNITS
+from cultivation.rules.texts import FIELD_LABELS, GAPS, MESSAGES, UNITS
 
 from .builders import D, firm, last_year, result
 

@@ -15,6 +15,7 @@ from cultivation.rules import CN_2026, Facts, FactsError, RuleError, evaluate_ti
 from cultivation.rules.checks import build_check
 from cultivation.rules.doc import describe
 from cultivation.rules.metrics import Context
+from cultivation.rules.parse import facts_from_dict
 from cultivation.rules.results import Meta
 from cultivation.rules.ruleset import RuleSet
 from cultivation.tiers import LITTLE_GIANT, SRDI_SME
@@ -95,10 +96,10 @@ def test_application_kind_defaults_to_new_round_trips_and_refuses_anything_else(
     assert facts.application_kind == "new"
     renewal = facts.with_changes(application_kind="renewal")
     assert renewal.to_dict()["application_kind"] == "renewal"
-    assert Facts.from_dict(renewal.to_dict()) == renewal
-    assert Facts.from_dict({"as_of": "2026-06-30"}).application_kind == "new"
+    assert facts_from_dict(renewal.to_dict()) == renewal
+    assert facts_from_dict({"as_of": "2026-06-30"}).application_kind == "new"
     with pytest.raises(FactsError) as error:
-        Facts.from_dict({"as_of": "2026-06-30", "application_kind": "re-review"})
+        facts_from_dict({"as_of": "2026-06-30", "application_kind": "re-review"})
     assert "application_kind" in error.value.errors
     with pytest.raises(ValueError, match="application_kind"):
         firm(as_of=AS_OF, application_kind="other")

@@ -1,7 +1,7 @@
 """Worked cases as data (issue 15 item 12): load ``cultivation/rules/cases/<CODE>.yaml``, judge each
 case the way the what-if API does, and compare with the outcome the policy text gives.
 
-A case's ``facts`` are the what-if body and go through the API's own parser (``WhatIfSerializer``) and
+A case's ``facts`` are the what-if body and go through the API's own parser (``whatif.WhatIfSerializer``) and
 the same rule-set lookup and evaluator (``eligibility_of_facts``); the comparison is made on the API's
 JSON answer. So a case can neither say something the API could not be asked nor be judged by a path
 the API does not take. Used by ``tests/rules/test_worked_cases.py`` (one test per case), by
@@ -22,7 +22,10 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
+from .rules.catalogue import RULE_SETS
 from .rules.status import MET, MISSING, NOT_MET, PENDING
+from .selectors import eligibility_of_facts
+from .whatif import WhatIfSerializer
 
 CASES_DIR = Path(__file__).resolve().parent / "rules" / "cases"
 STATUSES = (MET, NOT_MET, PENDING, MISSING)
@@ -215,8 +218,6 @@ def case_files() -> dict[str, Path]:
 
 def shipped_without_cases() -> list[str]:
     """Codes of rule sets shipped with the code that have no case file (each one must have one)."""
-    from .rules.catalogue import RULE_SETS
-
     files = case_files()
     return [rule_set.code for rule_set in RULE_SETS if rule_set.code not in files]
 
@@ -327,11 +328,6 @@ def _tier_rows(tier: str, wanted: Mapping[str, Any], answer: Mapping[str, Any] |
 
 def run_case(case: Case, override: str | None = None) -> Outcome:
     """Judge one case as ``POST /api/eligibility/`` would, and compare with its expectation."""
-    # Imported here: the API layer builds on this app, and the parser must be the API's own.
-    from api.serializers import WhatIfSerializer
-
-    from .selectors import eligibility_of_facts
-
     version = case.version(override)
     outcome = Outcome(case, version)
     if override and override != case.file_rule_set and case.rule_set is not _UNSET:

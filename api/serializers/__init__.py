@@ -1,4 +1,11 @@
-"""Serializers, one module per subject: parse and validate input, shape output. No rules live here."""
+"""Serializers, one module per subject: parse and validate input, shape output. No rules live here.
+
+The what-if body (``WhatIfSerializer`` and its evaluation query) is the programme's own contract for
+hypothetical facts, parsed alike by the API, the worked cases and the admin's case runner; it lives in
+``cultivation.whatif`` and is exported here with the API's serializers.
+"""
+
+from cultivation.whatif import EvaluationQuerySerializer, WhatIfSerializer, YearFiguresSerializer
 
 from .applications import (
     ApplicationCreateSerializer,
@@ -7,7 +14,6 @@ from .applications import (
     DesignationSerializer,
     TransitionSerializer,
 )
-from .eligibility import EvaluationQuerySerializer, WhatIfSerializer, YearFiguresSerializer
 from .errors import ERRORS, ErrorSerializer
 from .figures import AnnualFiguresSerializer, AnnualFiguresUpdateSerializer
 from .firms import ClusterSerializer, DistrictSerializer, FirmSerializer, FirmUpdateSerializer

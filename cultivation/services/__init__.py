@@ -16,9 +16,9 @@ from .designations import (
     may_record_historical_designations,
     record_historical_designation,
     renew_designation,
-    revoke_designation,
 )
 from .pool import admit_to_pool, may_override_pool_entry
+from .revocation import revoke_designation
 from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on
 from .stages import settle_stage
 

@@ -3,7 +3,7 @@
 A designation is a published decision: it comes from the workflow's ``designate`` (``grant_designation``,
 ``renew_designation``), or, for one granted before Tiermark kept the register, from
 ``record_historical_designation`` (programme admins and city caseworkers only, with a reason). Nothing else
-creates or edits one: the admin and the API call these functions.
+creates or edits one: the admin and the API call these functions (revocation: ``services.revocation``).
 
 Every change settles the firm's cached life-cycle stage (``stages.settle_stage``, P5), which raises the
 stage-change alert when the stage moves.
@@ -25,7 +25,6 @@ from registry.roles import can_edit_register, scope_of
 
 from ..models import Application, Designation
 from ..tiers import DESIGNATION_TIER_CHOICES, PREREQUISITE_TIER, TIERS, bar_ends_on, expiry_for
-from ..workflow import Action, TransitionConflict
 from .rules import ensure_can_act_on
 from .stages import settle_stage
 
@@ -84,46 +83,6 @@ def designate_from(*, application: Application, granted_on: datetime.date, actor
         if current is not None:
             return renew_designation(designation=current, application=application, actor=actor, on=granted_on)
     return grant_designation(application=application, granted_on=granted_on, actor=actor)
-
-
-@transaction.atomic
-def revoke_designation(
-    *, designation: Designation, reason: str, actor, on: datetime.date | None = None
-) -> Designation:
-    """Revoke at once with a reason (§1.4, 暂行办法 Art.16); the firm is barred from applying for 3 years.
-
-    The firm's open applications are terminated in the same transaction: a barred firm must not be
-    designated by a notice that happens to close later.
-    """
-    if not can_edit_register(actor):
-        raise PermissionDenied(_("只有经办人可以撤销称号。"))
-    ensure_can_act_on(actor, designation.firm)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("请填写撤销原因。")})
-    locked = Designation.objects.select_for_update().get(pk=designation.pk)
-    if locked.status == Designation.Status.REVOKED:
-        raise TransitionConflict(_("该称号已于 %(day)s 撤销。") % {"day": locked.revoked_on})
-    locked.status = Designation.Status.REVOKED
-    locked.revoked_on = on or timezone.localdate()
-    locked.revoked_reason = reason
-    locked._change_reason = reason[:100]
-    locked.save()
-    _terminate_open_applications(locked, reason, actor)
-    settle_stage(firm=locked.firm, on=locked.revoked_on)
-    return locked
-
-
-def _terminate_open_applications(designation: Designation, reason: str, actor) -> None:
-    from .applications import service_transition
-
-    note = _("称号“%(tier)s”被撤销（%(reason)s），%(day)s 前不得申请。") % {
-        "tier": designation.get_tier_display(),
-        "reason": reason,
-        "day": bar_ends_on(designation.revoked_on),
-    }
-    for application in Application.objects.open().filter(firm=designation.firm_id):
-        service_transition(application=application, action=Action.TERMINATE, actor=actor, reason=note)
 
 
 # The audit trail's change-reason column holds 100 characters: "补录：" and the reason must fit.

@@ -1,4 +1,9 @@
-"""The eligibility input: the what-if body and the evaluation query. Parsed and validated here; no rules."""
+"""The what-if body and the evaluation query: hypothetical facts as ``POST /api/eligibility/`` takes them.
+
+Parsed and validated here, no rules. The body is the programme's contract for facts typed by hand, so it
+lives in the programme app: the API's eligibility view, the worked cases (``worked_cases``, run by
+``manage.py rules_check`` and the rule-set admin page) and the tests all parse it with this one serializer.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cultivation.models import Application
-from cultivation.models import RuleSet as RuleSetRecord
-from cultivation.rules import ATTESTATION_CHOICES, DISQUALIFICATION_CHOICES, Facts, YearFigures
-from cultivation.rules.attestations import bars_on
-from cultivation.rules.facts import NEW, Attest
-from cultivation.selectors import rule_set_on
-from cultivation.tiers import TIER_CHOICES
 from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, Sector
 from registry.years import FIRST_YEAR, LAST_YEAR
+
+from .models import Application
+from .models import RuleSet as RuleSetRecord
+from .rules import ATTESTATION_CHOICES, DISQUALIFICATION_CHOICES, Facts, YearFigures
+from .rules.attestations import bars_on
+from .rules.facts import NEW, Attest
+from .selectors import rule_set_on
+from .tiers import TIER_CHOICES
 
 
 class YearFiguresSerializer(serializers.ModelSerializer):

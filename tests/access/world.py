@@ -48,8 +48,7 @@ from cultivation.services import claim_attestation
 from cultivation.tiers import INNOVATIVE_SME, SRDI_SME, expiry_for
 from cultivation.workflow import Status
 from registry.models import Cluster, District, Firm, ImportJob, User
-from tests.factories import UserFactory
-from tests.workflow.factories import JIANGBEI, YUBEI, application_in, caseworker, eligible_firm, reviewer
+from tests.factories import JIANGBEI, YUBEI, UserFactory, application_in, caseworker, eligible_firm, reviewer
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 

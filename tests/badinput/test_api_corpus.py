@@ -16,8 +16,7 @@ from rest_framework.test import APIClient
 from api.views.eligibility import WHAT_IF_EXAMPLE
 from cultivation.services import application_transition, create_application
 from registry.credit_code import make_code
-from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
-from tests.portal.data import qualifying_firm
+from tests.factories import FiguresFactory, FirmFactory, UserFactory, district, eligible_firm
 
 from .corpus import (
     BAD_AMOUNTS,
@@ -221,7 +220,7 @@ def test_what_if(caseworker_api):
 
 @pytest.fixture
 def submitted(firm):
-    firm_user = UserFactory(username="firm-a", roles=["firm"], firm=qualifying_firm())
+    firm_user = UserFactory(username="firm-a", roles=["firm"], firm=eligible_firm())
     draft = create_application(firm=firm_user.firm, tier="innovative_sme", actor=firm_user)
     return application_transition(application=draft, action="submit", actor=firm_user)
 

@@ -11,8 +11,7 @@ from django.core.management import CommandError, call_command
 from cultivation import scans
 from cultivation.models import Designation
 from cultivation.workflow import Status
-
-from .factories import application_in, today
+from tests.factories import application_in, today
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from api.views.eligibility import WHAT_IF_EXAMPLE
 from cultivation.services import application_transition, create_application
 from registry.credit_code import make_code
-from tests.factories import FiguresFactory, FirmFactory, UserFactory, district, eligible_firm
+from tests.factories import UserFactory, add_figures, eligible_firm, make_firm
 
 from .corpus import (
     BAD_AMOUNTS,
@@ -65,8 +65,9 @@ def caseworker_api(caseworker) -> APIClient:
 
 @pytest.fixture
 def firm(db):
-    firm = FirmFactory(credit_code=GOOD_CODE, district=district("500112"))
-    FiguresFactory(firm=firm, year=LAST_YEAR)
+    """A 渝北 firm under the corpus's well-formed credit code, with last year's figures."""
+    firm = make_firm(credit_code=GOOD_CODE)
+    add_figures(firm, LAST_YEAR)
     return firm
 
 

@@ -12,7 +12,7 @@ import os
 import pytest
 from django.conf import settings
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, eligible_firm
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -75,6 +75,18 @@ def celery_eager():
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def firm(db):
+    """A firm of 渝北区 eligible for 创新型中小企业 (``tests.factories.eligible_firm``)."""
+    return eligible_firm(name="重庆甲精密制造有限公司")
+
+
+@pytest.fixture
+def firm_user(firm):
+    """The portal user of ``firm``."""
+    return UserFactory(username="firm-a", roles=["firm"], firm=firm, email="a@example.com")
 
 
 @pytest.fixture

@@ -39,7 +39,9 @@ def tree_copy(tmp_path: Path) -> Path:
     """The four packages' Python files and the contracts, copied: a place to add a wrong import."""
     for package in PACKAGES:
         shutil.copytree(
-            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("*.pyc", "__pycache__", "*.po", "*.mo")
+            ROOT / package,
+            tmp_path / package,
+            ignore=shutil.ignore_patterns("*.pyc", "__pycache__", "*.po", "*.mo"),
         )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path
@@ -59,7 +61,13 @@ def add_import(tree: Path, module: str, line: str) -> None:
         ("cultivation.rules.values", "from registry.models import Firm", "The rules engine imports no model"),
         ("cultivation.rules.values", "from cultivation.rules import evaluator", "No import cycles"),
     ],
-    ids=["register-imports-programme", "programme-imports-api", "app-imports-project", "rules-import-model", "cycle"],
+    ids=[
+        "register-imports-programme",
+        "programme-imports-api",
+        "app-imports-project",
+        "rules-import-model",
+        "cycle",
+    ],
 )
 def test_a_wrong_import_breaks_its_contract(tree_copy: Path, module: str, line: str, contract: str):
     assert lint(tree_copy).returncode == 0  # the copy alone holds

@@ -36,8 +36,7 @@ from cultivation.services import application_transition, create_application
 from cultivation.tiers import INNOVATIVE_SME
 from cultivation.workflow import Action, Status
 from registry.models import User
-from tests.factories import UserFactory
-from tests.workflow.factories import JIANGBEI, YUBEI, caseworker, eligible_firm, firm_user, reviewer
+from tests.factories import JIANGBEI, YUBEI, UserFactory, caseworker, eligible_firm, firm_user, reviewer
 
 COMMENT = "盲评标记：研发投入扎实且专利稳定"  # A's comment
 REVIEW_EVENT = "评分 87"  # the reason of A's review event: "评分 87，建议通过"

@@ -45,11 +45,19 @@ from cultivation.models.alerts import (
 )
 from cultivation.rules.attestations import DISQUALIFICATION_CHOICES
 from cultivation.services import claim_attestation
-from cultivation.tiers import INNOVATIVE_SME, SRDI_SME, expiry_for
+from cultivation.tiers import INNOVATIVE_SME, SRDI_SME
 from cultivation.workflow import Status
 from registry.models import Cluster, District, Firm, ImportJob, User
-from tests.factories import UserFactory
-from tests.workflow.factories import JIANGBEI, YUBEI, application_in, caseworker, eligible_firm, reviewer
+from tests.factories import (
+    JIANGBEI,
+    YUBEI,
+    UserFactory,
+    application_in,
+    caseworker,
+    designation,
+    eligible_firm,
+    reviewer,
+)
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
@@ -107,10 +115,7 @@ def _firm_records(key: str, district_code: str, expert: User, staff: list[User])
     attestation = claim_attestation(
         firm=firm, code="own_brand", evidence=SimpleUploadedFile("proof.pdf", PDF), actor=user
     )
-    granted = timezone.localdate() - datetime.timedelta(days=400)
-    designation = Designation.objects.create(
-        firm=firm, tier=INNOVATIVE_SME, granted_on=granted, expires_on=expiry_for(INNOVATIVE_SME, granted)
-    )
+    held = designation(firm, INNOVATIVE_SME)  # granted 400 days ago
     last = timezone.localdate().year - 1
     pool = PoolMembership.objects.create(
         firm=firm, cohort_year=last, baseline_year=last - 1, baseline_revenue=Decimal("8000")
@@ -129,7 +134,7 @@ def _firm_records(key: str, district_code: str, expert: User, staff: list[User])
         application,
         city_application,
         attestation,
-        designation,
+        held,
         pool,
         disqualification,
         alert,

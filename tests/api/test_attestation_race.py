@@ -18,8 +18,7 @@ from rest_framework.test import APIClient
 from cultivation.models import Attestation
 from registry.files import files_removed_on_rollback
 from tests.concurrency import race
-from tests.factories import UserFactory
-from tests.portal.data import qualifying_firm
+from tests.factories import UserFactory, eligible_firm
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -48,7 +47,7 @@ def slow_validation(monkeypatch):
 
 
 def test_concurrent_claims_of_one_criterion_give_one_claim_one_file_and_no_500(media, monkeypatch):
-    firm = qualifying_firm(name="重庆并发申报有限公司")
+    firm = eligible_firm(name="重庆并发申报有限公司")
     user = UserFactory(username="firm-race", roles=["firm"], firm=firm)
     slow_validation(monkeypatch)
 
@@ -82,7 +81,7 @@ def test_concurrent_claims_of_one_criterion_give_one_claim_one_file_and_no_500(m
 
 def test_evidence_stored_by_an_insert_the_constraint_refuses_is_deleted(media):
     """The clean-up itself, on the real constraint: a second live claim written past every check."""
-    firm = qualifying_firm(name="重庆回滚清理有限公司")
+    firm = eligible_firm(name="重庆回滚清理有限公司")
     first = Attestation(firm=firm, code="own_brand", evidence=SimpleUploadedFile("a.pdf", PDF))
     with files_removed_on_rollback(first, "evidence"):
         first.save()

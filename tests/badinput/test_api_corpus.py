@@ -17,8 +17,7 @@ from api.examples import WHAT_IF_EXAMPLE
 from cultivation.services import application_transition, create_application
 from registry.credit_code import make_code
 from registry.figures import COUNT_FIELDS
-from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
-from tests.portal.data import qualifying_firm
+from tests.factories import UserFactory, add_figures, eligible_firm, make_firm
 
 from .corpus import (
     BAD_AMOUNTS,
@@ -67,8 +66,9 @@ def caseworker_api(caseworker) -> APIClient:
 
 @pytest.fixture
 def firm(db):
-    firm = FirmFactory(credit_code=GOOD_CODE, district=district("500112"))
-    FiguresFactory(firm=firm, year=LAST_YEAR)
+    """A 渝北 firm under the corpus's well-formed credit code, with last year's figures."""
+    firm = make_firm(credit_code=GOOD_CODE)
+    add_figures(firm, LAST_YEAR)
     return firm
 
 
@@ -222,7 +222,7 @@ def test_what_if(caseworker_api):
 
 @pytest.fixture
 def submitted(firm):
-    firm_user = UserFactory(username="firm-a", roles=["firm"], firm=qualifying_firm())
+    firm_user = UserFactory(username="firm-a", roles=["firm"], firm=eligible_firm())
     draft = create_application(firm=firm_user.firm, tier="innovative_sme", actor=firm_user)
     return application_transition(application=draft, action="submit", actor=firm_user)
 

@@ -13,7 +13,6 @@ from django.urls import reverse
 from cultivation.services import application_transition, create_application
 from registry.credit_code import make_code
 from tests.factories import UserFactory, district
-from tests.portal.data import qualifying_firm
 
 from .corpus import (
     BAD_AMOUNTS,
@@ -40,16 +39,6 @@ PDF = b"%PDF-1.7\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def firm(db):
-    return qualifying_firm(name="重庆甲精密制造有限公司")
-
-
-@pytest.fixture
-def firm_user(firm):
-    return UserFactory(username="firm-a", roles=["firm"], firm=firm, email="a@example.com")
 
 
 @pytest.fixture

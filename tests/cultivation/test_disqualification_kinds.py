@@ -27,8 +27,7 @@ from cultivation.rules.facts import add_years
 from cultivation.scanning import ScanKind
 from cultivation.scans import SCANS
 from cultivation.selectors import FirmSet, facts_for_firm, scan_facts
-from tests.factories import FirmFactory
-from tests.scans.test_alert_scans import qualifying_firm
+from tests.factories import caseworker, eligible_firm, make_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -63,9 +62,10 @@ def lift(client, flag: Disqualification, lifted_on: str) -> None:
 
 
 def common_condition(firm, as_of: str) -> dict:
-    """The firm's 创新型 common condition from its stored records, through the API."""
+    """The firm's 创新型 common condition from its stored records, through the API, read by a city
+    caseworker."""
     api = APIClient()
-    api.force_authenticate(firm._caseworker)
+    api.force_authenticate(caseworker())
     response = api.get(f"/api/firms/{firm.credit_code}/eligibility/", {"as_of": as_of, "rule_set": "CN-2022"})
     assert response.status_code == 200, response.content[:500]
     criteria = response.json()["tiers"]["innovative_sme"]["criteria"]
@@ -73,16 +73,15 @@ def common_condition(firm, as_of: str) -> dict:
 
 
 @pytest.fixture
-def admin_client(client, caseworker):
-    client.force_login(caseworker)
+def admin_client(client):
+    client.force_login(caseworker())
     return client
 
 
 @pytest.fixture
-def firm(caseworker):
-    made = FirmFactory(founded_on=D(2010, 1, 1))
-    made._caseworker = caseworker
-    return made
+def firm(db):
+    """A firm founded in 2010, before any record the tests put on it."""
+    return make_firm(founded_on=D(2010, 1, 1))
 
 
 # --- the kind is data, one place --------------------------------------------------------------------
@@ -186,7 +185,7 @@ def promotion_alerts(firm) -> int:
 
 
 def test_a_standing_listing_keeps_a_qualifying_firm_out_of_the_promotion_scan(admin_client):
-    listed, old_event, clean = qualifying_firm(), qualifying_firm(), qualifying_firm()
+    listed, old_event, clean = (eligible_firm(last_year=SCAN_DAY.year - 1) for _ in range(3))
     record(admin_client, listed, "abnormal_operations", "2021-03-01")
     record(admin_client, old_event, "major_accident", "2023-06-30")  # three years ended on 2026-06-30
     PROMOTION.run(SCAN_DAY)
@@ -196,7 +195,7 @@ def test_a_standing_listing_keeps_a_qualifying_firm_out_of_the_promotion_scan(ad
 
 
 def test_the_incremental_scan_picks_up_an_event_leaving_its_window_but_never_a_listing(admin_client):
-    listed, event = qualifying_firm(), qualifying_firm()
+    listed, event = eligible_firm(last_year=SCAN_DAY.year - 1), eligible_firm(last_year=SCAN_DAY.year - 1)
     record(admin_client, listed, "serious_dishonesty", "2023-06-30")
     record(admin_client, event, "major_accident", "2023-06-30")
     day_before = SCAN_DAY - datetime.timedelta(days=1)
@@ -210,7 +209,7 @@ def test_the_incremental_scan_picks_up_an_event_leaving_its_window_but_never_a_l
 
 
 def test_lifting_a_listing_reaches_the_incremental_scan(admin_client):
-    listed = qualifying_firm()
+    listed = eligible_firm(last_year=SCAN_DAY.year - 1)
     flag = record(admin_client, listed, "abnormal_operations", "2021-03-01")
     PROMOTION.run(SCAN_DAY)
     assert promotion_alerts(listed) == 0

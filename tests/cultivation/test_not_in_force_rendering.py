@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from cultivation.reports import render_eligibility, report_lines, tier_views
 from cultivation.selectors import eligibility_of_firm
 from cultivation.views.presenters import report_tiers
-from tests.factories import FiguresFactory, FirmFactory
+from tests.factories import add_figures, make_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,9 @@ MESSAGE = "该称号的重庆市认定标准自 2023-12-31 起施行"
 
 @pytest.fixture
 def firm():
-    firm = FirmFactory()
-    FiguresFactory(firm=firm, year=2022)
+    """A firm with 2022's figures, the last year filed when the Chongqing standards came in."""
+    firm = make_firm()
+    add_figures(firm, 2022)
     return firm
 
 

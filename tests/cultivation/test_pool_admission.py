@@ -11,20 +11,18 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cultivation.models import PoolMembership
-from cultivation.services import admit_to_pool, claim_attestation, decide_attestation
+from cultivation.services import admit_to_pool
 from registry.models import AnnualFigures
-from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
+from tests.factories import FiguresFactory, UserFactory, district, pool_entrant
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 ENTERED = datetime.date(2025, 6, 1)  # baseline year 2024; the entry rule reads fiscal 2024
 BASELINE_YEAR = 2024
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 ADD_URL = "/admin/cultivation/poolmembership/add/"
 
 
@@ -43,31 +41,6 @@ def yubei():
     return UserFactory(username="cw-yubei", roles=["caseworker"], district=district("500112"), is_staff=True)
 
 
-def pool_firm(city, rd_expense: str = "150.00", class1_ip: int = 1, revenue: str = "3000.00", attested=True):
-    """A 渝北 firm whose 2024 figures are on the register; R&D 150.00 of 3000.00 is exactly 5%."""
-    firm = FirmFactory(district=district("500112"))
-    FiguresFactory(
-        firm=firm,
-        year=BASELINE_YEAR,
-        operating_revenue=D(revenue),
-        main_business_revenue=D(revenue),
-        rd_expense=D(rd_expense),
-        net_profit=D("100.00"),
-        total_assets=D("5000.00"),
-        total_liabilities=D("2000.00"),
-        employees=120,
-        rd_staff=30,
-        class1_ip=class1_ip,
-    )
-    if attested:
-        for code in ("chain_role", "future_industry_field"):
-            claim = claim_attestation(
-                firm=firm, code=code, evidence=SimpleUploadedFile(f"{code}.pdf", PDF), actor=city
-            )
-            decide_attestation(attestation=claim, confirm=True, actor=city)
-    return firm
-
-
 def admin_client(client, user):
     client.force_login(user)
     return client
@@ -77,7 +50,7 @@ def admin_client(client, user):
 
 
 def test_a_firm_meeting_the_rule_is_admitted_with_its_baseline_year_revenue(yubei, city):
-    firm = pool_firm(city, revenue="3000.00")
+    firm = pool_entrant(BASELINE_YEAR, city, revenue="3000.00")
     member = admit_to_pool(firm=firm, entered_on=ENTERED, actor=yubei)
     assert (member.cohort_year, member.baseline_year, member.baseline_revenue) == (2025, 2024, D("3000.00"))
     assert (member.entered_on, member.entry_override_reason) == (ENTERED, "")
@@ -89,7 +62,8 @@ def test_a_firm_meeting_the_rule_is_admitted_with_its_baseline_year_revenue(yube
 
 @pytest.mark.parametrize(("rd_expense", "admitted"), [("150.00", True), ("149.99", False)])
 def test_both_sides_of_the_five_percent_rd_edge(yubei, city, rd_expense, admitted):
-    firm = pool_firm(city, rd_expense=rd_expense)  # 150.00 / 3000.00 = 5.00%; 149.99 is 4.9997%
+    # 150.00 / 3000.00 = 5.00%; 149.99 is 4.9997%
+    firm = pool_entrant(BASELINE_YEAR, city, rd_expense=rd_expense)
     if admitted:
         assert admit_to_pool(firm=firm, entered_on=ENTERED, actor=yubei).firm_id == firm.pk
         return
@@ -102,7 +76,7 @@ def test_both_sides_of_the_five_percent_rd_edge(yubei, city, rd_expense, admitte
 
 def test_the_audited_case_is_refused_033_percent_rd_and_no_class_one_ip(yubei, city):
     """The audit's member: 0.33% R&D and no Class-I IP, with a typed baseline of 10.00 (revenue 3000.00)."""
-    firm = pool_firm(city, rd_expense="10.00", class1_ip=0)
+    firm = pool_entrant(BASELINE_YEAR, city, rd_expense="10.00", class1_ip=0)
     for actor in (yubei, city):
         with pytest.raises(ValidationError) as refused:
             admit_to_pool(firm=firm, entered_on=ENTERED, actor=actor)
@@ -113,13 +87,13 @@ def test_the_audited_case_is_refused_033_percent_rd_and_no_class_one_ip(yubei, c
 
 
 def test_unconfirmed_attested_conditions_are_refused_too(yubei, city):
-    firm = pool_firm(city, attested=False)
+    firm = pool_entrant(BASELINE_YEAR, city, attested=False)
     with pytest.raises(ValidationError):
         admit_to_pool(firm=firm, entered_on=ENTERED, actor=yubei)
 
 
 def test_a_city_caseworker_overrides_with_a_reason_kept_on_the_member_and_in_history(city):
-    firm = pool_firm(city, rd_expense="10.00", class1_ip=0)
+    firm = pool_entrant(BASELINE_YEAR, city, rd_expense="10.00", class1_ip=0)
     member = admit_to_pool(
         firm=firm, entered_on=ENTERED, actor=city, override_reason="  市级专班研究决定纳入  "
     )
@@ -130,14 +104,14 @@ def test_a_city_caseworker_overrides_with_a_reason_kept_on_the_member_and_in_his
 
 
 def test_a_district_caseworker_cannot_override(yubei, city):
-    firm = pool_firm(city, rd_expense="10.00", class1_ip=0)
+    firm = pool_entrant(BASELINE_YEAR, city, rd_expense="10.00", class1_ip=0)
     with pytest.raises(PermissionDenied):
         admit_to_pool(firm=firm, entered_on=ENTERED, actor=yubei, override_reason="区里认为可以")
     assert not PoolMembership.objects.filter(firm=firm).exists()
 
 
 def test_admission_waits_for_the_baseline_years_figures(yubei, city):
-    firm = pool_firm(city)
+    firm = pool_entrant(BASELINE_YEAR, city)
     with pytest.raises(ValidationError) as refused:
         admit_to_pool(firm=firm, entered_on=datetime.date(2026, 3, 1), actor=city, override_reason="破格")
     assert "2025 年度（基准年度" in refused.value.message_dict["entered_on"][0]
@@ -145,12 +119,12 @@ def test_admission_waits_for_the_baseline_years_figures(yubei, city):
 
 
 def test_a_member_is_not_admitted_twice_and_bad_days_are_refused(yubei, city):
-    firm = pool_firm(city)
+    firm = pool_entrant(BASELINE_YEAR, city)
     admit_to_pool(firm=firm, entered_on=ENTERED, actor=yubei)
     with pytest.raises(ValidationError) as twice:
         admit_to_pool(firm=firm, entered_on=ENTERED, actor=yubei)
     assert "已在硬科技帮扶库中" in twice.value.message_dict["firm"][0]
-    other = pool_firm(city)
+    other = pool_entrant(BASELINE_YEAR, city)
     for day in (None, datetime.date.today() + datetime.timedelta(days=1)):
         with pytest.raises(ValidationError) as bad:
             admit_to_pool(firm=other, entered_on=day, actor=city)
@@ -158,7 +132,7 @@ def test_a_member_is_not_admitted_twice_and_bad_days_are_refused(yubei, city):
 
 
 def test_reviewers_and_out_of_scope_caseworkers_cannot_admit(city):
-    firm = pool_firm(city)
+    firm = pool_entrant(BASELINE_YEAR, city)
     expert = UserFactory(username="expert", roles=["reviewer"], is_staff=True)
     elsewhere = UserFactory(username="cw-yuzhong", roles=["caseworker"], district=district("500103"))
     for actor in (expert, elsewhere):
@@ -171,7 +145,7 @@ def test_reviewers_and_out_of_scope_caseworkers_cannot_admit(city):
 
 
 def test_admin_add_page_admits_through_the_service_and_computes_the_baseline(client, yubei, city):
-    firm = pool_firm(city)
+    firm = pool_entrant(BASELINE_YEAR, city)
     page = admin_client(client, yubei).get(ADD_URL)
     assert page.status_code == 200
     body = page.content.decode()
@@ -188,7 +162,7 @@ def test_admin_add_page_admits_through_the_service_and_computes_the_baseline(cli
 
 
 def test_admin_refuses_a_failing_firm_and_a_district_override_on_the_form(client, yubei, city):
-    firm = pool_firm(city, rd_expense="10.00", class1_ip=0)
+    firm = pool_entrant(BASELINE_YEAR, city, rd_expense="10.00", class1_ip=0)
     admin_client(client, yubei)
     refused = client.post(ADD_URL, {"firm": firm.pk, "entered_on": "2025-06-01"})
     assert refused.status_code == 200 and "errornote" in refused.content.decode()
@@ -201,7 +175,7 @@ def test_admin_refuses_a_failing_firm_and_a_district_override_on_the_form(client
 
 
 def test_admin_city_override_is_accepted_and_shown_on_the_member(client, city):
-    firm = pool_firm(city, rd_expense="10.00", class1_ip=0)
+    firm = pool_entrant(BASELINE_YEAR, city, rd_expense="10.00", class1_ip=0)
     admin_client(client, city)
     response = client.post(
         ADD_URL, {"firm": firm.pk, "entered_on": "2025-06-01", "override_reason": "市级专班研究决定纳入"}
@@ -217,7 +191,7 @@ def test_admin_city_override_is_accepted_and_shown_on_the_member(client, city):
 
 
 def test_admin_missing_baseline_figures_are_a_form_error(client, city):
-    firm = pool_firm(city)
+    firm = pool_entrant(BASELINE_YEAR, city)
     admin_client(client, city)
     response = client.post(ADD_URL, {"firm": firm.pk, "entered_on": "2026-03-01", "override_reason": "x"})
     assert response.status_code == 200 and "基准年度" in response.content.decode()
@@ -225,7 +199,7 @@ def test_admin_missing_baseline_figures_are_a_form_error(client, city):
 
 
 def test_admin_out_of_scope_firm_is_refused(client, city):
-    firm = pool_firm(city)
+    firm = pool_entrant(BASELINE_YEAR, city)
     elsewhere = UserFactory(
         username="cw-yuzhong", roles=["caseworker"], district=district("500103"), is_staff=True
     )
@@ -238,7 +212,7 @@ def test_before_the_pools_entry_rule_is_in_force_admission_is_refused_unless_the
     """The entry rule is the one in force on the admission day (read through the selectors): on a day
     before the pool had one, even a firm with the right figures is refused, and the city may override."""
     early = datetime.date(2024, 6, 1)
-    firm = pool_firm(city)
+    firm = pool_entrant(BASELINE_YEAR, city)
     FiguresFactory(firm=firm, year=2023, operating_revenue=D("2800.00"), main_business_revenue=D("2800.00"))
     with pytest.raises(ValidationError) as refused:
         admit_to_pool(firm=firm, entered_on=early, actor=yubei)
@@ -259,7 +233,7 @@ def test_before_the_pools_entry_rule_is_in_force_admission_is_refused_unless_the
     ],
 )
 def test_admin_bad_input_is_a_form_error_and_changes_nothing(client, city, data):
-    firm = pool_firm(city, rd_expense="10.00", class1_ip=0)
+    firm = pool_entrant(BASELINE_YEAR, city, rd_expense="10.00", class1_ip=0)
     response = admin_client(client, city).post(ADD_URL, {"firm": firm.pk, **data})
     assert response.status_code == 200 and "errornote" in response.content.decode()
     assert not PoolMembership.objects.exists()

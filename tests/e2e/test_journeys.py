@@ -20,8 +20,7 @@ from playwright.sync_api import expect
 from cultivation.models import Application, Designation
 from cultivation.notice_closing import close_elapsed_notices
 from registry.models import AnnualFigures
-from tests.factories import UserFactory, district
-from tests.portal.data import qualifying_firm
+from tests.factories import UserFactory, district, eligible_firm
 
 pytestmark = [
     pytest.mark.e2e,
@@ -33,7 +32,7 @@ pytestmark = [
 @pytest.fixture
 def people(db):
     """The firm (eligible for 创新型中小企业) and the people who handle its application."""
-    firm = qualifying_firm(name="重庆两江示范精密制造有限公司")
+    firm = eligible_firm(name="重庆两江示范精密制造有限公司")
     return {
         "firm": firm,
         "firm_user": UserFactory(username="qiye", roles=["firm"], firm=firm),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import UserFactory, district
-from tests.portal.data import qualifying_firm
+from tests.factories import YUZHONG, UserFactory, district, eligible_firm
 
 
 @pytest.fixture(autouse=True)
@@ -14,18 +13,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def firm(db):
-    return qualifying_firm(name="重庆甲精密制造有限公司")
-
-
-@pytest.fixture
-def firm_user(firm):
-    return UserFactory(username="firm-a", roles=["firm"], firm=firm, email="a@example.com")
-
-
-@pytest.fixture
 def other_firm(db):
-    return qualifying_firm(name="重庆乙电子科技有限公司", district=district("500103"))
+    return eligible_firm(YUZHONG, name="重庆乙电子科技有限公司")
 
 
 @pytest.fixture

@@ -11,15 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cultivation.services import application_transition, assign_reviewers, create_application
-from tests.factories import UserFactory
-from tests.portal.data import qualifying_firm
+from tests.factories import UserFactory, eligible_firm
 
 pytestmark = pytest.mark.django_db
 
 
 def submitted_applications(start: int, count: int, reviewer, caseworker) -> None:
     for index in range(start, start + count):
-        firm = qualifying_firm(name=f"重庆队列测试有限公司{index}")
+        firm = eligible_firm(name=f"重庆队列测试有限公司{index}")
         user = UserFactory(username=f"queue-firm-{index}", roles=["firm"], firm=firm)
         application = create_application(firm=firm, tier="innovative_sme", actor=user)
         application_transition(application=application, action="submit", actor=user)

@@ -23,8 +23,7 @@ from cultivation.tiers import INNOVATIVE_SME
 from cultivation.workflow import Action, Status
 from registry.models import AnnualFigures, Firm
 from registry.stages import Stage
-from tests.factories import UserFactory
-from tests.workflow.factories import YUBEI, application_in, caseworker, eligible_firm, firm_user
+from tests.factories import YUBEI, UserFactory, application_in, caseworker, eligible_firm, firm_user
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,7 @@ from cultivation.tasks import flush_alert_emails, send_alert_emails
 from cultivation.tiers import INNOVATIVE_SME
 from registry.credit_code import make_code
 from registry.models import AnnualFigures, Firm
-from tests.factories import UserFactory, district
-from tests.workflow.factories import YUBEI, eligible_firm, firm_user
+from tests.factories import YUBEI, UserFactory, district, eligible_firm, firm_user
 
 from .mailbox import received
 from .processes import Process, wait_for

@@ -14,41 +14,19 @@ from cultivation.models import Designation, PoolMembership
 from cultivation.models.alerts import Alert, AlertDelivery, AlertPreference
 from cultivation.scanning import Chunk, firm_id_ranges
 from cultivation.scans import SCANS
+from cultivation.services import admit_to_pool
 from cultivation.services.alerts import send_daily_digests, send_email_deliveries
-from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
+from tests.factories import FiguresFactory, FirmFactory, UserFactory, district, eligible_firm, pool_entrant
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = datetime.date(2026, 6, 30)
+LAST_YEAR = 2025  # the last fiscal year whose figures are filed by AS_OF
 D = Decimal
 
 
 def run(kind: str, as_of: datetime.date = AS_OF) -> int:
     return sum(SCANS[kind].judge(Chunk.between(as_of, low, high)).acted for low, high in firm_id_ranges(50))
-
-
-def qualifying_firm(**kwargs):
-    """Figures that meet 创新型中小企业 under CN-2026 as of mid-2026 (cultivation.demo's profile)."""
-    firm = FirmFactory(strategic_emerging=True, **kwargs)
-    for year, revenue, main, rd, ip1 in (
-        (2023, "5200", "4700", "300", 2),
-        (2024, "6100", "5500", "360", 3),
-        (2025, "7300", "6650", "440", 4),
-    ):
-        FiguresFactory(
-            firm=firm,
-            year=year,
-            operating_revenue=D(revenue),
-            main_business_revenue=D(main),
-            rd_expense=D(rd),
-            net_profit=D(revenue) * D("0.09"),
-            total_assets=D(revenue) * D("1.2"),
-            total_liabilities=D(revenue) * D("0.5"),
-            employees=180,
-            rd_staff=42,
-            class1_ip=ip1,
-        )
-    return firm
 
 
 @pytest.fixture
@@ -91,7 +69,7 @@ GROWTH = ["gazelle", "potential_unicorn", "unicorn"]
 
 
 def test_promotion_due_flags_eligible_firms_once(staff):
-    due = qualifying_firm(district=district("500112"))
+    due = eligible_firm(last_year=LAST_YEAR)
     FiguresFactory(firm=FirmFactory(), year=2025, rd_expense=D("1"))  # not eligible for anything
     assert run("promotion_due") == 1
     alert = Alert.objects.get()
@@ -109,13 +87,13 @@ def test_promotion_due_flags_eligible_firms_once(staff):
 def test_no_promotion_alert_with_an_open_application(staff):
     from cultivation.models import Application
 
-    firm = qualifying_firm()
+    firm = eligible_firm(last_year=LAST_YEAR)
     Application.objects.create(firm=firm, tier="innovative_sme", kind="new", status="submitted")
     assert run("promotion_due") == 0
 
 
 def test_stage_change_is_recorded_and_alerted(staff):
-    firm = qualifying_firm()
+    firm = eligible_firm(last_year=LAST_YEAR)
     Designation.objects.create(
         firm=firm,
         tier="srdi_sme",
@@ -222,18 +200,33 @@ def test_pool_rating_and_the_three_year_check(staff):
     assert run("pool_rating", datetime.date(2027, 7, 1)) == 0
 
 
-def test_pool_intake_shortfall_goes_to_city_caseworkers_with_candidates(staff):
-    candidate = qualifying_firm()
+def test_pool_intake_shortfall_goes_to_city_caseworkers_with_candidates(staff, settings, tmp_path):
+    """The alert lists exactly the firms outside the pool that meet its entry rule on last year's figures."""
+    settings.MEDIA_ROOT = tmp_path  # the attestations' evidence
+    city = staff["city"]
+    meets, also_meets = (
+        pool_entrant(LAST_YEAR, city),
+        pool_entrant(LAST_YEAR, city, revenue="9000.00", rd_expense="900.00"),
+    )
+    pool_entrant(LAST_YEAR, city, rd_expense="149.99")  # R&D 4.9997%: short of 5%
+    pool_entrant(LAST_YEAR, city, class1_ip=0)  # no Ⅰ类 IP
+    pool_entrant(LAST_YEAR, city, attested=False)  # the chain role and future field never claimed
+    pool_entrant(LAST_YEAR - 1, city)  # met the rule a year too early: nothing filed for last year
+    member = pool_entrant(LAST_YEAR, city)
+    admit_to_pool(firm=member, entered_on=datetime.date(2026, 3, 2), actor=city)  # already in the pool
     result = pool_intake(AS_OF, target=50)
     assert result.acted == 1
     alert = Alert.objects.get(kind="pool_intake")
-    assert alert.payload["entered"] == 0 and alert.payload["target"] == 50
-    assert isinstance(alert.payload["candidates"], list) and alert.payload["candidates_count"] >= 0
+    assert alert.payload["entered"] == 1 and alert.payload["target"] == 50
+    assert alert.payload["candidates_count"] == 2
+    assert sorted(alert.payload["candidates"], key=lambda c: c["credit_code"]) == [
+        {"credit_code": firm.credit_code, "name": firm.name}
+        for firm in sorted((meets, also_meets), key=lambda f: f.credit_code)
+    ]
     assert set(alert.deliveries.filter(channel="inbox").values_list("user__username", flat=True)) == {
         "cw-city"
     }
     assert pool_intake(AS_OF, target=50).acted == 0  # once a quarter
-    assert candidate.pk
 
 
 def test_the_nightly_celery_run_raises_every_nightly_scan_through_the_chunk_task(staff, celery_eager):
@@ -242,7 +235,7 @@ def test_the_nightly_celery_run_raises_every_nightly_scan_through_the_chunk_task
     from cultivation.scans import NIGHTLY
     from cultivation.tasks import run_nightly_scans
 
-    qualifying_firm()
+    eligible_firm(last_year=LAST_YEAR)
     assert run_nightly_scans.delay(AS_OF.isoformat()).get() == [str(kind) for kind in NIGHTLY]
     raised = set(Alert.objects.values_list("kind", flat=True))
     assert {"promotion_due", "pool_intake"} <= raised
@@ -250,7 +243,7 @@ def test_the_nightly_celery_run_raises_every_nightly_scan_through_the_chunk_task
 
 def test_emails_immediately_or_as_a_daily_digest(staff):
     AlertPreference.objects.create(user=staff["reviewer"], email="daily")
-    qualifying_firm(district=district("500112"))
+    eligible_firm(last_year=LAST_YEAR)
     run("promotion_due")
     send_email_deliveries(AlertDelivery.objects.filter(channel="email", status="pending"))
     assert [m.to for m in mail.outbox] == [["yb@example.com"]]
@@ -261,7 +254,7 @@ def test_emails_immediately_or_as_a_daily_digest(staff):
 
 def test_a_failing_mail_server_is_retried_and_recorded(staff, settings):
     settings.EMAIL_BACKEND = "tests.scans.failing_mail.Backend"
-    qualifying_firm(district=district("500112"))
+    eligible_firm(last_year=LAST_YEAR)
     run("promotion_due")
     pending = AlertDelivery.objects.filter(channel="email", status="pending")
     assert send_email_deliveries(pending) == {"sent": 0, "failed": 2}
@@ -270,7 +263,7 @@ def test_a_failing_mail_server_is_retried_and_recorded(staff, settings):
 
 
 def test_run_scans_command_prints_a_summary(staff, capsys):
-    qualifying_firm()
+    eligible_firm(last_year=LAST_YEAR)
     call_command("run_scans", "--as-of", "2026-06-30", "--only", "promotion_due")
     out = capsys.readouterr().out
     assert "promotion_due" in out and "1" in out

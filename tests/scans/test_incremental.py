@@ -23,8 +23,7 @@ from cultivation.scanning import ScanKind
 from cultivation.scans import SCANS
 from cultivation.selectors import FirmSet, rule_set_on
 from registry.models import AnnualFigures, Firm
-from tests.factories import FiguresFactory, FirmFactory
-from tests.scans.test_alert_scans import qualifying_firm
+from tests.factories import FiguresFactory, FirmFactory, eligible_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +31,12 @@ PROMOTION = SCANS[ScanKind.PROMOTION_DUE]
 
 AS_OF = datetime.date(2026, 6, 30)
 D = Decimal
+LAST_YEAR = AS_OF.year - 1  # the last fiscal year whose figures are filed by AS_OF
 
 
 def almost_qualifying_firm(**kwargs):
-    """``qualifying_firm`` with last year's R&D spending too low for 创新型中小企业."""
-    firm = qualifying_firm(**kwargs)
+    """``eligible_firm`` with last year's R&D spending too low for 创新型中小企业."""
+    firm = eligible_firm(last_year=LAST_YEAR, **kwargs)
     AnnualFigures.objects.filter(firm=firm, year=2025).update(rd_expense=D("1"))
     return firm
 
@@ -61,10 +61,10 @@ def st_award_code() -> str:
 def scanned():
     """A small register after its first full scan: nothing left in the change log."""
     firms = {
-        "due": qualifying_firm(),
+        "due": eligible_firm(last_year=LAST_YEAR),
         "figures": almost_qualifying_firm(),
         "attested": almost_qualifying_firm(),
-        "designated": qualifying_firm(),
+        "designated": eligible_firm(last_year=LAST_YEAR),
         "idle": [almost_qualifying_firm() for _ in range(3)],
     }
     PROMOTION.run(AS_OF)
@@ -154,7 +154,7 @@ def make_register(count: int) -> None:
         if index % 3:
             FiguresFactory(firm=FirmFactory(), year=2025, rd_expense=D("1"))
         else:
-            qualifying_firm()
+            eligible_firm(last_year=LAST_YEAR)
 
 
 @pytest.mark.parametrize("first_run", [True, False])

@@ -11,8 +11,6 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cultivation.models import Attestation
-from tests.factories import UserFactory
-from tests.portal.data import qualifying_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +30,6 @@ CASES = [
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def firm(db):
-    return qualifying_firm(name="重庆乙精密制造有限公司")
-
-
-@pytest.fixture
-def firm_user(firm):
-    return UserFactory(username="firm-ext", roles=["firm"], firm=firm)
 
 
 def stored_suffix(media: Path) -> str:

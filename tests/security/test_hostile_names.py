@@ -14,8 +14,7 @@ from django.urls import reverse
 from cultivation.models.alerts import AlertDelivery, AlertKind
 from cultivation.services import application_transition, create_application
 from cultivation.services.alerts import AlertDraft, raise_alerts, send_email_deliveries, set_email_preference
-from tests.factories import UserFactory, district
-from tests.portal.data import qualifying_firm
+from tests.factories import UserFactory, district, eligible_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +31,8 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def firm(db):
-    return qualifying_firm(name=HOSTILE, contact_name=HOSTILE, address=HOSTILE)
-
-
-@pytest.fixture
-def firm_user(firm):
-    return UserFactory(username="firm-a", roles=["firm"], firm=firm, email="a@example.com")
+    """The shared ``firm`` with hostile text wherever a firm carries text."""
+    return eligible_firm(name=HOSTILE, contact_name=HOSTILE, address=HOSTILE)
 
 
 @pytest.fixture
@@ -155,7 +150,7 @@ def export(client, file_format: str) -> bytes:
 
 @pytest.fixture
 def formula_firm(db):
-    return qualifying_firm(name=FORMULA, contact_name="@SUM(A1:A9)")
+    return eligible_firm(name=FORMULA, contact_name="@SUM(A1:A9)")
 
 
 def test_csv_export_makes_formulas_inert(client, superuser, formula_firm):

@@ -14,8 +14,6 @@ from rest_framework.test import APIClient
 from cultivation.models import Attestation
 from registry.forms import MAX_IMPORT_BYTES
 from registry.models import Firm
-from tests.factories import UserFactory
-from tests.portal.data import qualifying_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +36,6 @@ REFUSED = "证明材料须为 PDF、PNG 或 JPEG 文件。"
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def firm(db):
-    return qualifying_firm(name="重庆甲精密制造有限公司")
-
-
-@pytest.fixture
-def firm_user(firm):
-    return UserFactory(username="firm-a", roles=["firm"], firm=firm)
 
 
 def stored_files(root: Path) -> list[Path]:

@@ -6,15 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import UserFactory
-
-from .factories import JIANGBEI, YUBEI, caseworker, eligible_firm, firm_user, reviewer
-
-
-@pytest.fixture
-def firm(db):
-    """An eligible firm in 渝北区."""
-    return eligible_firm(YUBEI)
+from tests.factories import JIANGBEI, YUBEI, UserFactory, caseworker, eligible_firm, firm_user, reviewer
 
 
 @pytest.fixture

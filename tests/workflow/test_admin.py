@@ -14,8 +14,7 @@ from cultivation.models import Application, ApplicationEvent, Designation, Holid
 from cultivation.services import application_transition, create_application
 from cultivation.tiers import INNOVATIVE_SME
 from cultivation.workflow import Action, Status
-
-from .factories import application_in, designation, eligible_firm, today
+from tests.factories import application_in, designation, eligible_firm, today
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +39,7 @@ def test_the_change_page_renders_the_snapshot_history_and_buttons(client, submit
     assert page.status_code == 200
     html = page.content.decode()
     assert "申请称号的评估结果" in html and "创新型中小企业" in html
-    assert "提交时的企业数据" in html and "9200.00" in html  # the frozen figures as a table
+    assert "提交时的企业数据" in html and "7300.00" in html  # the frozen figures as a table
     assert "办理记录" in html and "提交申请" in html  # the event history
     assert act_url(submitted, "accept") in html and act_url(submitted, "return") in html
     assert act_url(submitted, "approve") not in html

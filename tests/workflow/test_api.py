@@ -12,8 +12,7 @@ from rest_framework.test import APIClient
 from cultivation.models import Application
 from cultivation.tiers import INNOVATIVE_SME
 from cultivation.workflow import Status
-
-from .factories import JIANGBEI, application_in, designation, eligible_firm
+from tests.factories import JIANGBEI, application_in, designation, eligible_firm
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,7 @@ from cultivation.tiers import (
 )
 from cultivation.workflow import Action, Status
 from registry.models import AnnualFigures
-from tests.factories import FirmFactory
-
-from .factories import application_in, designation, figures, today
+from tests.factories import FirmFactory, add_figures, application_in, designation, today
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +124,7 @@ def test_pending_attestations_do_not_stop_a_submission(people):
     user = people.firm_user.__class__.objects.create(username="pending-firm", firm=firm)
     last = today().year - 1
     for offset in range(3):
-        row = figures(firm, last - offset, "5000")
+        row = add_figures(firm, last - offset, "5000")
         AnnualFigures.objects.filter(pk=row.pk).update(
             rd_expense=Decimal("10"), class1_ip=0, class2_ip=0, main_business_revenue=Decimal("2000")
         )

@@ -31,8 +31,7 @@ from cultivation.tiers import (
 from registry.models import Firm
 from registry.stages import Stage
 from tests.concurrency import race
-
-from .factories import designation, today
+from tests.factories import designation, today
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from cultivation.services import application_transition, assign_reviewers, creat
 from cultivation.tiers import INNOVATIVE_SME
 from cultivation.workflow import Action, Status
 from registry.models import AnnualFigures, FrozenFiguresError
-
-from .factories import today
+from tests.factories import today
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from cultivation.tiers import INNOVATIVE_SME
 from cultivation.workflow import Action
 from registry.models import FIGURE_FIELDS, AnnualFigures, FrozenFiguresError
 from registry.resources import AnnualFiguresResource
-
-from .factories import figures, today
+from tests.factories import add_figures, today
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def frozen_row(firm, submitted):
 @pytest.fixture
 def open_row(firm):
     """An older year no application relied on."""
-    return figures(firm, today().year - 6, "5000")
+    return add_figures(firm, today().year - 6, "5000")
 
 
 @pytest.fixture

@@ -21,8 +21,7 @@ from cultivation.tiers import INNOVATIVE_SME
 from cultivation.workflow import Action, Status
 from registry.models import FIGURE_FIELDS, AnnualFigures
 from tests.concurrency import race
-
-from .factories import YUBEI, caseworker, eligible_firm, firm_user, today
+from tests.factories import YUBEI, caseworker, eligible_firm, firm_user, today
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -41,8 +40,6 @@ def slow_fact_reads(monkeypatch):
         return facts
 
     monkeypatch.setattr(service, "facts_for_firm", slowly)
-
-
 
 
 def snapshot_year(application, year: int) -> dict:

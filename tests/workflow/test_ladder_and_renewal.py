@@ -19,9 +19,7 @@ from cultivation.services import application_transition, create_application, ref
 from cultivation.tiers import INNOVATIVE_SME, LITTLE_GIANT, SINGLE_CHAMPION, expiry_for
 from cultivation.workflow import Action, Status
 from registry.models import AnnualFigures
-from tests.factories import FiguresFactory, FirmFactory
-
-from .factories import designation, eligible_firm, firm_user, today
+from tests.factories import FiguresFactory, FirmFactory, designation, eligible_firm, firm_user, today
 
 pytestmark = pytest.mark.django_db
 

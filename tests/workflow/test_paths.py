@@ -22,8 +22,7 @@ from cultivation.workdays import add_working_days
 from cultivation.workflow import OPEN_STATUSES, Action, Status, TransitionConflict
 from registry.models import AnnualFigures
 from registry.stages import Stage
-
-from .factories import designation, today
+from tests.factories import designation, today
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +221,7 @@ def test_designating_by_hand_waits_for_the_end_of_the_notice(firm, people):
 
 @pytest.mark.parametrize("stage", sorted(OPEN_STATUSES))
 def test_the_firm_may_withdraw_from_every_open_stage(firm, people, stage):
-    from .factories import application_in
+    from tests.factories import application_in
 
     application = application_in(stage, firm, reviewers=[people.expert])
     application = act(application, Action.WITHDRAW, people.firm_user, reason="暂不申报")

@@ -12,8 +12,7 @@ from cultivation.models import Application
 from cultivation.services import application_transition
 from cultivation.services.applications import service_transition
 from cultivation.workflow import TRANSITIONS, Action, Status, TransitionConflict, Who, available_actions
-
-from .factories import application_in, today
+from tests.factories import application_in, today
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +141,7 @@ class TestVisibility:
 
 
 def eligible_other(people):
-    from .factories import YUBEI, eligible_firm
+    from tests.factories import YUBEI, eligible_firm
 
     return eligible_firm(YUBEI)
 

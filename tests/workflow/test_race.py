@@ -17,8 +17,7 @@ from cultivation.services import application_transition
 from cultivation.services import applications as service
 from cultivation.workflow import Action, Status, TransitionConflict
 from tests.concurrency import race
-
-from .factories import application_in
+from tests.factories import application_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -31,8 +30,6 @@ def slow_event_writes(monkeypatch):
         return record(*args, **kwargs)
 
     monkeypatch.setattr(service, "_record", slowly)
-
-
 
 
 def test_two_caseworkers_accepting_at_once_give_one_transition_and_one_conflict(firm, people, monkeypatch):

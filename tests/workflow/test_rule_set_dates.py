@@ -17,9 +17,7 @@ from cultivation.scans import SCANS
 from cultivation.services.applications import application_transition, create_application
 from cultivation.tiers import GAZELLE, LITTLE_GIANT, SINGLE_CHAMPION, SRDI_SME
 from cultivation.workflow import Action, Status
-from tests.factories import FirmFactory
-
-from .factories import designation, figures, firm_user
+from tests.factories import FirmFactory, add_figures, designation, firm_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +37,7 @@ GIANT_ATTESTED = (
 
 def _year(firm, year: int, revenue: str) -> None:
     """R&D 5%, main business 90%, debt 44%, three Ⅰ类 IP: strong on every measured bar."""
-    figures(firm, year, revenue)
+    add_figures(firm, year, revenue)
 
 
 def gazelle_firm(name: str):

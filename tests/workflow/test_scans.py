@@ -12,8 +12,7 @@ from cultivation import scans
 from cultivation.models import Designation
 from cultivation.notice_closing import NoticeClosing
 from cultivation.workflow import Status
-
-from .factories import application_in, today
+from tests.factories import application_in, today
 
 pytestmark = pytest.mark.django_db
 

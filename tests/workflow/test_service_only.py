@@ -20,8 +20,7 @@ from cultivation.models import Application, ApplicationEvent
 from cultivation.services import application_transition, revoke_designation
 from cultivation.services.applications import service_transition
 from cultivation.workflow import OFFERED_ACTIONS, TRANSITIONS, Action, Status, available_actions
-
-from .factories import application_in, designation
+from tests.factories import application_in, designation
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,7 @@ from cultivation.models import Application, ApplicationEvent, ReviewAssignment
 from cultivation.services import assign_reviewers
 from cultivation.tiers import INNOVATIVE_SME
 from cultivation.workflow import Status
-
-from .factories import JIANGBEI, application_in, eligible_firm, reviewer, today
+from tests.factories import JIANGBEI, application_in, eligible_firm, reviewer, today
 
 pytestmark = pytest.mark.django_db
 

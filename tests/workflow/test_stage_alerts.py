@@ -20,8 +20,7 @@ from cultivation.tiers import GAZELLE
 from cultivation.workflow import Status
 from registry.models import Firm
 from registry.stages import Stage
-
-from .factories import application_in
+from tests.factories import application_in
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cultivation', '0012_disqualification_kind_help'),
+        ('cultivation', '0013_group_permissions'),
     ]
 
     operations = [

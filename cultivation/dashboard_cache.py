@@ -24,6 +24,10 @@ from collections.abc import Callable
 from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 
+from registry.models import AnnualFigures, Cluster, District, Firm
+
+from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
+
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "dashboard"
@@ -90,10 +94,6 @@ def hash_key(key: tuple) -> str:
 
 def connect_invalidation() -> None:
     """Bump the version when any row the dashboard counts is saved or deleted (called from ``ready``)."""
-    from registry.models import AnnualFigures, Cluster, District, Firm
-
-    from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
-
     for model in (
         Firm,
         AnnualFigures,

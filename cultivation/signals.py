@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from .models import RuleSet as RuleSetRecord
+from .rules.catalogue import RULE_SETS
+
 
 def sync_builtin_rule_sets(sender, **kwargs) -> None:
-    from .models import RuleSet as RuleSetRecord
-    from .rules.catalogue import RULE_SETS
-
     with transaction.atomic():
         for spec in RULE_SETS:
             definition = spec.to_dict()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
@@ -578,8 +579,6 @@ class User(AbstractUser):
 
 def import_file_path(job: ImportJob, filename: str) -> str:
     """A random name under ``imports/``: the user's file name is kept in ``file_name``, never on disk."""
-    import uuid
-
     extension = "xlsx" if job.file_format == "xlsx" else "csv"
     return f"imports/{uuid.uuid4().hex}.{extension}"
 

@@ -22,6 +22,9 @@ from ..reports import render_eligibility
 from ..selectors import eligibility_of_firm
 from ..services import may_record_historical_designations
 from ..tiers import DESIGNATION_TIER_CHOICES
+from . import revocation
+from .pool import admit_view
+from .recording import record_view
 
 
 class ActiveTierFilter(admin.SimpleListFilter):
@@ -104,15 +107,11 @@ class DesignationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def add_view(self, request, form_url="", extra_context=None):
-        from .recording import record_view
-
         return record_view(self, request)
 
     @admin.action(description=_("撤销所选称号（需填写原因）"), permissions=["change"])
     def revoke_selected(self, request, queryset):
-        from .revocation import revoke_selected
-
-        return revoke_selected(self, request, queryset)
+        return revocation.revoke_selected(self, request, queryset)
 
 
 @admin.register(PoolMembership)
@@ -155,6 +154,4 @@ class PoolMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return bool(obj.entry_override_reason)
 
     def add_view(self, request, form_url="", extra_context=None):
-        from .pool import admit_view
-
         return admit_view(self, request)

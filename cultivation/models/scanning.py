@@ -26,6 +26,12 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+from registry.models import AnnualFigures, Firm
+
+from .applications import Application
+from .attestations import Attestation, Disqualification
+from .designations import Designation
+
 
 class FirmChange(models.Model):
     # A plain id, not a foreign key: a change logged while its firm is being deleted must not block
@@ -70,12 +76,6 @@ def _log_change(sender, instance, raw: bool = False, **kwargs) -> None:
 
 def connect_change_log() -> None:
     """Log saves and deletes of every record the promotion rules read (called once on import)."""
-    from registry.models import AnnualFigures, Firm
-
-    from .applications import Application
-    from .attestations import Attestation, Disqualification
-    from .designations import Designation
-
     for model in (AnnualFigures, Attestation, Designation, Disqualification, Application):
         post_save.connect(_log_change, sender=model, dispatch_uid=f"firm-change-save-{model.__name__}")
         post_delete.connect(_log_change, sender=model, dispatch_uid=f"firm-change-delete-{model.__name__}")

@@ -34,6 +34,7 @@ from ..models.alerts import (
     DeliveryStatus,
     EmailMode,
 )
+from ..models.pool import PoolMembership
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +196,6 @@ def alert_text(alert: Alert) -> tuple[str, str]:
 
 def _pool_labels(payload: dict) -> dict[str, str]:
     """A pool alert's status and reason in words (the payload keeps their codes)."""
-    from ..models.pool import PoolMembership
-
     labels = {}
     statuses, reasons = dict(PoolMembership.Status.choices), dict(PoolMembership.RatingReason.choices)
     if isinstance(payload, dict):

@@ -68,6 +68,7 @@ from ..workflow import (
     pure_failures,
     transition_for,
 )
+from .designations import designate_from
 from .rules import ensure_can_act_on
 
 # Sent after the transaction commits: ``application_id``, ``action``, ``event``, ``actor_id``.
@@ -457,8 +458,6 @@ def _uphold(application: Application, actor, inputs: Inputs, on: datetime.date) 
 
 
 def _designate(application: Application, actor, inputs: Inputs, on: datetime.date) -> None:
-    from .designations import designate_from
-
     designate_from(application=application, granted_on=on, actor=actor)
     _close(application, actor, inputs, on)
 

@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from registry.models import Cluster, District
 from registry.roles import scope_of
@@ -344,9 +346,6 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @staff_page()
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     """One sheet per table, named by the table's code, with its header in bold."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     filters, data, error = _load(request)
     if error:
         return error

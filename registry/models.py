@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from . import credit_code
 from .fields import CreditCodeField
-from .roles import scope_of
+from .scoping import ScopedQuerySet
 from .stages import Stage
 
 ZERO = Decimal("0")
@@ -84,17 +84,10 @@ class Sector(models.TextChoices):
     SOFTWARE = "software", _("软件和信息技术服务业")
 
 
-class FirmQuerySet(models.QuerySet):
-    def visible_to(self, user) -> FirmQuerySet:
-        """The firms ``user`` may see (see ``registry.roles``); every list starts here."""
-        scope = scope_of(user)
-        if scope.everything:
-            return self
-        if scope.firm_id:
-            return self.filter(pk=scope.firm_id)
-        if scope.district_id:
-            return self.filter(district_id=scope.district_id)
-        return self.none()
+class FirmQuerySet(ScopedQuerySet):
+    """Firms; ``visible_to(user)`` gives the firms ``user`` may see, where every list starts."""
+
+    firm_path = ""  # the rows are the firms
 
 
 class Firm(models.Model):
@@ -229,17 +222,8 @@ class FrozenFiguresError(ValidationError):
         return cls(_("年度数据已冻结，不能删除：%(rows)s。"), code="frozen", params={"rows": named})
 
 
-class AnnualFiguresQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AnnualFiguresQuerySet:
-        """Figures of the firms ``user`` may see."""
-        scope = scope_of(user)
-        if scope.everything:
-            return self
-        if scope.firm_id:
-            return self.filter(firm_id=scope.firm_id)
-        if scope.district_id:
-            return self.filter(firm__district_id=scope.district_id)
-        return self.none()
+class AnnualFiguresQuerySet(ScopedQuerySet):
+    """Figures; ``visible_to(user)`` gives those of the firms ``user`` may see."""
 
     def for_write(self) -> AnnualFiguresQuerySet:
         """These rows locked until the transaction ends, always in id order.

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from registry.credit_code import normalise, validate_format
 from registry.models import FIGURE_FIELDS, AnnualFigures, Cluster, District, Firm
-from registry.roles import scope_of
+from registry.services import may_keep_firms_of, save_figures, save_firm
 
 
 def model_errors(error: DjangoValidationError) -> serializers.ValidationError:
@@ -25,9 +25,13 @@ def model_errors(error: DjangoValidationError) -> serializers.ValidationError:
 
 
 class ModelCleanMixin:
-    """Validate through the model's ``full_clean`` and save exactly the instance that was cleaned."""
+    """Validate through the model's ``full_clean`` and save exactly the instance that was cleaned,
+    through the register's write service (``registry.services``: scope, audit, freeze)."""
 
     def new_instance(self):
+        raise NotImplementedError
+
+    def save_instance(self, instance, *, user):
         raise NotImplementedError
 
     def validate(self, attrs):
@@ -42,12 +46,10 @@ class ModelCleanMixin:
         return attrs
 
     def create(self, validated_data):
-        self.cleaned_instance.save()
-        return self.cleaned_instance
+        return self.save_instance(self.cleaned_instance, user=self.context["request"].user)
 
     def update(self, instance, validated_data):
-        self.cleaned_instance.save()
-        return self.cleaned_instance
+        return self.save_instance(self.cleaned_instance, user=self.context["request"].user)
 
 
 class FirmSerializer(ModelCleanMixin, serializers.ModelSerializer):
@@ -101,13 +103,15 @@ class FirmSerializer(ModelCleanMixin, serializers.ModelSerializer):
     def validate_district(self, value: District) -> District:
         """A district caseworker registers and moves firms within their own district only."""
         request = self.context.get("request")
-        scope = scope_of(request.user if request else None)
-        if not scope.everything and value.pk != scope.district_id:
+        if not may_keep_firms_of(request.user if request else None, value.pk):
             raise serializers.ValidationError(_("您只能登记本区县的企业。"))
         return value
 
     def new_instance(self) -> Firm:
         return Firm()
+
+    def save_instance(self, instance, *, user):
+        return save_firm(instance, user=user)
 
 
 class FirmUpdateSerializer(FirmSerializer):
@@ -128,6 +132,9 @@ class AnnualFiguresSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     def new_instance(self) -> AnnualFigures:
         return AnnualFigures(firm=self.context["firm"])
+
+    def save_instance(self, instance, *, user):
+        return save_figures(instance, user=user)
 
 
 class AnnualFiguresUpdateSerializer(AnnualFiguresSerializer):

@@ -28,7 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import User
-from registry.roles import Role, is_caseworker, is_programme_staff, is_reviewer, scope_of
+from registry.roles import Role, is_caseworker, is_city_caseworker, is_programme_staff, is_reviewer, scope_of
 
 
 class TransitionConflict(Exception):
@@ -298,7 +298,7 @@ def acts_as(who: Who, user, application) -> bool:
     if who is Who.CASEWORKER:
         return is_caseworker(user) and _covers(user, application)
     if who is Who.CITY_CASEWORKER:
-        return is_caseworker(user) and scope_of(user).everything
+        return is_city_caseworker(user)
     if who is Who.STAFF:
         return is_programme_staff(user) and _covers(user, application)
     return is_assigned(user, application)

@@ -108,6 +108,12 @@ def is_caseworker(user) -> bool:
     return bool(getattr(user, "is_superuser", False) or has_role(user, Role.CASEWORKER))
 
 
+def is_city_caseworker(user) -> bool:
+    """A caseworker whose scope is the whole city (no district), or a programme admin: who decides for
+    the city (admissions past the pool's entry rule, designations recorded by hand, the final steps)."""
+    return is_caseworker(user) and scope_of(user).everything
+
+
 def is_reviewer(user) -> bool:
     """Experts who score applications (the reviewer group); a programme admin is not one by rank."""
     return has_role(user, Role.REVIEWER)

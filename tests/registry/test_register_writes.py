@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 import tablib
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from rest_framework.test import APIClient
 from registry.credit_code import make_code
 from registry.models import FIGURE_FIELDS, AnnualFigures, Firm, FrozenFiguresError
 from registry.resources import AnnualFiguresResource, FirmResource
-from registry.roles import Scope
+from registry.roles import Scope, can_edit_register, is_caseworker, is_city_caseworker, is_reviewer
 from registry.services import delete_figures, save_figures, save_firm
 from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
 
@@ -42,6 +43,31 @@ def test_only_city_and_district_scopes_cover_a_district():
     assert not Scope(district_id=1).covers_district(None)
     assert not Scope(firm_id=7).covers_district(1)  # a firm user keeps figures, never firm records
     assert not Scope().covers_district(None)
+
+
+@pytest.mark.django_db
+def test_one_predicate_per_role():
+    """The portal's pages, the workflow table, blind review and the register's writes all ask these."""
+    firm = FirmFactory()
+    people = {
+        "admin": UserFactory(username="admin", is_superuser=True),
+        "city_cw": UserFactory(username="city-cw", roles=["caseworker"]),
+        "district_cw": UserFactory(username="district-cw", roles=["caseworker"], district=district(YUBEI)),
+        "reviewer": UserFactory(username="reviewer", roles=["reviewer"]),
+        "firm_user": UserFactory(username="firm-user", firm=firm),
+    }
+    answers = {
+        name: (is_caseworker(user), is_city_caseworker(user), is_reviewer(user), can_edit_register(user))
+        for name, user in people.items()
+    }
+    assert answers == {
+        "admin": (True, True, False, True),
+        "city_cw": (True, True, False, True),
+        "district_cw": (True, False, False, True),
+        "reviewer": (False, False, True, False),
+        "firm_user": (False, False, False, False),
+    }
+    assert not is_caseworker(AnonymousUser()) and not is_reviewer(AnonymousUser())
 
 
 @pytest.mark.django_db

@@ -25,14 +25,16 @@ def model_errors(error: DjangoValidationError) -> serializers.ValidationError:
 
 
 class ModelCleanMixin:
-    """Validate through the model's ``full_clean`` and save exactly the instance that was cleaned,
-    through the register's write service (``registry.services``: scope, audit, freeze)."""
+    """Validate through the model's ``full_clean`` and save exactly the instance that was cleaned (firms
+    and figures through the register's write service, ``registry.services``: scope, audit, freeze)."""
 
     def new_instance(self):
         raise NotImplementedError
 
     def save_instance(self, instance, *, user):
-        raise NotImplementedError
+        """Save the cleaned instance; the register's serializers save through ``registry.services``."""
+        instance.save()
+        return instance
 
     def validate(self, attrs):
         instance = self.instance or self.new_instance()

@@ -28,7 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import User
-from registry.roles import Role, has_role, is_programme_staff, scope_of
+from registry.roles import Role, is_caseworker, is_city_caseworker, is_programme_staff, is_reviewer, scope_of
 
 
 class TransitionConflict(Exception):
@@ -245,19 +245,13 @@ def stage_label(status: str, user) -> Promise:
 
 
 def _covers(user, application) -> bool:
-    scope = scope_of(user)
-    return scope.everything or (
-        scope.district_id is not None and scope.district_id == application.firm.district_id
-    )
-
-
-def _is_caseworker(user) -> bool:
-    return bool(user.is_superuser or has_role(user, Role.CASEWORKER))
+    """Whether the staff member's scope covers the application's firm (firm users never reach this)."""
+    return scope_of(user).covers(application.firm)
 
 
 def is_assigned(user, application) -> bool:
     """Whether ``user`` is an expert assigned to the application (uses prefetched assignments)."""
-    return has_role(user, Role.REVIEWER) and any(
+    return is_reviewer(user) and any(
         a.reviewer_id == user.pk for a in application.assignments.all()
     )
 
@@ -273,7 +267,7 @@ def may_be_assigned(user, application) -> bool:
     return bool(
         user.is_active
         and not user.firm_id
-        and has_role(user, Role.REVIEWER)
+        and is_reviewer(user)
         and (user.district_id is None or user.district_id == application.firm.district_id)
     )
 
@@ -303,9 +297,9 @@ def acts_as(who: Who, user, application) -> bool:
     if user.firm_id:
         return False  # a firm user is never staff
     if who is Who.CASEWORKER:
-        return _is_caseworker(user) and _covers(user, application)
+        return is_caseworker(user) and _covers(user, application)
     if who is Who.CITY_CASEWORKER:
-        return _is_caseworker(user) and scope_of(user).everything
+        return is_city_caseworker(user)
     if who is Who.STAFF:
         return is_programme_staff(user) and _covers(user, application)
     return is_assigned(user, application)

@@ -32,6 +32,7 @@ from .models import (
 from .pagination import EstimatedCountPaginator
 from .resources import AnnualFiguresResource, FirmResource
 from .roles import can_edit_register, scope_of
+from .services import delete_figures, districts_for_firms_of, save_figures, save_firm
 
 admin.site.site_header = _("Tiermark 优质企业梯度培育管理")
 admin.site.site_title = _("Tiermark")
@@ -288,20 +289,25 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """A district caseworker can only put firms in their own district."""
         if db_field.name == "district":
-            scope = scope_of(request.user)
-            if scope.district_id:
-                kwargs["queryset"] = District.objects.filter(pk=scope.district_id)
+            kwargs["queryset"] = districts_for_firms_of(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or ""
-        super().save_model(request, obj, form, change)
+        save_firm(obj, user=request.user, reason=form.cleaned_data.get("change_reason") or "")
 
     def save_formset(self, request, form, formset, change):
+        """The firm's years through the register's service, deletions first (as Django's own save)."""
         reason = form.cleaned_data.get("change_reason") or ""
-        for inline_form in formset.forms:
-            inline_form.instance._change_reason = reason
-        super().save_formset(request, form, formset, change)
+        if formset.model is not AnnualFigures:  # the programme's inlines (read-only today)
+            for inline_form in formset.forms:
+                inline_form.instance._change_reason = reason
+            return super().save_formset(request, form, formset, change)
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            delete_figures(row, user=request.user, reason=reason)
+        for row in rows:
+            save_figures(row, user=request.user, reason=reason)
+        formset.save_m2m()
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -396,8 +402,13 @@ class AnnualFiguresAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryA
         return actions
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or ""
-        super().save_model(request, obj, form, change)
+        save_figures(obj, user=request.user, reason=form.cleaned_data.get("change_reason") or "")
+
+    def delete_model(self, request, obj):
+        delete_figures(obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        delete_figures(queryset, user=request.user)
 
 
 @admin.register(District)

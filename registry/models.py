@@ -19,7 +19,7 @@ from . import credit_code
 from .fields import CreditCodeField
 from .figures import FIGURE
 from .figures import FIGURE_FIELDS as FIGURE_FIELDS  # re-exported: forms, imports, the API
-from .roles import scope_of
+from .scoping import ScopedQuerySet
 from .stages import Stage
 from .years import FIRST_YEAR, LAST_YEAR
 
@@ -86,17 +86,10 @@ class Sector(models.TextChoices):
     SOFTWARE = "software", _("软件和信息技术服务业")
 
 
-class FirmQuerySet(models.QuerySet):
-    def visible_to(self, user) -> FirmQuerySet:
-        """The firms ``user`` may see (see ``registry.roles``); every list starts here."""
-        scope = scope_of(user)
-        if scope.everything:
-            return self
-        if scope.firm_id:
-            return self.filter(pk=scope.firm_id)
-        if scope.district_id:
-            return self.filter(district_id=scope.district_id)
-        return self.none()
+class FirmQuerySet(ScopedQuerySet):
+    """Firms; ``visible_to(user)`` gives the firms ``user`` may see, where every list starts."""
+
+    firm_path = ""  # the rows are the firms
 
 
 class Firm(models.Model):
@@ -252,17 +245,8 @@ class FrozenFiguresError(ValidationError):
         return cls(_("年度数据已冻结，不能删除：%(rows)s。"), code="frozen", params={"rows": named})
 
 
-class AnnualFiguresQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AnnualFiguresQuerySet:
-        """Figures of the firms ``user`` may see."""
-        scope = scope_of(user)
-        if scope.everything:
-            return self
-        if scope.firm_id:
-            return self.filter(firm_id=scope.firm_id)
-        if scope.district_id:
-            return self.filter(firm__district_id=scope.district_id)
-        return self.none()
+class AnnualFiguresQuerySet(ScopedQuerySet):
+    """Figures; ``visible_to(user)`` gives those of the firms ``user`` may see."""
 
     def for_write(self) -> AnnualFiguresQuerySet:
         """These rows locked until the transaction ends, always in id order.

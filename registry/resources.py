@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from .models import FIGURE_FIELDS, FIRM_FIELDS, AnnualFigures, Cluster, District, Firm
-from .roles import scope_of
+from .services import may_keep_firms_of, save_figures, save_firm
 from .spreadsheets import escape_formula
 
 TYPED_WIDGETS = (widgets.NumberWidget, widgets.DateWidget, widgets.DateTimeWidget, widgets.BooleanWidget)
@@ -98,12 +98,13 @@ class ScopedResource(resources.ModelResource):
 
     def district_error(self, district_id: int | None) -> ValidationError | None:
         """Refuse rows outside the importing user's district (a district caseworker's scope)."""
-        if self.user is None:
-            return None
-        scope = scope_of(self.user)
-        if scope.everything or (scope.district_id and scope.district_id == district_id):
+        if self.user is None or may_keep_firms_of(self.user, district_id):
             return None
         return ValidationError(_("您无权导入其他区县企业的数据。"), code="scope")
+
+    def do_instance_save(self, instance, is_create):
+        """Each row is saved by the register's write service (scope, audit, freeze)."""
+        self.save_service(instance, user=self.user, force_insert=is_create)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -120,6 +121,10 @@ class ScopedResource(resources.ModelResource):
         super().validate_instance(instance, errors, validate_unique)
 
     def instance_district(self, instance) -> int | None:
+        raise NotImplementedError
+
+    @staticmethod
+    def save_service(instance, *, user, force_insert: bool):
         raise NotImplementedError
 
 
@@ -164,6 +169,8 @@ class FirmResource(ScopedResource):
     def instance_district(self, instance) -> int | None:
         return instance.district_id
 
+    save_service = staticmethod(save_firm)
+
 
 class AnnualFiguresResource(ScopedResource):
     """Annual figures keyed by (firm credit code, year)."""
@@ -206,3 +213,5 @@ class AnnualFiguresResource(ScopedResource):
 
     def instance_district(self, instance) -> int | None:
         return instance.firm.district_id if instance.firm_id else None
+
+    save_service = staticmethod(save_figures)

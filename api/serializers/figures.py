@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from registry.models import FIGURE_FIELDS, AnnualFigures
+from registry.services import save_figures
 
 from .model_clean import ModelCleanMixin
 
@@ -21,6 +22,9 @@ class AnnualFiguresSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     def new_instance(self) -> AnnualFigures:
         return AnnualFigures(firm=self.context["firm"])
+
+    def save_instance(self, instance, *, user):
+        return save_figures(instance, user=user)
 
 
 class AnnualFiguresUpdateSerializer(AnnualFiguresSerializer):

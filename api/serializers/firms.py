@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from registry.credit_code import normalise, validate_format
 from registry.models import FIRM_FIELDS, Cluster, District, Firm
-from registry.roles import scope_of
+from registry.services import may_keep_firms_of, save_firm
 
 from .model_clean import ModelCleanMixin
 
@@ -48,13 +48,15 @@ class FirmSerializer(ModelCleanMixin, serializers.ModelSerializer):
     def validate_district(self, value: District) -> District:
         """A district caseworker registers and moves firms within their own district only."""
         request = self.context.get("request")
-        scope = scope_of(request.user if request else None)
-        if not scope.everything and value.pk != scope.district_id:
+        if not may_keep_firms_of(request.user if request else None, value.pk):
             raise serializers.ValidationError(_("您只能登记本区县的企业。"))
         return value
 
     def new_instance(self) -> Firm:
         return Firm()
+
+    def save_instance(self, instance, *, user):
+        return save_firm(instance, user=user)
 
 
 class FirmUpdateSerializer(FirmSerializer):

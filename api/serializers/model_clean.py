@@ -21,10 +21,16 @@ def model_errors(error: DjangoValidationError) -> serializers.ValidationError:
 
 
 class ModelCleanMixin:
-    """Validate through the model's ``full_clean`` and save exactly the instance that was cleaned."""
+    """Validate through the model's ``full_clean`` and save exactly the instance that was cleaned (firms
+    and figures through the register's write service, ``registry.services``: scope, audit, freeze)."""
 
     def new_instance(self):
         raise NotImplementedError
+
+    def save_instance(self, instance, *, user):
+        """Save the cleaned instance; the register's serializers save through ``registry.services``."""
+        instance.save()
+        return instance
 
     def validate(self, attrs):
         instance = self.instance or self.new_instance()
@@ -38,9 +44,7 @@ class ModelCleanMixin:
         return attrs
 
     def create(self, validated_data):
-        self.cleaned_instance.save()
-        return self.cleaned_instance
+        return self.save_instance(self.cleaned_instance, user=self.context["request"].user)
 
     def update(self, instance, validated_data):
-        self.cleaned_instance.save()
-        return self.cleaned_instance
+        return self.save_instance(self.cleaned_instance, user=self.context["request"].user)

@@ -15,7 +15,6 @@ from .designations import Designation
 from .pool import PoolMembership
 from .rulesets import RuleSet
 from .scanning import FirmChange, ScanWatermark
-from .scoping import ScopedQuerySet
 from .targets import Target
 
 __all__ = [
@@ -36,6 +35,5 @@ __all__ = [
     "ReviewAssignment",
     "RuleSet",
     "ScanWatermark",
-    "ScopedQuerySet",
     "Target",
 ]

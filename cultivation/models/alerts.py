@@ -13,8 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from registry.scoping import ScopedQuerySet
+
 from ..tiers import TIER_CHOICES
-from .scoping import ScopedQuerySet
 
 
 class AlertKind(models.TextChoices):

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Firm
-from registry.roles import Role, can_edit_register, has_role, scope_of
+from registry.roles import is_caseworker, is_reviewer, scope_of
+from registry.scoping import ScopedQuerySet
 
 from ..tiers import DESIGNATION_TIER_CHOICES
 from ..workflow import OPEN_STATUSES, SNAPSHOT_WRITABLE, STAGES, Action, Status
 from .rulesets import RuleSet
-from .scoping import ScopedQuerySet
 
 SCORE_MIN, SCORE_MAX = 0, 100
 # What a submission is judged on; rewritten only by (re)submission (see ``refuse_rewriting_the_record``).
@@ -37,7 +37,7 @@ def reads_assigned_only(user) -> bool:
     """An expert who is not also a caseworker or programme admin reads only the files assigned to them."""
     if user.is_superuser or user.firm_id:
         return False  # decided without reading the user's groups
-    return has_role(user, Role.REVIEWER) and not can_edit_register(user)
+    return is_reviewer(user) and not is_caseworker(user)
 
 
 class ApplicationQuerySet(ScopedQuerySet):
@@ -178,7 +178,7 @@ def sees_all_reviews(user) -> bool:
     """
     if not getattr(user, "is_authenticated", False) or getattr(user, "firm_id", None):
         return False
-    return bool(user.is_superuser or has_role(user, Role.CASEWORKER))
+    return is_caseworker(user)
 
 
 def _in_visible_applications(queryset, user, path: str):

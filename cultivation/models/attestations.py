@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Firm
+from registry.scoping import ScopedQuerySet
 
 from ..rules.attestations import (
     ATTESTATION_CHOICES,
@@ -24,7 +25,6 @@ from ..rules.attestations import (
     event_window_start,
 )
 from ..validators import sniffed_extension, validate_evidence
-from .scoping import ScopedQuerySet
 
 
 def evidence_path(instance: Attestation, filename: str) -> str:

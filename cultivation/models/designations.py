@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Firm
+from registry.scoping import ScopedQuerySet
 
 from ..tiers import DESIGNATION_TIER_CHOICES
-from .scoping import ScopedQuerySet
 
 
 class DesignationQuerySet(ScopedQuerySet):

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Firm
+from registry.scoping import ScopedQuerySet
 
 from ..rules.pool import PoolReason
-from .scoping import ScopedQuerySet
 
 
 class PoolMembership(models.Model):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.models import Firm
-from registry.roles import can_edit_register, scope_of
+from registry.roles import is_city_caseworker
 
 from ..models import Application, Designation
 from ..tiers import DESIGNATION_TIER_CHOICES, PREREQUISITE_TIER, TIERS, bar_ends_on, expiry_for
@@ -94,7 +94,7 @@ def may_record_historical_designations(user) -> bool:
     """Programme admins and city caseworkers (caseworkers with no district) record designations granted
     before Tiermark. District caseworkers and experts never type a designation in: theirs come from the
     workflow, where a city caseworker or the notice scan decides."""
-    return can_edit_register(user) and scope_of(user).everything
+    return is_city_caseworker(user)
 
 
 @transaction.atomic

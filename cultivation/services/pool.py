@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.models import AnnualFigures, Firm
-from registry.roles import can_edit_register, scope_of
+from registry.roles import can_edit_register, is_city_caseworker
 
 from ..models import PoolMembership
 from ..rules.status import MET
@@ -36,7 +36,7 @@ def may_override_pool_entry(user) -> bool:
 
     The pool is the city's (市经济信息委); a district caseworker admits only firms that meet the rule.
     """
-    return can_edit_register(user) and scope_of(user).everything
+    return is_city_caseworker(user)
 
 
 def pool_entry_refusals(firm: Firm, entered_on: datetime.date) -> tuple[list[str], str]:

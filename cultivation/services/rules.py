@@ -23,9 +23,7 @@ from ..selectors import rule_set_named
 
 def ensure_can_act_on(user, firm: Firm) -> None:
     """Refuse a user acting on a firm outside their scope."""
-    scope = scope_of(user)
-    allowed = scope.everything or scope.firm_id == firm.pk or scope.district_id == firm.district_id
-    if not allowed:
+    if not scope_of(user).covers(firm):
         raise PermissionDenied(_("您无权处理该企业。"))
 
 

@@ -17,8 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from registry import roles
 from registry.models import Firm
-from registry.roles import Role, can_edit_register, has_role, is_programme_staff
+from registry.roles import is_programme_staff
 
 
 def firm_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -37,12 +38,13 @@ def firm_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def is_reviewer(user) -> bool:
-    return not user.firm_id and has_role(user, Role.REVIEWER)
+    """An expert's pages (``registry.roles.is_reviewer``), never a firm user's."""
+    return not user.firm_id and roles.is_reviewer(user)
 
 
 def is_caseworker(user) -> bool:
     """Caseworkers and programme admins: the people who move applications (never a firm user)."""
-    return not user.firm_id and can_edit_register(user)
+    return not user.firm_id and roles.is_caseworker(user)
 
 
 def staff_page(test: Callable[[object], bool] = is_programme_staff):

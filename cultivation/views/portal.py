@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.models import FIGURE_FIELDS, FIRST_YEAR, LAST_YEAR, AnnualFigures, Firm, FrozenFiguresError
+from registry.services import save_figures
 
 from ..forms import ApplyForm, AttestationClaimForm, FiguresForm, WhatIfForm, attach_errors
 from ..models import Application, Attestation, Designation
@@ -112,9 +113,8 @@ def figures_edit(request: HttpRequest, firm: Firm, year: int) -> HttpResponse:
     if request.method == "POST":
         form = FiguresForm(request.POST, instance=row)
         if form.is_valid():
-            form.instance._change_reason = _("企业在门户填报")
             try:
-                form.save()
+                save_figures(form.save(commit=False), user=request.user, reason=_("企业在门户填报"))
             except FrozenFiguresError as error:  # frozen by a submission since the page was read
                 attach_errors(form, error)
             else:

@@ -82,23 +82,7 @@ def facts_for(firms: Iterable[Firm], as_of: datetime.date | None = None) -> dict
     as_of = as_of or timezone.localdate()
     firms = list(firms)
     records = _records(as_of, {"firm__in": [firm.pk for firm in firms]})
-    return {
-        firm.pk: _facts(
-            as_of,
-            firm.pk,
-            [
-                firm.founded_on,
-                firm.niche_since,
-                firm.niche_since_month,
-                firm.sector,
-                firm.strategic_emerging,
-                firm.is_listed,
-                firm.cluster.code if firm.cluster_id else None,
-            ],
-            records,
-        )
-        for firm in firms
-    }
+    return {firm.pk: _facts(as_of, firm.pk, _firm_facts(firm), records) for firm in firms}
 
 
 # The columns ``_figures`` reads, matched to ``YearFigures``' fields by name once.
@@ -157,18 +141,25 @@ class ScannedFirm:
     facts: Facts
 
 
-SCAN_FIRM_FIELDS = (
-    "id",
-    "district_id",
-    "stage",
-    "founded_on",
-    "niche_since",
-    "niche_since_month",
-    "sector",
-    "strategic_emerging",
-    "is_listed",
-    "cluster__code",
-)
+# The firm's own facts, by the ``Facts`` field each fills and the column it is read from: ``facts_for``
+# reads them off model instances, the scan off ``values_list`` rows, both by name through this one map.
+FIRM_FACT_COLUMNS: dict[str, str] = {
+    "founded_on": "founded_on",
+    "niche_since": "niche_since",
+    "niche_since_month": "niche_since_month",
+    "sector": "sector",
+    "strategic_emerging": "strategic_emerging",
+    "listed": "is_listed",
+    "cluster": "cluster__code",
+}
+SCAN_FIRM_FIELDS = ("id", "district_id", "stage", *FIRM_FACT_COLUMNS.values())
+
+
+def _firm_facts(firm: Firm) -> dict:
+    """The firm's own facts read off a model instance (the cluster through ``select_related``)."""
+    facts = {name: getattr(firm, column) for name, column in FIRM_FACT_COLUMNS.items() if "__" not in column}
+    facts["cluster"] = firm.cluster.code if firm.cluster_id else None
+    return facts
 
 
 def scan_facts(firms: FirmSet, as_of: datetime.date) -> list[ScannedFirm]:
@@ -178,9 +169,12 @@ def scan_facts(firms: FirmSet, as_of: datetime.date) -> list[ScannedFirm]:
     """
     rows = Firm.objects.filter(**firms.lookup("pk")).order_by("pk").values_list(*SCAN_FIRM_FIELDS)
     records = _records(as_of, firms.lookup())
+    names = tuple(FIRM_FACT_COLUMNS)
     return [
-        ScannedFirm(firm_id, district_id, stage, _facts(as_of, firm_id, values, records))
-        for firm_id, district_id, stage, *values in rows
+        ScannedFirm(
+            firm_id, district_id, stage, _facts(as_of, firm_id, dict(zip(names, own, strict=True)), records)
+        )
+        for firm_id, district_id, stage, *own in rows
     ]
 
 
@@ -204,18 +198,12 @@ def _records(as_of: datetime.date, lookup: dict) -> tuple[dict, dict, dict, dict
     return _figures(as_of, lookup), designations, attested, flags
 
 
-def _facts(as_of: datetime.date, firm_id: int, values: list, records: tuple) -> Facts:
-    founded_on, niche_since, niche_since_month, sector, strategic, listed, cluster = values
+def _facts(as_of: datetime.date, firm_id: int, own: dict, records: tuple) -> Facts:
+    """Facts from the firm's own fields (``FIRM_FACT_COLUMNS`` names) and its records, by name."""
     years, designations, attested, flags = records
     return Facts(
         as_of=as_of,
-        founded_on=founded_on,
-        niche_since=niche_since,
-        niche_since_month=niche_since_month,
-        sector=sector,
-        strategic_emerging=strategic,
-        listed=listed,
-        cluster=cluster,
+        **own,
         designations=frozenset(designations.get(firm_id, ())),
         attested=attested.get(firm_id, {}),
         disqualifications=frozenset(flags.get(firm_id, ())),

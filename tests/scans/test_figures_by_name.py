@@ -44,3 +44,28 @@ def test_the_scans_figures_keep_every_value_under_its_name():
     row = FiguresFactory(firm=FirmFactory(), year=YEAR, **values)
     [scanned] = scan_facts(FirmSet.of([row.firm_id]), AS_OF)
     assert {name: getattr(scanned.facts.years[YEAR], name) for name in values} == values
+
+
+def test_the_firms_own_facts_reach_the_rules_under_their_names_on_both_paths():
+    """The firm's own fields (founding date, niche entry, sector, flags, cluster) read off a model
+    instance and off a scan's plain rows give the same, correctly named facts."""
+    firm = FirmFactory(
+        founded_on=datetime.date(2012, 3, 4),
+        niche_since=2015,
+        niche_since_month=7,
+        sector="software",
+        strategic_emerging=True,
+        is_listed=True,
+    )
+    expected = {
+        "founded_on": datetime.date(2012, 3, 4),
+        "niche_since": 2015,
+        "niche_since_month": 7,
+        "sector": "software",
+        "strategic_emerging": True,
+        "listed": True,
+        "cluster": firm.cluster.code if firm.cluster_id else None,
+    }
+    [scanned] = scan_facts(FirmSet.of([firm.pk]), AS_OF)
+    for facts in (facts_for_firm(firm, AS_OF), scanned.facts):
+        assert {name: getattr(facts, name) for name in expected} == expected

@@ -78,19 +78,19 @@ def test_run_scans_defaults_to_today():
 def test_failures_are_reported_and_do_not_stop_the_others(firm, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    from cultivation.services import designations
+    from cultivation.services import applications
 
     first = application_in(Status.PUBLIC_NOTICE, firm)
     second = application_in(Status.PUBLIC_NOTICE, tier="gazelle")
 
-    original = designations.designate_from
+    original = applications.designate_from
 
     def fail_for_first(*, application, **kwargs):
         if application.pk == first.pk:
             raise ValidationError("认定失败")
         return original(application=application, **kwargs)
 
-    monkeypatch.setattr(designations, "designate_from", fail_for_first)
+    monkeypatch.setattr(applications, "designate_from", fail_for_first)  # as the designate step calls it
     [result] = scans.run_scans(first.notice_ends_on + DAY, only=["notice_closing"])
     assert (result.examined, result.acted) == (2, 1) and "认定失败" in result.problems[0]
     first.refresh_from_db()

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from registry.roles import is_programme_staff, scope_of
 from registry.scoping import ScopedQuerySet
 
 from ..tiers import TIER_CHOICES
@@ -32,8 +33,6 @@ class AlertKind(models.TextChoices):
 class AlertQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """Alerts about firms the user may see, plus programme-wide alerts for programme staff."""
-        from registry.roles import is_programme_staff, scope_of
-
         scope = scope_of(user)
         about_firms = super().visible_to(user)
         if scope.everything or (scope.district_id and is_programme_staff(user)):

@@ -63,11 +63,13 @@ def _audit(record, user, reason: str | None) -> None:
         record._change_reason = reason
 
 
+@transaction.atomic
 def check_version(record: Firm | AnnualFigures, expected: Expected) -> None:
     """Lock the stored row and refuse (``StaleRecordError``) unless its version is one ``expected``.
 
     Inside a transaction the lock holds until it ends, so the row cannot change between this check
-    and the write that follows; ``expected=None`` or a record not stored yet compares nothing.
+    and the write that follows (outside one, as a form's early check, it ends with this function);
+    ``expected=None`` or a record not stored yet compares nothing.
     """
     if expected is None or record.pk is None or record._state.adding:
         return

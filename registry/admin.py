@@ -313,7 +313,11 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
             for inline_form in formset.forms:
                 inline_form.instance._change_reason = reason
             return super().save_formset(request, form, formset, change)
-        versions = {id(f.instance): f.expected_version() for f in formset.forms if hasattr(f, "cleaned_data")}
+        versions = {
+            id(f.instance): f.expected_version()
+            for f in formset.forms
+            if isinstance(f, VersionedFormMixin) and hasattr(f, "cleaned_data")
+        }
         rows = formset.save(commit=False)
         for row in formset.deleted_objects:
             delete_figures(row, user=request.user, reason=reason)

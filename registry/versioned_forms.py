@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME as HISTORY_ATTRIBUTE
 
 from .services import check_version
 from .versions import StaleRecordError, version_of
@@ -27,7 +28,15 @@ class VersionedFormMixin(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.instance._state.adding:
-            self.fields["version"].initial = version_of(self.instance)
+            self.fields["version"].initial = version_of(self.drawn_over())
+
+    def drawn_over(self):
+        """The record as stored now: the instance, or for the history's revert page (which draws a
+        past version) the current row, the one a revert would overwrite."""
+        if getattr(self.instance, HISTORY_ATTRIBUTE, None) is None:
+            return self.instance
+        current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        return current or self.instance
 
     def expected_version(self) -> str | None:
         """The version the form was drawn with, or None for a new record or a post without it."""

@@ -170,3 +170,17 @@ FIELDS = {
     "cumulative_financing_usd_m",
     "audited",
 }
+
+
+def test_a_listed_browser_origin_may_read_the_tag_and_send_if_match(city, firm, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://dashboard.example"]
+    preflight = APIClient().options(
+        firm_url(firm),
+        HTTP_ORIGIN="https://dashboard.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-match, prefer",
+    )
+    allowed = {h.strip() for h in preflight["Access-Control-Allow-Headers"].split(",")}
+    assert {"if-match", "prefer"} <= allowed
+    read = city.get(firm_url(firm), HTTP_ORIGIN="https://dashboard.example")
+    assert read["Access-Control-Expose-Headers"] == "ETag"

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cultivation.services.stages import StageMove, settle_stages
 from registry.models import AnnualFigures, Firm
 from tests.factories import UserFactory, add_figures, today
 from tests.workflow.test_frozen_admin import form_fields
@@ -119,3 +120,22 @@ def test_the_portal_saves_a_fresh_form(firm, firm_user):
     url = reverse("portal:figures-edit", args=[row.year])
     assert client.post(url, {**drawn(client, url), "rd_expense": "420.00"}).status_code == 302
     assert AnnualFigures.objects.get(pk=row.pk).rd_expense == Decimal("420.00")
+
+
+def test_reverting_to_a_past_version_compares_with_the_record_as_it_is_now(editors, firm):
+    """The history's revert page draws a past version (here with another stage): its save goes through
+    unless the record changed after the page was drawn."""
+    first, second = editors
+    url = f"/admin/registry/firm/{firm.pk}/change/"
+    original = firm.history.earliest()
+    settle_stages([StageMove(firm.pk, firm.district_id, firm.stage, "growth")], on=today())
+    assert first.post(url, {**drawn(first, url), "contact_name": "新联系人"}).status_code == 302
+    revert = f"/admin/registry/firm/{firm.pk}/history/{original.history_id}/"
+    assert first.post(revert, drawn(first, revert)).status_code == 302
+    assert Firm.objects.get(pk=firm.pk).contact_name == firm.contact_name
+
+    page = drawn(first, revert)
+    assert second.post(url, {**drawn(second, url), "address": "后改的地址"}).status_code == 302
+    response = first.post(revert, page)
+    assert response.status_code == 200 and STALE in response.content.decode()
+    assert Firm.objects.get(pk=firm.pk).address == "后改的地址"

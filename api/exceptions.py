@@ -11,6 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
 from cultivation.workflow import TransitionConflict
+from registry.versions import StaleRecordError
 
 
 class Conflict(exceptions.APIException):
@@ -19,6 +20,22 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("该操作已无法执行，请刷新后重试。")
     default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    """The record changed since the version named in ``If-Match`` was read; nothing was written (412)."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = gettext_lazy("该记录已被他人修改，您的修改未保存。请刷新后重试。")
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    """The client asked to be held to ``If-Match`` (``Prefer: require-if-match``) and sent none (428)."""
+
+    status_code = 428
+    default_detail = gettext_lazy("请先读取该记录，并在 If-Match 请求头中附上其 ETag 后再修改。")
+    default_code = "precondition_required"
 
 
 def error_body(detail: str, fields: dict | None = None) -> dict:
@@ -55,7 +72,9 @@ def flatten(detail) -> dict:
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, StaleRecordError):  # a ValidationError, but the answer is 412, not 400
+        exc = PreconditionFailed(exc.messages[0])
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

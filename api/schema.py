@@ -36,6 +36,18 @@ COMMON_ERRORS = {
 }
 WRITE_ERRORS = {"409": "状态已变化，请刷新后重试 / Conflict"}
 WRITE_METHODS = {"post", "put", "patch", "delete"}
+# What a write that takes ``If-Match`` can answer besides (``api.conditional``).
+CONDITIONAL_ERRORS = {
+    "412": "记录已被他人修改（If-Match 不符），未写入 / Precondition failed",
+    "428": "已要求 If-Match 但未提供 / Precondition required",
+}
+
+
+def takes_if_match(operation: dict) -> bool:
+    return any(
+        parameter.get("in") == "header" and parameter.get("name") == "If-Match"
+        for parameter in operation.get("parameters", ())
+    )
 
 
 def add_error_responses(result: dict, generator, request, public) -> dict:
@@ -51,6 +63,8 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
             errors = dict(COMMON_ERRORS)
             if method in WRITE_METHODS:
                 errors.update(WRITE_ERRORS)
+            if takes_if_match(operation):
+                errors.update(CONDITIONAL_ERRORS)
             for code, description in errors.items():
                 operation["responses"].setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": reference}}}

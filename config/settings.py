@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
@@ -333,6 +334,9 @@ SPECTACULAR_SETTINGS = {
 # --- CORS: off by default (no origin allowed); list trusted front-end origins to open /api/ to them. ---
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
 CORS_URLS_REGEX = r"^/api/.*$"
+# A browser client edits without overwriting (docs/API.md): it reads ``ETag``, sends ``If-Match``/``Prefer``.
+CORS_EXPOSE_HEADERS = ["ETag"]
+CORS_ALLOW_HEADERS = (*default_headers, "if-match", "prefer")
 
 # --- Imports and exports. ---
 IMPORT_EXPORT_USE_TRANSACTIONS = True

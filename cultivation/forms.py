@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import AnnualFigures, User
+from registry.versioned_forms import VersionedFormMixin
 
 from .models import Application, Review
 from .models.alerts import EmailMode
@@ -41,11 +42,12 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class FiguresForm(forms.ModelForm):
+class FiguresForm(VersionedFormMixin):
     """One fiscal year of a firm's figures, as the firm enters or corrects it (P9).
 
     The year is fixed by the page (shown, not editable); the firm is set by the view from the
-    signed-in user, never from the request.
+    signed-in user, never from the request. A year changed since the page was drawn (by a caseworker,
+    or the firm's other user) is refused rather than overwritten (``VersionedFormMixin``).
     """
 
     class Meta:

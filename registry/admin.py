@@ -33,6 +33,7 @@ from .pagination import EstimatedCountPaginator
 from .resources import AnnualFiguresResource, FirmResource
 from .roles import can_edit_register, scope_of
 from .services import delete_figures, districts_for_firms_of, save_figures, save_firm
+from .versioned_forms import VersionedFormMixin
 
 admin.site.site_header = _("Tiermark 优质企业梯度培育管理")
 admin.site.site_title = _("Tiermark")
@@ -53,7 +54,7 @@ class ReasonFormMixin(forms.ModelForm):
 FIGURE_FORM_FIELDS = ("year", *FIGURE_FIELDS, "audited")
 
 
-class FirmForm(ReasonFormMixin):
+class FirmForm(VersionedFormMixin, ReasonFormMixin):
     class Meta:
         model = Firm
         fields = FIRM_FIELDS
@@ -182,13 +183,22 @@ class UnfrozenFiguresFormSet(BaseInlineFormSet):
             raise FrozenFiguresError.deleting(deleted)
 
 
+class InlineFiguresForm(VersionedFormMixin):
+    """A year on the firm's page: a year changed by someone else since the page was drawn is refused."""
+
+    class Meta:
+        model = AnnualFigures
+        fields = FIGURE_FORM_FIELDS
+
+
 class AnnualFiguresInline(admin.TabularInline):
     """The years still open to correction; frozen years are shown, read-only, by ``FrozenFiguresInline``."""
 
     model = AnnualFigures
+    form = InlineFiguresForm
     formset = UnfrozenFiguresFormSet
     extra = 0
-    fields = FIGURE_FORM_FIELDS
+    fields = ("version", *FIGURE_FORM_FIELDS)
     ordering = ("-year",)
 
     def get_queryset(self, request):
@@ -271,7 +281,7 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
             },
         ),
         (_("联系方式"), {"fields": ("contact_name", "contact_phone", "contact_email", "address")}),
-        (_("修改原因"), {"fields": ("change_reason",)}),
+        (_("修改原因"), {"fields": ("change_reason", "version")}),
         (_("记录"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
@@ -293,7 +303,8 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        save_firm(obj, user=request.user, reason=form.cleaned_data.get("change_reason") or "")
+        reason = form.cleaned_data.get("change_reason") or ""
+        save_firm(obj, user=request.user, reason=reason, expected_version=form.expected_version())
 
     def save_formset(self, request, form, formset, change):
         """The firm's years through the register's service, deletions first (as Django's own save)."""
@@ -302,11 +313,16 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
             for inline_form in formset.forms:
                 inline_form.instance._change_reason = reason
             return super().save_formset(request, form, formset, change)
+        versions = {
+            id(f.instance): f.expected_version()
+            for f in formset.forms
+            if isinstance(f, VersionedFormMixin) and hasattr(f, "cleaned_data")
+        }
         rows = formset.save(commit=False)
         for row in formset.deleted_objects:
             delete_figures(row, user=request.user, reason=reason)
         for row in rows:
-            save_figures(row, user=request.user, reason=reason)
+            save_figures(row, user=request.user, reason=reason, expected_version=versions.get(id(row)))
         formset.save_m2m()
 
     def get_readonly_fields(self, request, obj=None):
@@ -316,7 +332,7 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
         return fields
 
 
-class AnnualFiguresForm(ReasonFormMixin):
+class AnnualFiguresForm(VersionedFormMixin, ReasonFormMixin):
     class Meta:
         model = AnnualFigures
         fields = ("firm", *FIGURE_FORM_FIELDS)
@@ -402,7 +418,8 @@ class AnnualFiguresAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryA
         return actions
 
     def save_model(self, request, obj, form, change):
-        save_figures(obj, user=request.user, reason=form.cleaned_data.get("change_reason") or "")
+        reason = form.cleaned_data.get("change_reason") or ""
+        save_figures(obj, user=request.user, reason=reason, expected_version=form.expected_version())
 
     def delete_model(self, request, obj):
         delete_figures(obj, user=request.user)

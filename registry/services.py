@@ -5,7 +5,9 @@ portal all save through here, so the three promises of a write hold whichever wa
   caseworker: their district's); a firm user writes their own firm's figures, never a firm record;
 * audit: the history names the person and, when the path asks for one, the reason for the change;
 * freeze: a year a reviewer relied on (P9) is neither changed nor deleted, checked under the row's
-  lock (``AnnualFiguresQuerySet.for_write``) so no submission freezes it between check and write.
+  lock (``AnnualFiguresQuerySet.for_write``) so no submission freezes it between check and write;
+* no lost update: given the ``expected_version`` the editor read (``registry.versions``), a record
+  changed since is refused (``StaleRecordError``), compared under the same lock as the write.
 
 Each path still says "out of scope" in its own words before it gets here (a form's choices, an
 import row's error, a field of the API): these checks are the guarantee behind those messages.
@@ -14,6 +16,8 @@ import row's error, a field of the API): these checks are the guarantee behind t
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -21,6 +25,10 @@ from django.utils.translation import gettext as _
 
 from .models import AnnualFigures, District, Firm
 from .roles import can_edit_register, scope_of
+from .versions import StaleRecordError, version_of
+
+# The version(s) an editor read: one, any of several (an ``If-Match`` list), or None to not compare.
+Expected = str | Collection[str] | None
 
 
 def may_keep_firms_of(user, district_id: int | None) -> bool:
@@ -56,10 +64,36 @@ def _audit(record, user, reason: str | None) -> None:
 
 
 @transaction.atomic
-def save_firm(firm: Firm, *, user, reason: str | None = None, force_insert: bool = False) -> Firm:
-    """Create or update ``firm`` as ``user``, inside their scope, with ``reason`` in its history."""
+def check_version(record: Firm | AnnualFigures, expected: Expected) -> None:
+    """Lock the stored row and refuse (``StaleRecordError``) unless its version is one ``expected``.
+
+    Inside a transaction the lock holds until it ends, so the row cannot change between this check
+    and the write that follows (outside one, as a form's early check, it ends with this function);
+    ``expected=None`` or a record not stored yet compares nothing.
+    """
+    if expected is None or record.pk is None or record._state.adding:
+        return
+    accepted = {expected} if isinstance(expected, str) else set(expected)
+    rows = type(record)._default_manager.filter(pk=record.pk)
+    stored = (rows.for_write() if isinstance(record, AnnualFigures) else rows.select_for_update()).first()
+    if stored is None or version_of(stored) not in accepted:
+        raise StaleRecordError()
+
+
+@transaction.atomic
+def save_firm(
+    firm: Firm,
+    *,
+    user,
+    reason: str | None = None,
+    force_insert: bool = False,
+    expected_version: Expected = None,
+) -> Firm:
+    """Create or update ``firm`` as ``user``, inside their scope, with ``reason`` in its history;
+    refused if it changed since ``expected_version`` was read."""
     if user is not None:
         _refuse(may_keep_firms_of(user, firm.district_id))
+    check_version(firm, expected_version)
     _audit(firm, user, reason)
     firm.save(force_insert=force_insert)
     return firm
@@ -67,15 +101,22 @@ def save_firm(firm: Firm, *, user, reason: str | None = None, force_insert: bool
 
 @transaction.atomic
 def save_figures(
-    row: AnnualFigures, *, user, reason: str | None = None, force_insert: bool = False
+    row: AnnualFigures,
+    *,
+    user,
+    reason: str | None = None,
+    force_insert: bool = False,
+    expected_version: Expected = None,
 ) -> AnnualFigures:
-    """Create or update a year's figures as ``user``; a frozen year changed is ``FrozenFiguresError``.
+    """Create or update a year's figures as ``user``; a frozen year changed is ``FrozenFiguresError``,
+    a year changed since ``expected_version`` was read is ``StaleRecordError``.
 
     The row's own ``save`` locks the stored year and refuses a change to a frozen one; this runs it
-    inside one transaction with the scope check, so the lock holds until the write commits.
+    inside one transaction with the scope and version checks, so the lock holds until the write commits.
     """
     if user is not None:
         _refuse(may_write_figures_of(user, row.firm))
+    check_version(row, expected_version)
     _audit(row, user, reason)
     row.save(force_insert=force_insert)
     return row

@@ -24,7 +24,7 @@ class AnnualFiguresSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return AnnualFigures(firm=self.context["firm"])
 
     def save_instance(self, instance, *, user):
-        return save_figures(instance, user=user)
+        return save_figures(instance, user=user, expected_version=self.context.get("expected_version"))
 
 
 class AnnualFiguresUpdateSerializer(AnnualFiguresSerializer):

@@ -56,7 +56,7 @@ class FirmSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return Firm()
 
     def save_instance(self, instance, *, user):
-        return save_firm(instance, user=user)
+        return save_firm(instance, user=user, expected_version=self.context.get("expected_version"))
 
 
 class FirmUpdateSerializer(FirmSerializer):

@@ -11,6 +11,7 @@ from registry.credit_code import normalise
 from registry.filters import AnnualFiguresFilter
 from registry.models import AnnualFigures, Firm
 
+from ..conditional import ETAG, WRITE_PARAMETERS, ConditionalWriteMixin
 from ..examples import FIGURES, FIGURES_REQUEST, FIGURES_UPDATE_REQUEST, request_example, response_example
 from ..filtering import StrictOrderingFilter
 from ..permissions import EditsFigures
@@ -27,7 +28,7 @@ YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="fiscal 
         examples=[response_example("2024 年度（已审计）", FIGURES)],
     ),
     create=extend_schema(
-        parameters=[CREDIT_CODE],
+        parameters=[CREDIT_CODE, ETAG],
         summary="Add a fiscal year's figures",
         examples=[
             request_example("Fiscal 2024", FIGURES_REQUEST, "报送 2024 年度数据（万元）"),
@@ -35,12 +36,12 @@ YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="fiscal 
         ],
     ),
     retrieve=extend_schema(
-        parameters=[CREDIT_CODE, YEAR],
+        parameters=[CREDIT_CODE, YEAR, ETAG],
         summary="One fiscal year's figures",
         examples=[response_example("2024 年度（已审计）", FIGURES)],
     ),
     update=extend_schema(
-        parameters=[CREDIT_CODE, YEAR],
+        parameters=[CREDIT_CODE, YEAR, *WRITE_PARAMETERS],
         summary="Replace a year's figures (not frozen)",
         examples=[
             request_example(
@@ -50,7 +51,7 @@ YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="fiscal 
         ],
     ),
     partial_update=extend_schema(
-        parameters=[CREDIT_CODE, YEAR],
+        parameters=[CREDIT_CODE, YEAR, *WRITE_PARAMETERS],
         summary="Change a year's figures",
         examples=[
             request_example("Corrected profit", FIGURES_UPDATE_REQUEST, "更正净利润"),
@@ -59,13 +60,15 @@ YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="fiscal 
     ),
 )
 class FirmFiguresViewSet(
+    ConditionalWriteMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """A firm's annual figures: caseworkers in scope and the firm's own users keep them current."""
+    """A firm's annual figures: caseworkers in scope and the firm's own users keep them current. A year
+    answers with its ``ETag``; ``If-Match`` keeps a write from overwriting a change (``conditional``)."""
 
     permission_classes = [IsAuthenticated, EditsFigures]
     lookup_field = "year"

@@ -16,6 +16,7 @@ from cultivation.selectors import eligibility_of_firm
 from registry.filters import ClusterFilter, DistrictFilter
 from registry.models import Cluster, District, Firm
 
+from ..conditional import ETAG, WRITE_PARAMETERS, ConditionalWriteMixin
 from ..examples import (
     CLUSTER,
     DISTRICT,
@@ -41,10 +42,13 @@ from ..serializers import (
         examples=[response_example("渝北区的成长期企业", FIRM)],
     ),
     retrieve=extend_schema(
-        summary="One firm by credit code", examples=[response_example("渝北区的成长期企业", FIRM)]
+        summary="One firm by credit code",
+        parameters=[ETAG],
+        examples=[response_example("渝北区的成长期企业", FIRM)],
     ),
     create=extend_schema(
         summary="Register a firm (caseworkers, within their district)",
+        parameters=[ETAG],
         examples=[
             request_example("A new firm", FIRM_REQUEST, "登记一家企业"),
             response_example("已登记", FIRM, status_codes=("201",)),
@@ -52,6 +56,7 @@ from ..serializers import (
     ),
     update=extend_schema(
         summary="Replace a firm's record (the credit code stays)",
+        parameters=WRITE_PARAMETERS,
         examples=[
             request_example(
                 "Whole record", {k: v for k, v in FIRM_REQUEST.items() if k != "credit_code"}, "整条记录"
@@ -61,6 +66,7 @@ from ..serializers import (
     ),
     partial_update=extend_schema(
         summary="Change some of a firm's fields",
+        parameters=WRITE_PARAMETERS,
         examples=[
             OpenApiExample("New contact", value={"contact_name": "李四"}, request_only=True),
             response_example("已更新", {**FIRM, "contact_name": "李四"}),
@@ -68,6 +74,7 @@ from ..serializers import (
     ),
 )
 class FirmViewSet(
+    ConditionalWriteMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -75,7 +82,9 @@ class FirmViewSet(
     viewsets.GenericViewSet,
 ):
     """Firms the user may see, by credit code. Caseworkers and programme admins register and edit them
-    within their scope; the credit code cannot change after creation. Firms are never deleted here."""
+    within their scope; the credit code cannot change after creation. Firms are never deleted here.
+    A firm answers with its ``ETag``; ``If-Match`` keeps a write from overwriting a change
+    (``api.conditional``)."""
 
     serializer_class = FirmSerializer
     filterset_class = FirmTierFilter

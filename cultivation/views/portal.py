@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from registry.models import FIGURE_FIELDS, FIRST_YEAR, LAST_YEAR, AnnualFigures, Firm, FrozenFiguresError
 from registry.services import save_figures
+from registry.versions import StaleRecordError
 
 from ..forms import ApplyForm, AttestationClaimForm, FiguresForm, WhatIfForm, attach_errors
 from ..models import Application, Attestation, Designation
@@ -113,9 +114,10 @@ def figures_edit(request: HttpRequest, firm: Firm, year: int) -> HttpResponse:
     if request.method == "POST":
         form = FiguresForm(request.POST, instance=row)
         if form.is_valid():
+            row, version = form.save(commit=False), form.expected_version()
             try:
-                save_figures(form.save(commit=False), user=request.user, reason=_("企业在门户填报"))
-            except FrozenFiguresError as error:  # frozen by a submission since the page was read
+                save_figures(row, user=request.user, reason=_("企业在门户填报"), expected_version=version)
+            except (FrozenFiguresError, StaleRecordError) as error:  # frozen or changed since it was read
                 attach_errors(form, error)
             else:
                 messages.success(request, _("%(year)d 年度数据已保存。") % {"year": year})

@@ -68,6 +68,8 @@ def send(call: Call, variables: dict[str, str]) -> tuple[int, object]:
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
+            if response.headers.get("ETag"):  # what `curl -D headers.txt` + `export ETAG=…` keeps
+                variables["ETAG"] = response.headers["ETag"]
             raw = response.read()
             return response.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as error:

@@ -46,9 +46,9 @@ def test_every_figure_has_its_label_in_the_rules_explanations():
 
 
 def test_the_admin_form_writes_the_firm_fields():
-    assert tuple(FirmForm.base_fields) == (*FIRM_FIELDS, "change_reason")
+    assert tuple(FirmForm.base_fields) == (*FIRM_FIELDS, "change_reason", "version")
     shown = [name for _title, options in FirmAdmin.fieldsets for name in _flat(options["fields"])]
-    assert set(shown) == {*FIRM_FIELDS, *FirmAdmin.readonly_fields, "change_reason"}
+    assert set(shown) == {*FIRM_FIELDS, *FirmAdmin.readonly_fields, "change_reason", "version"}
 
 
 def test_the_import_file_has_a_column_per_firm_field_the_override_last():

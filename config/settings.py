@@ -325,6 +325,10 @@ SPECTACULAR_SETTINGS = {
         "TargetKindEnum": "cultivation.models.targets.Target.Kind",
         "DisqualificationCodeEnum": "cultivation.rules.attestations.DISQUALIFICATION_CHOICES",
         "AttestationCodeEnum": "cultivation.rules.attestations.ATTESTATION_CHOICES",
+        # The eligibility answer's components (api.serializers.eligibility_report):
+        "CriterionStatusEnum": "api.serializers.eligibility_report.STATUSES",
+        "CriterionKindEnum": "cultivation.rules.criteria.KINDS",
+        "ComparisonEnum": "api.serializers.eligibility_report.COMPARISONS",
     },
 }
 

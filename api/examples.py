@@ -152,11 +152,15 @@ RULE_SET_DETAIL = {
 # An eligibility report, cut to one tier and two of its criteria (the real one covers every tier).
 ELIGIBILITY_REPORT = {
     "rule_set": "CN-2022",
+    "rule_sets": ["CN-2022"],
     "as_of": "2025-06-30",
     "provisional": False,
     "tiers": {
         "innovative_sme": {
             "eligible": True,
+            "in_force": True,
+            "rule_set": "CN-2022",
+            "application_kind": "new",
             "score": "70",
             "provisional": False,
             "criteria": [

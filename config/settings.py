@@ -281,11 +281,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [  # api.parsers.JSONParser: deeply nested JSON is a 400, not a 500
-        "api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (uploads declare MultiPartParser on their view): the schema then gives each body one content
+    # type, which is what generated clients need. api.parsers.JSONParser: deeply nested JSON is a 400.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "api.filtering.StrictOrderingFilter",
@@ -328,6 +326,10 @@ SPECTACULAR_SETTINGS = {
         "TargetKindEnum": "cultivation.models.targets.Target.Kind",
         "DisqualificationCodeEnum": "cultivation.rules.attestations.DISQUALIFICATION_CHOICES",
         "AttestationCodeEnum": "cultivation.rules.attestations.ATTESTATION_CHOICES",
+        # The eligibility answer's components (api.serializers.eligibility_report):
+        "CriterionStatusEnum": "api.serializers.eligibility_report.STATUSES",
+        "CriterionKindEnum": "cultivation.rules.criteria.KINDS",
+        "ComparisonEnum": "api.serializers.eligibility_report.COMPARISONS",
     },
 }
 

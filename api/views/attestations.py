@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -49,6 +50,16 @@ class AttestationViewSet(
     filterset_class = AttestationFilter
     permission_classes = [IsAuthenticated, EditsFigures]
     ordering_fields = ("claimed_at", "decided_at", "code")
+
+    def get_parsers(self):
+        """A claim carries its evidence file (multipart); every other body here is JSON (the default).
+
+        DRF builds the parsers before it sets ``self.action``, so the action comes from the route's map.
+        """
+        method = getattr(self.request, "method", "") or ""
+        if (getattr(self, "action_map", None) or {}).get(method.lower()) == "create":
+            return [MultiPartParser()]
+        return super().get_parsers()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -3,7 +3,6 @@ eligibility is ``GET /api/firms/{credit_code}/eligibility/`` (``firms.FirmViewSe
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +11,7 @@ from cultivation.selectors import eligibility_of_facts
 
 from ..examples import ELIGIBILITY_REPORT, WHAT_IF_EXAMPLE, response_example
 from ..serializers import WhatIfSerializer
+from ..serializers.eligibility_report import EligibilityReportSerializer
 
 
 class EligibilityView(APIView):
@@ -19,7 +19,7 @@ class EligibilityView(APIView):
 
     @extend_schema(
         request=WhatIfSerializer,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: EligibilityReportSerializer},
         examples=[
             OpenApiExample("A growing manufacturer", value=WHAT_IF_EXAMPLE, request_only=True),
             response_example("创新型中小企业（节选）", ELIGIBILITY_REPORT),

@@ -34,6 +34,7 @@ from ..serializers import (
     FirmSerializer,
     FirmUpdateSerializer,
 )
+from ..serializers.eligibility_report import EligibilityReportSerializer
 
 
 @extend_schema_view(
@@ -108,7 +109,7 @@ class FirmViewSet(
             OpenApiParameter("rule_set", str, description="rule-set code; default: the set in force"),
             OpenApiParameter("as_of", OpenApiTypes.DATE, description="evaluation day; default: today"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: EligibilityReportSerializer},
         examples=[response_example("创新型中小企业（节选）", ELIGIBILITY_REPORT)],
         summary="The firm's eligibility for every tier, from its stored records",
     )

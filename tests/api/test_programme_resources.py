@@ -130,7 +130,9 @@ def test_admin_sets_targets_with_the_models_rules(world: World):
 
 def test_targets_filter_and_order(world: World):
     admin = world.client("admin")
-    admin.post("/api/targets/", {"subject": "gazelle", "year": 2041, "kind": "active_by", "count": 3})
+    admin.post(
+        "/api/targets/", {"subject": "gazelle", "year": 2041, "kind": "active_by", "count": 3}, format="json"
+    )
     rows = admin.get("/api/targets/", {"year": 2041}).json()["results"]
     assert [(r["subject"], r["count"]) for r in rows] == [("gazelle", 3)]
     counts = [r["count"] for r in admin.get("/api/targets/", {"ordering": "-count"}).json()["results"]]

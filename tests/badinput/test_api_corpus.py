@@ -307,6 +307,30 @@ def test_a_body_of_another_media_type_is_refused(caseworker_api):
     assert set(response.json()) == {"detail", "fields"}
 
 
+@pytest.mark.parametrize(
+    ("url", "fmt"),
+    [
+        ("/api/firms/", "multipart"),  # a form to a JSON endpoint: JSON only, as the schema says
+        ("/api/eligibility/", "multipart"),
+        ("/api/token/", "multipart"),
+        ("/api/attestations/", "json"),  # the evidence upload takes multipart only
+    ],
+)
+def test_a_body_in_a_content_type_the_operation_does_not_declare_is_refused(caseworker_api, url, fmt):
+    before = row_counts()
+    response = caseworker_api.post(url, {"name": "重庆示例"}, format=fmt)
+    assert response.status_code == 415
+    assert set(response.json()) == {"detail", "fields"}
+    assert row_counts() == before
+
+
+def test_a_form_encoded_body_to_a_json_endpoint_is_refused(caseworker_api):
+    body = "name=x&district=500112"
+    response = caseworker_api.post("/api/firms/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert "application/x-www-form-urlencoded" in response.json()["detail"]
+
+
 def test_broken_json_is_told_in_words(caseworker_api):
     response = caseworker_api.post("/api/firms/", "{not json", content_type="application/json")
     assert "JSON" in response.json()["detail"]

@@ -113,7 +113,12 @@ def test_one_minute_before_the_end_of_the_cool_down_it_still_holds(client, victi
 
 def test_token_creation_locks_out_with_the_api_error_shape(client, victim):
     statuses = [
-        client.post("/api/token/", {"username": victim.username, "password": "nope"}, REMOTE_ADDR=ATTACKER)
+        client.post(
+            "/api/token/",
+            {"username": victim.username, "password": "nope"},
+            content_type="application/json",
+            REMOTE_ADDR=ATTACKER,
+        )
         for _ in range(10)
     ]
     assert [r.status_code for r in statuses[:9]] == [400] * 9
@@ -133,10 +138,18 @@ def test_token_creation_locks_out_with_the_api_error_shape(client, victim):
 
 def test_failures_on_the_api_and_the_pages_add_up(client, victim):
     for _ in range(5):
-        client.post("/api/token/", {"username": victim.username, "password": "nope"}, REMOTE_ADDR=ATTACKER)
+        client.post(
+            "/api/token/",
+            {"username": victim.username, "password": "nope"},
+            content_type="application/json",
+            REMOTE_ADDR=ATTACKER,
+        )
     fail(client, "/accounts/login/", victim.username, 5)
     response = client.post(
-        "/api/token/", {"username": victim.username, "password": PASSWORD}, REMOTE_ADDR=ATTACKER
+        "/api/token/",
+        {"username": victim.username, "password": PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR=ATTACKER,
     )
     assert response.status_code == 429
 

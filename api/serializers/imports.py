@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.forms import read_import_file
@@ -32,22 +31,11 @@ class CheckedUpload:
     rows: int
 
 
-# Inline enums: a component named after "kind" or "status" would collide with the other resources' ones.
-@extend_schema_field({"type": "string", "enum": ImportJob.Kind.values, "description": "firms | figures"})
-class ImportKindField(serializers.ChoiceField):
-    """What the file holds: firm records or annual figures."""
-
-
-@extend_schema_field({"type": "string", "enum": ImportJob.Status.values})
-class ImportStatusField(serializers.CharField):
-    """queued → running → succeeded | failed."""
-
-
 class ImportUploadSerializer(serializers.Serializer):
     """``POST /api/imports/`` (multipart): a CSV or XLSX file and what it holds."""
 
     file = serializers.FileField(help_text="CSV (UTF-8) or XLSX, with the admin import's column headers")
-    kind = ImportKindField(choices=ImportJob.Kind.choices)
+    kind = serializers.ChoiceField(choices=ImportJob.Kind.choices)
 
     def validate_file(self, upload) -> CheckedUpload:
         binary = BINARY_BY_SUFFIX.get(PurePath(upload.name).suffix.lower())
@@ -89,9 +77,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="import-detail")
     user = serializers.CharField(source="user.username", read_only=True)
-    kind = ImportKindField(choices=ImportJob.Kind.choices, read_only=True)
+    kind = serializers.ChoiceField(choices=ImportJob.Kind.choices, read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    status = ImportStatusField(read_only=True)
+    status = serializers.ChoiceField(choices=ImportJob.Status.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     finished = serializers.BooleanField(read_only=True)
     progress = ImportProgressSerializer(source="*", read_only=True)

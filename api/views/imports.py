@@ -90,4 +90,5 @@ class ImportJobViewSet(
             raise PermissionDenied from refused
         job.refresh_from_db()  # a worker may already have taken it (or, run eagerly, finished it)
         answer = self.get_serializer(job).data
-        return Response(answer, status=status.HTTP_202_ACCEPTED, headers={"Location": answer["url"]})
+        location = str(answer["url"])  # a plain str: WSGI servers refuse DRF's Hyperlink (a str subclass)
+        return Response(answer, status=status.HTTP_202_ACCEPTED, headers={"Location": location})

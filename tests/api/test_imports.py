@@ -64,6 +64,7 @@ def import_through_the_api(user, kind: str, upload, capture) -> dict:
         assert response.status_code == 202, response.json()
         queued = response.json()
         assert response["Location"] == queued["url"] == f"http://testserver{IMPORTS}{queued['id']}/"
+        assert type(response.headers["Location"]) is str  # what a WSGI server accepts
         assert (queued["status"], queued["finished"], queued["kind"]) == ("queued", False, kind)
     assert len(callbacks) == 1  # run_import_job.delay, after commit
     answer = api(user).get(queued["url"])

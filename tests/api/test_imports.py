@@ -246,3 +246,9 @@ def test_a_job_is_its_owners_and_the_programme_admins(
     assert api(colleague).get(mine["url"]).status_code == 404
     assert api(caseworker).get(f"{IMPORTS}{theirs['id']}/").status_code == 404
     assert api(superuser).get(mine["url"]).json()["user"] == caseworker.username
+
+
+@pytest.mark.parametrize("bad", ["abc", "0", "-1", "99999999999999999999", "1.5"])
+def test_a_malformed_job_id_is_404_not_500(caseworker, bad):
+    response = api(caseworker).get(f"{IMPORTS}{bad}/")
+    assert response.status_code == 404 and set(response.json()) == {"detail", "fields"}

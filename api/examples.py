@@ -373,6 +373,45 @@ ATTESTATION_CONFIRMED = {
     "decided_at": "2025-03-05T14:30:00+08:00",
 }
 
+IMPORT_REQUEST = {"file": "年度数据.xlsx", "kind": "figures"}
+IMPORT_JOB = {
+    "id": 17,
+    "url": "https://tiermark.example.cn/api/imports/17/",
+    "user": "caseworker.wang",
+    "kind": "figures",
+    "kind_label": "年度数据",
+    "file_name": "年度数据.xlsx",
+    "file_format": "xlsx",
+    "status": "queued",
+    "status_label": "排队中",
+    "finished": False,
+    "progress": {"processed": 0, "total": 3200, "percent": 0},
+    "counts": {"new": 0, "updated": 0, "skipped": 0, "refused": 0},
+    "errors": [],
+    "detail": "",
+    "created_at": "2025-03-02T10:00:00+08:00",
+    "started_at": None,
+    "finished_at": None,
+}
+IMPORT_JOB_SUCCEEDED = {
+    **IMPORT_JOB,
+    "status": "succeeded",
+    "status_label": "已完成",
+    "finished": True,
+    "progress": {"processed": 3200, "total": 3200, "percent": 100},
+    "counts": {"new": 3150, "updated": 40, "skipped": 10, "refused": 0},
+    "started_at": "2025-03-02T10:00:01+08:00",
+    "finished_at": "2025-03-02T10:01:30+08:00",
+}
+IMPORT_JOB_FAILED = {
+    **IMPORT_JOB_SUCCEEDED,
+    "status": "failed",
+    "status_label": "失败",
+    "counts": {"new": 0, "updated": 0, "skipped": 0, "refused": 1},
+    "errors": [{"row": 235, "field": "rd_staff", "messages": ["研发人员数不能超过从业人员数。"]}],
+    "detail": "有 1 行数据未通过校验，未导入任何数据。请修改后重新导入。",
+}
+
 TARGET_REQUEST = {"subject": "little_giant", "year": 2027, "kind": "active_by", "count": 500, "note": ""}
 TARGET = {
     "id": 3,

@@ -15,6 +15,13 @@ class EditsRegister(BasePermission):
         return request.method in SAFE_METHODS or can_edit_register(request.user)
 
 
+class ImportsFiles(BasePermission):
+    """Caseworkers and programme admins import files and follow their jobs, as in the admin; others 403."""
+
+    def has_permission(self, request, view) -> bool:
+        return can_edit_register(request.user)
+
+
 class EditsFigures(BasePermission):
     """Caseworkers and programme admins, and firm users (for their own firm: the queryset is scoped)."""
 

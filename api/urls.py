@@ -19,6 +19,7 @@ router.register("figures", views.AnnualFiguresViewSet, basename="figures")
 router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("attestations", views.AttestationViewSet, basename="attestation")
 router.register("targets", views.TargetViewSet, basename="target")
+router.register("imports", views.ImportJobViewSet, basename="import")
 
 firm_figures = views.FirmFiguresViewSet.as_view({"get": "list", "post": "create"})
 firm_figures_year = views.FirmFiguresViewSet.as_view(

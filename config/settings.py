@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
         "PoolStatusEnum": "cultivation.models.pool.PoolMembership.Status",
         "ApplicationKindEnum": "cultivation.models.applications.Application.Kind",
         "TargetKindEnum": "cultivation.models.targets.Target.Kind",
+        "ImportKindEnum": "registry.models.ImportJob.Kind",
+        "ImportStatusEnum": "registry.models.ImportJob.Status",
         "DisqualificationCodeEnum": "cultivation.rules.attestations.DISQUALIFICATION_CHOICES",
         "AttestationCodeEnum": "cultivation.rules.attestations.ATTESTATION_CHOICES",
         # The eligibility answer's components (api.serializers.eligibility_report):

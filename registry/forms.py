@@ -11,6 +11,7 @@ count (``row_count``) tells the admin whether to preview it or run it as a backg
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
@@ -44,6 +45,29 @@ def binary_error(data: bytes) -> str | None:
     return None
 
 
+def read_import_file(upload, binary: bool) -> tuple[bytes, int]:
+    """The bytes of an uploaded import file and its data rows, when it may be imported as XLSX
+    (``binary``) or CSV; otherwise ``ValidationError`` saying in words what to do instead: over the size
+    limit (refused before it is read), not what the format says, unreadable, or over ``IMPORT_MAX_ROWS``.
+    The admin's import form and the API's upload (``api.serializers.imports``) both check with it."""
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ValidationError(_("导入文件不能超过 %(limit)d MB。") % {"limit": MAX_IMPORT_BYTES >> 20})
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    error = binary_error(data) if binary else text_error(data)
+    if error:
+        raise ValidationError(error)
+    try:
+        rows = count_rows(data, binary=binary)
+    except UnreadableFile as unreadable:
+        raise ValidationError(str(unreadable)) from unreadable
+    error = row_limit_error(rows)
+    if error:
+        raise ValidationError(error)
+    return data, rows
+
+
 class CheckedImportForm(ImportForm):
     """``ImportForm`` that refuses a file whose content does not match the chosen format."""
 
@@ -63,27 +87,9 @@ class CheckedImportForm(ImportForm):
         choice = cleaned.get("format")
         if upload is None or choice in (None, ""):
             return cleaned
-        if upload.size > MAX_IMPORT_BYTES:
-            self.add_error(
-                "import_file", _("导入文件不能超过 %(limit)d MB。") % {"limit": MAX_IMPORT_BYTES >> 20}
-            )
-            return cleaned
         file_format = self.formats[int(choice)]()
-        upload.seek(0)
-        data = upload.read()
-        upload.seek(0)
-        error = binary_error(data) if file_format.is_binary() else text_error(data)
-        if error:
-            self.add_error("import_file", error)
-            return cleaned
         try:
-            rows = count_rows(data, binary=file_format.is_binary())
-        except UnreadableFile as unreadable:
-            self.add_error("import_file", str(unreadable))
-            return cleaned
-        error = row_limit_error(rows)
-        if error:
-            self.add_error("import_file", error)
-            return cleaned
-        self.row_count, self.file_data = rows, data
+            self.file_data, self.row_count = read_import_file(upload, binary=file_format.is_binary())
+        except ValidationError as refused:
+            self.add_error("import_file", refused)
         return cleaned

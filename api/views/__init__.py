@@ -7,6 +7,7 @@ from .dashboard import DashboardView
 from .eligibility import EligibilityView
 from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
 from .firms import ClusterViewSet, DistrictViewSet, FirmViewSet
+from .imports import ImportJobViewSet
 from .me import MeView
 from .reviews import ReviewViewSet
 from .rule_sets import RuleSetViewSet
@@ -25,6 +26,7 @@ __all__ = [
     "EligibilityView",
     "FirmFiguresViewSet",
     "FirmViewSet",
+    "ImportJobViewSet",
     "MeView",
     "PoolViewSet",
     "ReviewViewSet",

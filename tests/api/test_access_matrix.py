@@ -26,7 +26,7 @@ from cultivation.models import (
     Target,
 )
 from cultivation.models.alerts import AlertDelivery
-from registry.models import AnnualFigures, Firm
+from registry.models import AnnualFigures, Firm, ImportJob
 from tests.api.world import (
     LAST_YEAR,
     PASSWORD,
@@ -36,6 +36,8 @@ from tests.api.world import (
     evidence_file,
     figures_body,
     firm_body,
+    import_job,
+    import_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -243,6 +245,25 @@ EXPECTED: dict[str, Endpoint] = {
         },
     ),
     "dashboard": Endpoint(methods={"get": Case(statuses(200, firm_a=403, firm_b=403))}),
+    # --- imports: a job is its owner's (the city caseworker's) and the programme admins' ---
+    "import-list": Endpoint(
+        methods={
+            "get": Case(
+                statuses(403, district_in=200, district_out=200, city=200, admin=200),
+                shows=a_row("id", lambda w: import_job(w).pk, {"city", "admin"}),
+            ),
+            # Every caseworker may upload; the job refuses rows outside a district caseworker's district.
+            "post": Case(
+                statuses(403, district_in=202, district_out=202, city=202, admin=202),
+                body=lambda w: import_upload(),
+                multipart=True,
+            ),
+        }
+    ),
+    "import-detail": Endpoint(
+        lambda w: {"pk": import_job(w).pk},
+        {"get": Case(statuses(403, district_in=404, district_out=404, city=200, admin=200))},
+    ),
     # --- who am I, tokens ---
     "me": Endpoint(methods={"get": Case(statuses(200))}),
     "token": Endpoint(
@@ -301,6 +322,7 @@ def snapshot() -> dict:
     rows = {model.__name__: sorted(map(repr, model.objects.values())) for model in models}
     rows["read"] = sorted(map(repr, AlertDelivery.objects.values_list("pk", "read_at")))
     rows["tokens"] = sorted(Token.objects.values_list("user_id", flat=True))
+    rows["imports"] = sorted(ImportJob.objects.values_list("pk", flat=True))
     return rows
 
 

@@ -35,7 +35,7 @@ from cultivation.models.alerts import AlertKind
 from cultivation.models.targets import SUBJECT_CHOICES
 from cultivation.workflow import Status
 from registry.credit_code import make_code
-from registry.models import AnnualFigures, Cluster, District, Firm, User
+from registry.models import AnnualFigures, Cluster, District, Firm, ImportJob, User
 from tests.api.test_access_matrix import routes
 from tests.factories import FiguresFactory, UserFactory, district
 
@@ -58,6 +58,7 @@ PINNED = {
     "alert-list": 2,
     "pool-list": 2,  # count, page (the rating is stored on the member, no figures read)
     "target-list": 2,
+    "import-list": 2,  # count, page (the uploader joined)
 }
 # A district caseworker's scope needs their roles: one more query on the scoped lists (a superuser's scope
 # needs none; the workflow of application-list reads everyone's roles; reference lists are not scoped).
@@ -123,6 +124,11 @@ def populate(users: list[User]) -> Firm:
     PoolMembership.objects.bulk_create(
         PoolMembership(firm=f, cohort_year=LAST_YEAR, baseline_year=LAST_YEAR - 1, baseline_revenue=1000)
         for f in firms
+    )
+    ImportJob.objects.bulk_create(
+        ImportJob(user=user, kind="figures", file_name=f"qc-{n}.csv", file_format="csv")
+        for user in users
+        for n in range(ROWS)
     )
     subjects = [code for code, _label in SUBJECT_CHOICES]
     Target.objects.bulk_create(

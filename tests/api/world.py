@@ -29,11 +29,13 @@ from cultivation.models.alerts import AlertKind
 from cultivation.services.alerts import AlertDraft, inbox_for, raise_alerts
 from cultivation.workflow import Status
 from registry.credit_code import make_code
+from registry.models import ImportJob
 from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
 
 YUBEI, YUZHONG = "500112", "500103"
 LAST_YEAR = timezone.localdate().year - 1
 PASSWORD = "pw-for-tests-123"
+WORLD_IMPORT = "world-firms.csv"  # the file name of the city caseworker's import job
 PDF = b"%PDF-1.4\n% evidence\n"
 ROLES = (
     "anonymous",
@@ -114,6 +116,7 @@ def build_world() -> World:
         firm=firm_a, cohort_year=LAST_YEAR, baseline_year=LAST_YEAR - 1, baseline_revenue=Decimal("8000.00")
     )
     target = Target.objects.create(subject="little_giant", year=2027, kind="active_by", count=10)
+    ImportJob.objects.create(user=users["city"], kind="firms", file_name=WORLD_IMPORT, file_format="csv")
     return World(
         firm_a, firm_b, users, submitted, in_review, review, designation, attestation, alert_id, pool, target
     )
@@ -122,6 +125,18 @@ def build_world() -> World:
 def alert_recipients(world: World) -> set[str]:
     """The roles whose inbox holds firm A's alert (who that is, is the alert service's business)."""
     return {role for role, user in world.users.items() if inbox_for(user).filter(alert_id=world.alert_id)}
+
+
+def import_job(world: World) -> ImportJob:
+    """The city caseworker's import job (found by its file name: the world's fields predate imports)."""
+    return ImportJob.objects.get(user=world.users["city"], file_name=WORLD_IMPORT)
+
+
+def import_upload() -> dict:
+    """The multipart body of ``POST /api/imports/``: one firm of 渝北区 in a CSV file."""
+    header = "credit_code,name,district,cluster,founded_on,niche_since,sector\n"
+    row = f"{make_code('91500112MA0000012')},重庆导入测试有限公司,500112,,2018-05-01,,industry\n"
+    return {"kind": "firms", "file": SimpleUploadedFile("firms.csv", (header + row).encode())}
 
 
 def firm_body(code_body: str = "91500112MA0000009") -> dict:

@@ -3,6 +3,7 @@
 The upload goes through the admin with the test client; the job is queued when the request commits and
 a ``celery worker`` process on the test database imports it, writing its progress on a second connection
 while the import's one transaction is open. The test watches the job row and the job page meanwhile.
+An upload through the API (issue 19) is run by the same worker and followed through the job's URL.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from registry.models import AnnualFigures, ImportJob
-from tests.registry.import_files import FIGURE_HEADERS, figure_rows, make_firms, upload
+from tests.registry.import_files import FIGURE_HEADERS, figure_rows, make_firms, upload, xlsx_bytes
 
 from .processes import wait_for
 
@@ -87,3 +90,28 @@ def test_the_worker_leaves_nothing_behind_when_a_row_is_bad(
     job.refresh_from_db()
     assert job.status == "failed" and [(e["row"], e["field"]) for e in job.errors] == [(235, "rd_staff")]
     assert not AnnualFigures.objects.exists()
+
+
+def test_an_api_upload_runs_on_the_worker_and_its_job_answers_the_result(
+    caseworker, start_worker, settings, tmp_path
+):
+    """``POST /api/imports/`` queues a job whatever the file's size; a worker imports it; its URL says so."""
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = media
+    start_worker(MEDIA_ROOT=str(media))
+    firms = make_firms(10)
+    api = APIClient()
+    api.force_authenticate(caseworker)
+    data = xlsx_bytes(FIGURE_HEADERS, figure_rows(firms, 50))  # under IMPORT_SYNC_MAX_ROWS: still a job
+
+    upload = SimpleUploadedFile("figures.xlsx", data)
+    response = api.post("/api/imports/", {"kind": "figures", "file": upload}, format="multipart")
+
+    assert response.status_code == 202, response.json()
+    url = response["Location"]
+    wait_for(lambda: api.get(url).json()["finished"], timeout=180, every=0.1)
+    job = api.get(url).json()
+    assert job["status"] == "succeeded", job
+    assert job["counts"] == {"new": 50, "updated": 0, "skipped": 0, "refused": 0}
+    assert job["progress"] == {"processed": 50, "total": 50, "percent": 100}
+    assert AnnualFigures.objects.count() == 50 and not any(media.rglob("*.xlsx"))

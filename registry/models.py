@@ -632,3 +632,5 @@ class ImportJob(models.Model):
         if self.finished and self.status == self.Status.SUCCEEDED:
             return 100
         return min(100, self.rows_processed * 100 // self.rows_total) if self.rows_total else 0
+
+from .change_feed import Change, ChangeFeedHorizon  # noqa: E402,F401  (the change feed's tables, issue 19)

@@ -40,8 +40,8 @@ class ChangeFeedSerializer(serializers.Serializer):
 
 
 class ChangeFeedQuerySerializer(serializers.Serializer):
-    """``since``: a cursor from a previous page, 0 for the oldest change kept, or ``latest`` for the
-    newest cursor (start following from now); ``limit``: entries per page."""
+    """``since``: a cursor from a previous page, 0 for the whole history (410 once any was pruned), or
+    ``latest`` for the newest cursor (start following from now); ``limit``: entries per page."""
 
     since = serializers.RegexField(r"^(\d{1,18}|latest)$", required=False, default="0")
     limit = serializers.IntegerField(min_value=1, max_value=1000, required=False, default=100)

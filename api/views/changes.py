@@ -36,7 +36,7 @@ class ChangeFeedView(APIView):
             OpenApiParameter(
                 "since",
                 str,
-                description="cursor from the previous page's next; 0: from the oldest kept; "
+                description="cursor from the previous page's next; 0: the whole history (410 once pruned); "
                 "latest: no entries, just the newest cursor",
             ),
             OpenApiParameter("limit", int, description="entries per page (1-1000, default 100)"),
@@ -53,7 +53,7 @@ class ChangeFeedView(APIView):
         if since == "latest":
             return self._page([], latest_seq(), has_more=False)
         cursor = int(since)
-        if cursor and cursor < pruned_through():
+        if cursor < pruned_through():
             raise Gone()
         rows = changes_after(changes_visible_to(request.user), cursor, limit + 1)
         page = rows[:limit]

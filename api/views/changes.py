@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from cultivation.change_feed import changes_visible_to
 from registry.change_feed import changes_after, latest_seq, pruned_through
 
+from ..examples import CHANGE_FEED, response_example
 from ..serializers.changes import ChangeFeedQuerySerializer, ChangeFeedSerializer, ChangeSerializer
 from ..serializers.errors import ErrorSerializer
 
@@ -45,6 +46,7 @@ class ChangeFeedView(APIView):
             200: ChangeFeedSerializer,
             410: OpenApiResponse(ErrorSerializer, description="cursor older than the retention: resync"),
         },
+        examples=[response_example("一次数据更正与一次状态变化", CHANGE_FEED, status_codes=("200",))],
     )
     def get(self, request):
         query = ChangeFeedQuerySerializer(data=request.query_params)

@@ -10,8 +10,10 @@ keeps it in that mode; without either, the list answers page by page as it alway
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 PAGINATION_PARAM = "pagination"
@@ -40,6 +42,13 @@ class KeysetPagination(CursorPagination):
 
     def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
         return tuple(view.cursor_ordering)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A forged cursor whose position does not fit the ordering column is a 404 like any bad cursor."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, DjangoValidationError) as error:
+            raise NotFound(self.invalid_cursor_message) from error
 
 
 class PageOrCursorPagination(StandardPagination):

@@ -54,6 +54,21 @@ def _status_moved(sender, instance: ApplicationEvent, created: bool, raw: bool =
         )
 
 
+def record_designations_updated(designations: list[tuple[int, int]]) -> None:
+    """Log designations changed by a bulk ``update()`` (``(pk, firm_id)`` pairs; one insert), such as the
+    nightly scan's lapse of expired designations."""
+    Change.objects.bulk_create(
+        Change(
+            kind=Change.Kind.DESIGNATION,
+            key=str(pk),
+            record_id=pk,
+            action=Change.Action.UPDATED,
+            firm_id=firm,
+        )
+        for pk, firm in designations
+    )
+
+
 def connect_programme_feed() -> None:
     """Called once from the app's ``ready()``."""
     post_save.connect(_designation_saved, sender=Designation, dispatch_uid="change-feed-designation-save")

@@ -176,3 +176,13 @@ def test_nothing_is_logged_for_what_did_not_happen(city):
     with pytest.raises(PermissionDenied), transaction.atomic():
         save_firm(Firm.objects.get(pk=firm.pk), user=outsider)
     assert entries(city, start) == []
+
+
+def test_designations_lapsed_by_the_nightly_scan_are_logged(city):
+    from cultivation.alert_scans import designation_expiring
+    from cultivation.selectors import FirmSet
+
+    lapsing = designation(eligible_firm(YUBEI, name="称号到期"))
+    start = feed(city, "latest")["next"]
+    designation_expiring(lapsing.expires_on + datetime.timedelta(days=1), FirmSet.of([lapsing.firm_id]))
+    assert ("designation", str(lapsing.pk), "updated", None) in entries(city, start)

@@ -5,6 +5,8 @@ still work and are the default; a cursor cannot be combined with ``?ordering=``.
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -87,4 +89,6 @@ def test_a_cursor_refuses_an_ordering_and_a_bad_mode_or_cursor(staff):
     assert refused.status_code == 400 and "ordering" in refused.json()["fields"]
     assert client.get("/api/alerts/", {"pagination": "pages"}).status_code == 400
     assert client.get("/api/figures/", {"cursor": "not-a-cursor"}).status_code == 404
+    forged = base64.b64encode(b"p=abc").decode()  # a well-formed cursor with a position no id can have
+    assert client.get("/api/figures/", {"cursor": forged}).status_code == 404
     assert client.get("/api/firms/", {"ordering": "name"}).status_code == 200  # page numbers: as before

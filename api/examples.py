@@ -512,3 +512,26 @@ def request_example(
     return OpenApiExample(
         name, value=value, summary=summary or name, request_only=True, media_type=media_type
     )
+
+CHANGE_FEED = {
+    "results": [
+        {
+            "cursor": "1235",
+            "kind": "figures",
+            "key": f"{CREDIT_CODE}/2024",
+            "change": "updated",
+            "status": None,
+            "at": "2025-06-30T10:15:00+08:00",
+        },
+        {
+            "cursor": "1236",
+            "kind": "application",
+            "key": "42",
+            "change": "updated",
+            "status": "city_review",
+            "at": "2025-06-30T10:16:02+08:00",
+        },
+    ],
+    "next": "1236",
+    "has_more": False,
+}

@@ -50,6 +50,10 @@ EXAMPLES: dict[str, Any] = {
     "rule_set": "CN-2022",
     "as_of": "2025-06-30",
     "ordering": "-year",
+    "pagination": "cursor",
+    "cursor": "cD0xMjM0",  # an opaque position, as a cursor page's next link carries it
+    "since": "1234",
+    "limit": 100,
 }
 
 # (path, name) -> value, where a name means something else on that path.

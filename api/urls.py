@@ -33,6 +33,7 @@ urlpatterns = [
     path("firms/<str:credit_code>/figures/", firm_figures, name="firm-figures"),
     path("firms/<str:credit_code>/figures/<int:year>/", firm_figures_year, name="firm-figures-year"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("changes/", views.ChangeFeedView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page runs under a CSP with no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

@@ -304,6 +304,8 @@ REST_FRAMEWORK = {
 # API tokens expire this many days after they were issued (api.authentication); a new password or a
 # deactivation deletes them at once (registry.models.User.save).
 API_TOKEN_TTL_DAYS = max(1, int(os.environ.get("API_TOKEN_TTL_DAYS", "90")))
+# How long the change feed (/api/changes/) keeps its entries; an older cursor is answered 410 (resync).
+CHANGE_FEED_RETENTION_DAYS = max(1, int(os.environ.get("CHANGE_FEED_RETENTION_DAYS", "90")))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tiermark API",
     "DESCRIPTION": "优质企业梯度培育 registry: firms, figures, eligibility, applications and alerts.",

@@ -21,6 +21,7 @@ from django.db.models import Q
 
 from registry.models import AnnualFigures, Firm
 
+from .change_feed import record_designations_updated
 from .dashboard_cache import invalidate_dashboard
 from .models import (
     Application,
@@ -264,6 +265,7 @@ def designation_expiring(as_of: datetime.date, firms: FirmSet) -> ScanResult:
             Designation.objects.filter(pk__in=[pk for pk, _ in lapsed]).update(
                 status=Designation.Status.EXPIRED
             )
+            record_designations_updated(lapsed)  # the change feed: an update() sends no signal
             invalidate_dashboard()
             drafts += settle_stages(stage_moves({firm_id for _, firm_id in lapsed}, on=as_of), on=as_of)
         return commit(ScanKind.DESIGNATION_EXPIRING, drafts, examined)

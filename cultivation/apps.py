@@ -11,6 +11,7 @@ class CultivationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from .change_feed import connect_programme_feed
         from .dashboard_cache import connect_invalidation
         from .services.alerts import use_email_queue
         from .signals import sync_builtin_rule_sets
@@ -18,4 +19,5 @@ class CultivationConfig(AppConfig):
 
         post_migrate.connect(sync_builtin_rule_sets, sender=self)
         connect_invalidation()
+        connect_programme_feed()
         use_email_queue(queue_alert_emails)  # the services queue emails without importing the tasks

@@ -46,6 +46,12 @@ SCHEDULES: tuple[Schedule, ...] = (
         description="queue again large admin imports whose message was lost (still queued after 10 minutes)",
     ),
     Schedule(
+        "prune-change-feed",
+        "registry.tasks.prune_changes",
+        crontab="15 3 * * *",
+        description="delete change-feed entries older than CHANGE_FEED_RETENTION_DAYS",
+    ),
+    Schedule(
         "alert-digests",
         "cultivation.tasks.send_alert_digests",
         crontab="0 8 * * *",

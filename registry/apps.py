@@ -7,3 +7,8 @@ class RegistryConfig(AppConfig):
 
     name = "registry"
     verbose_name = _("企业名录")
+
+    def ready(self) -> None:
+        from .change_feed import connect_register_feed
+
+        connect_register_feed()

@@ -632,3 +632,56 @@ class ImportJob(models.Model):
         if self.finished and self.status == self.Status.SUCCEEDED:
             return 100
         return min(100, self.rows_processed * 100 // self.rows_total) if self.rows_total else 0
+
+
+class Change(models.Model):
+    """One change of a record in a firm's scope: what kind, which record, how, and when.
+
+    The change feed (``registry.change_feed``, ``/api/changes/``) explains how rows are numbered."""
+
+    class Kind(models.TextChoices):
+        FIRM = "firm", _("企业")
+        FIGURES = "figures", _("年度数据")
+        DESIGNATION = "designation", _("称号")
+        APPLICATION = "application", _("申请")
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("新增")
+        UPDATED = "updated", _("修改")
+        DELETED = "deleted", _("删除")
+
+    # Numbered at commit by the database (see the module docstring); null only until then.
+    seq = models.BigIntegerField(_("序号"), null=True, unique=True, editable=False)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    key = models.CharField(_("记录标识"), max_length=40)
+    record_id = models.BigIntegerField(_("记录编号"))
+    action = models.CharField(_("变更"), max_length=8, choices=Action.choices)
+    status = models.CharField(_("申请新状态"), max_length=20, blank=True)
+    # No database constraint: a firm's deletion is itself logged here and must not be blocked by its log.
+    firm = models.ForeignKey(
+        Firm, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("企业")
+    )
+    changed_at = models.DateTimeField(_("变更时间"), default=timezone.now, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.kind} {self.key} {self.action}"
+
+
+class ChangeFeedHorizon(models.Model):
+    """The highest ``seq`` pruned so far (one row): a cursor below it has lost changes."""
+
+    pruned_through = models.BigIntegerField(_("已清理至"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("变更记录清理水位")
+        verbose_name_plural = _("变更记录清理水位")
+
+    def __str__(self) -> str:
+        return f"pruned through {self.pruned_through}"

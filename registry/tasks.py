@@ -7,7 +7,8 @@ task names stay ``registry.tasks.<name>``.
 
 from __future__ import annotations
 
+from .change_feed import prune_changes
 from .imports import requeue_import_jobs, run_import_job
 from .password_reset import send_password_reset_email
 
-__all__ = ["requeue_import_jobs", "run_import_job", "send_password_reset_email"]
+__all__ = ["prune_changes", "requeue_import_jobs", "run_import_job", "send_password_reset_email"]

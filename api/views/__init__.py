@@ -3,6 +3,7 @@
 from .alerts import AlertViewSet, PoolViewSet
 from .applications import ApplicationViewSet, DesignationViewSet
 from .attestations import AttestationViewSet
+from .changes import ChangeFeedView
 from .dashboard import DashboardView
 from .eligibility import EligibilityView
 from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
@@ -19,6 +20,7 @@ __all__ = [
     "AnnualFiguresViewSet",
     "ApplicationViewSet",
     "AttestationViewSet",
+    "ChangeFeedView",
     "ClusterViewSet",
     "DashboardView",
     "DesignationViewSet",

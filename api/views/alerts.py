@@ -14,6 +14,7 @@ from cultivation.models.alerts import AlertDelivery
 from cultivation.services.alerts import inbox_for, mark_read
 
 from ..examples import ALERT, ALERT_READ, POOL_MEMBER, response_example
+from ..pagination import PageOrCursorPagination
 from ..serializers.alerts import AlertSerializer, PoolMemberSerializer
 
 
@@ -36,6 +37,8 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     lookup_field = "alert_id"
     lookup_url_kwarg = "pk"
     ordering_fields = ("created_at", "read_at")
+    pagination_class = PageOrCursorPagination
+    cursor_ordering = ("-id",)  # newest delivery first, as the default order
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

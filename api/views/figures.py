@@ -14,6 +14,7 @@ from registry.models import AnnualFigures, Firm
 from ..conditional import ETAG, WRITE_PARAMETERS, ConditionalWriteMixin
 from ..examples import FIGURES, FIGURES_REQUEST, FIGURES_UPDATE_REQUEST, request_example, response_example
 from ..filtering import StrictOrderingFilter
+from ..pagination import PageOrCursorPagination
 from ..permissions import EditsFigures
 from ..serializers import AnnualFiguresSerializer, AnnualFiguresUpdateSerializer
 
@@ -110,6 +111,8 @@ class AnnualFiguresViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AnnualFiguresSerializer
     filterset_class = AnnualFiguresFilter
     ordering_fields = ("year",)
+    pagination_class = PageOrCursorPagination
+    cursor_ordering = ("id",)
 
     def get_queryset(self):
         return (

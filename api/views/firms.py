@@ -26,6 +26,7 @@ from ..examples import (
     request_example,
     response_example,
 )
+from ..pagination import PageOrCursorPagination
 from ..permissions import EditsRegister
 from ..serializers import (
     ClusterSerializer,
@@ -93,6 +94,8 @@ class FirmViewSet(
     permission_classes = [IsAuthenticated, EditsRegister]
     lookup_field = "credit_code"
     lookup_value_regex = "[0-9A-Za-z]{18}"
+    pagination_class = PageOrCursorPagination
+    cursor_ordering = ("credit_code",)  # unique and indexed: ?pagination=cursor pages cost the same
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

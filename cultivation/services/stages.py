@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from registry.change_feed import record_firms_updated
 from registry.models import Firm
 
 from ..dashboard_cache import invalidate_dashboard
@@ -45,6 +46,7 @@ def settle_stages(moves: Iterable[StageMove], *, on: datetime.date) -> list[Aler
         by_stage[move.after].append(move.firm_id)
     for stage, ids in by_stage.items():
         Firm.objects.filter(pk__in=ids).update(stage=stage)
+        record_firms_updated(ids)  # the change feed: an update() sends no signal
     if moved:
         invalidate_dashboard()  # an update() sends no signal; the dashboard counts firms by stage
     return [_alert(move, on) for move in moved]

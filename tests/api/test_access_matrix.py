@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import connection
 from django.urls import URLPattern, URLResolver, reverse
 from rest_framework.authtoken.models import Token
 
@@ -79,6 +80,12 @@ class Endpoint:
 
 def firm_a(world: World) -> dict:
     return {"credit_code": world.firm_a.credit_code}
+
+
+def changes_numbered(world: World) -> dict:
+    """The world's changes numbered as their commit would (the world is never committed); no URL kwargs."""
+    connection.check_constraints()
+    return {}
 
 
 def a_row(key: str, value: Callable[[World], object], seen_by=SEES_A):
@@ -263,6 +270,10 @@ EXPECTED: dict[str, Endpoint] = {
     "import-detail": Endpoint(
         lambda w: {"pk": import_job(w).pk},
         {"get": Case(statuses(403, district_in=404, district_out=404, city=200, admin=200))},
+    ),
+    # The change feed is scoped like the lists: firm A's registration is in the feed of those who see A.
+    "changes": Endpoint(
+        changes_numbered, {"get": Case(statuses(200), shows=a_row("key", lambda w: w.firm_a.credit_code))}
     ),
     # --- who am I, tokens ---
     "me": Endpoint(methods={"get": Case(statuses(200))}),

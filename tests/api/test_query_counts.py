@@ -200,3 +200,27 @@ def test_list_queries_are_flat_in_page_size(populated, db, name, role):
     assert total > 50
     pinned = PINNED[name] + EXTRA_FOR_DISTRICT_STAFF.get(name, 0) * (role == "district")
     assert small == large == pinned, f"{name} as {role}: {small} queries for 5 rows, {large} for 50"
+
+
+CURSOR_LISTS = ("alert-list", "figures-list", "firm-list")  # the big lists, which also page by cursor
+
+
+@pytest.mark.parametrize("role", ["admin", "district"])
+@pytest.mark.parametrize("name", CURSOR_LISTS)
+def test_cursor_pages_cost_the_same_far_in_as_first_and_skip_no_rows(populated, db, name, role):
+    """Cursor pages need no count and no OFFSET: the fourth page costs what the first does."""
+    users, _firm = populated
+    client = APIClient()
+    client.force_authenticate(User.objects.get(pk=users[role].pk))
+    url, costs = f"{reverse(name)}?pagination=cursor&page_size=5", []
+    for _page in range(4):
+        client.force_authenticate(User.objects.get(pk=users[role].pk))  # no cached roles
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200 and len(response.json()["results"]) == 5
+        assert "count" not in response.json()
+        assert not any("OFFSET" in query["sql"] for query in queries.captured_queries)
+        costs.append(len(queries))
+        url = response.json()["next"]
+    pinned = PINNED[name] - 1 + EXTRA_FOR_DISTRICT_STAFF.get(name, 0) * (role == "district")
+    assert costs == [pinned] * 4, costs

@@ -76,6 +76,7 @@ class PoolMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = PoolMembership
         fields = (
+            "id",
             "firm",
             "firm_name",
             "cohort_year",

@@ -8,6 +8,12 @@ from .eligibility import EligibilityView
 from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
 from .firms import ClusterViewSet, DistrictViewSet, FirmViewSet
 from .me import MeView
+from .programme_actions import (
+    ApplicationAssignmentsView,
+    ApplicationAssignmentView,
+    DesignationRevokeView,
+    DisqualificationViewSet,
+)
 from .reviews import ReviewViewSet
 from .rule_sets import RuleSetViewSet
 from .targets import TargetViewSet
@@ -16,11 +22,15 @@ from .tokens import TokenView
 __all__ = [
     "AlertViewSet",
     "AnnualFiguresViewSet",
+    "ApplicationAssignmentView",
+    "ApplicationAssignmentsView",
     "ApplicationViewSet",
     "AttestationViewSet",
     "ClusterViewSet",
     "DashboardView",
+    "DesignationRevokeView",
     "DesignationViewSet",
+    "DisqualificationViewSet",
     "DistrictViewSet",
     "EligibilityView",
     "FirmFiguresViewSet",

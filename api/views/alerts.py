@@ -1,20 +1,23 @@
-"""The signed-in user's alerts, marking them read, and the hard-tech pool."""
+"""The signed-in user's alerts, marking them read, and the hard-tech pool (admission and exit)."""
 
 from __future__ import annotations
 
 from django.db.models import F
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cultivation.filters import AlertFilter, PoolFilter
 from cultivation.models import PoolMembership
 from cultivation.models.alerts import AlertDelivery
+from cultivation.services import admit_to_pool, exit_pool
 from cultivation.services.alerts import inbox_for, mark_read
 
 from ..examples import ALERT, ALERT_READ, POOL_MEMBER, response_example
+from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.alerts import AlertSerializer, PoolMemberSerializer
+from ..serializers.programme_actions import PoolAdmitSerializer, PoolExitSerializer
 
 
 @extend_schema_view(
@@ -57,7 +60,11 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
 )
 class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Hard-tech pool members the user may see: baseline, target, and the rating stored by the pool scan."""
+    """Hard-tech pool members the user may see: baseline, target, and the rating stored by the pool scan.
+
+    Admission and exit call ``admit_to_pool`` and ``exit_pool``, the services behind the admin's add and
+    delete pages: the entry rule, the baseline from the filed figures, the city's override, the scope.
+    """
 
     serializer_class = PoolMemberSerializer
     filterset_class = PoolFilter
@@ -66,3 +73,32 @@ class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         members = PoolMembership.objects.visible_to(self.request.user).select_related("firm")
         return members.order_by("-cohort_year", "firm__name")
+
+    @extend_schema(
+        request=PoolAdmitSerializer,
+        responses={201: PoolMemberSerializer, **ERRORS, 404: ErrorSerializer},
+        summary="Admit a firm to the pool on a day (caseworkers; an override reason only from the city)",
+    )
+    def create(self, request):
+        body = PoolAdmitSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        member = admit_to_pool(actor=request.user, **body.validated_data)
+        fresh = self.get_queryset().get(pk=member.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=PoolExitSerializer,
+        responses={
+            204: OpenApiResponse(description="the firm left the pool"),
+            **ERRORS,
+            404: ErrorSerializer,
+        },
+        summary="Take a member out of the pool (caseworkers)",
+    )
+    @action(detail=True, methods=["post"])
+    def exit(self, request, pk=None):
+        member = self.get_object()
+        body = PoolExitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        exit_pool(membership=member, actor=request.user, reason=body.validated_data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)

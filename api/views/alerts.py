@@ -6,6 +6,7 @@ from django.db.models import F
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cultivation.filters import AlertFilter, PoolFilter
@@ -15,6 +16,7 @@ from cultivation.services import admit_to_pool, exit_pool
 from cultivation.services.alerts import inbox_for, mark_read
 
 from ..examples import ALERT, ALERT_READ, POOL_MEMBER, response_example
+from ..permissions import EditsRegister
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.alerts import AlertSerializer, PoolMemberSerializer
 from ..serializers.programme_actions import PoolAdmitSerializer, PoolExitSerializer
@@ -68,6 +70,7 @@ class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = PoolMemberSerializer
     filterset_class = PoolFilter
+    permission_classes = [IsAuthenticated, EditsRegister]
     ordering_fields = ("cohort_year", "baseline_revenue")
 
     def get_queryset(self):

@@ -64,7 +64,7 @@ def lift_disqualification(
     locked.lifted_reason = (reason or "").strip()
     if not locked.lifted_reason:
         raise ValidationError({"lifted_reason": _("解除时请填写原因。")})
-    locked.full_clean()
+    locked.full_clean(exclude=["recorded_by"])  # flags recorded before the recorder was kept have none
     change = _("解除否决情形：%(reason)s") % {"reason": locked.lifted_reason}
     locked._change_reason = change[:HISTORY_REASON_LENGTH]
     locked._history_user = actor

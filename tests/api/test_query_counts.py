@@ -25,6 +25,7 @@ from cultivation.models import (
     ApplicationEvent,
     Attestation,
     Designation,
+    Disqualification,
     PoolMembership,
     Review,
     ReviewAssignment,
@@ -58,6 +59,7 @@ PINNED = {
     "alert-list": 2,
     "pool-list": 2,  # count, page (the rating is stored on the member, no figures read)
     "target-list": 2,
+    "disqualification-list": 2,  # count, page (firm and recorder joined)
 }
 # A district caseworker's scope needs their roles: one more query on the scoped lists (a superuser's scope
 # needs none; the workflow of application-list reads everyone's roles; reference lists are not scoped).
@@ -122,6 +124,10 @@ def populate(users: list[User]) -> Firm:
     )
     PoolMembership.objects.bulk_create(
         PoolMembership(firm=f, cohort_year=LAST_YEAR, baseline_year=LAST_YEAR - 1, baseline_revenue=1000)
+        for f in firms
+    )
+    Disqualification.objects.bulk_create(
+        Disqualification(firm=f, code="tax_evasion", occurred_on=today, reason="qc", recorded_by=users[0])
         for f in firms
     )
     subjects = [code for code, _label in SUBJECT_CHOICES]

@@ -1,6 +1,6 @@
 """A small programme to test the API's access rules on: two firms in two districts, every role, and
 one row of every resource belonging to firm A (figures, applications, a review, a designation, an
-attestation, an alert, a pool membership) plus a target.
+attestation, an alert, a pool membership, a disqualification in ``extra``) plus a target.
 
 Firm A is in 渝北区 (500112), firm B in 渝中区 (500103). "in" staff work in A's district, "out" staff
 in B's; city staff have no district.
@@ -20,6 +20,7 @@ from cultivation.models import (
     Application,
     Attestation,
     Designation,
+    Disqualification,
     PoolMembership,
     Review,
     ReviewAssignment,
@@ -114,9 +115,16 @@ def build_world() -> World:
         firm=firm_a, cohort_year=LAST_YEAR, baseline_year=LAST_YEAR - 1, baseline_revenue=Decimal("8000.00")
     )
     target = Target.objects.create(subject="little_giant", year=2027, kind="active_by", count=10)
-    return World(
+    world = World(
         firm_a, firm_b, users, submitted, in_review, review, designation, attestation, alert_id, pool, target
     )
+    world.extra["disqualification"] = Disqualification.objects.create(
+        firm=firm_a,
+        code="abnormal_operations",
+        occurred_on=today - datetime.timedelta(days=30),
+        reason="矩阵",
+    )
+    return world
 
 
 def alert_recipients(world: World) -> set[str]:

@@ -8,7 +8,9 @@ from rest_framework import serializers
 
 from cultivation.models import Disqualification, ReviewAssignment
 from cultivation.rules.attestations import DISQUALIFICATION_CHOICES
+from cultivation.services.designations import BATCH_MAX_LENGTH, RECORD_REASON_MAX_LENGTH
 from cultivation.services.pool import OVERRIDE_REASON_MAX_LENGTH
+from cultivation.tiers import DESIGNATION_TIER_CHOICES
 
 from .applications import FirmCodeField
 
@@ -41,6 +43,16 @@ class AssignmentSerializer(serializers.ModelSerializer):
     def get_reviewed(self, assignment: ReviewAssignment) -> bool:
         revision = assignment.application.revision
         return any(review.revision == revision for review in assignment.reviews.all())
+
+
+class DesignationRecordSerializer(serializers.Serializer):
+    """``POST /api/designations/``: a designation granted outside Tiermark (the expiry is computed)."""
+
+    firm = FirmCodeField()
+    tier = serializers.ChoiceField(choices=DESIGNATION_TIER_CHOICES)
+    granted_on = serializers.DateField()
+    batch = serializers.CharField(required=False, allow_blank=True, default="", max_length=BATCH_MAX_LENGTH)
+    reason = serializers.CharField(max_length=RECORD_REASON_MAX_LENGTH)
 
 
 class RevokeSerializer(serializers.Serializer):

@@ -11,14 +11,19 @@ from rest_framework.response import Response
 
 from cultivation.filters import AlertFilter, PoolFilter
 from cultivation.models import PoolMembership
-from cultivation.models.alerts import AlertDelivery
+from cultivation.models.alerts import AlertDelivery, AlertPreference, EmailMode
 from cultivation.services import admit_to_pool, exit_pool
-from cultivation.services.alerts import inbox_for, mark_read
+from cultivation.services.alerts import inbox_for, mark_all_read, mark_read, set_email_preference
 
 from ..examples import ALERT, ALERT_READ, POOL_MEMBER, response_example
 from ..permissions import EditsRegister
 from ..serializers import ERRORS, ErrorSerializer
-from ..serializers.alerts import AlertSerializer, PoolMemberSerializer
+from ..serializers.alerts import (
+    AlertSerializer,
+    AlertsMarkedSerializer,
+    EmailPreferenceSerializer,
+    PoolMemberSerializer,
+)
 from ..serializers.programme_actions import PoolAdmitSerializer, PoolExitSerializer
 
 
@@ -53,6 +58,32 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         delivery = self.get_object()  # DRF's lookup: a non-numeric or unknown id is a 404, never a 500
         mark_read(delivery=delivery, actor=request.user)
         return Response(self.get_serializer(delivery).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: AlertsMarkedSerializer, 400: ErrorSerializer},
+        summary="Mark read every unread alert the filters select (all pages), as the inbox's button does",
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        count = mark_all_read(user=request.user, deliveries=self.filter_queryset(self.get_queryset()))
+        return Response({"marked": count})
+
+    @extend_schema(methods=["get"], request=None, responses={200: EmailPreferenceSerializer})
+    @extend_schema(
+        methods=["put"],
+        request=EmailPreferenceSerializer,
+        responses={200: EmailPreferenceSerializer, 400: ErrorSerializer},
+        summary="How alert emails reach you: immediately, as a daily digest, or not at all",
+    )
+    @action(detail=False, methods=["get", "put"], url_path="preferences", pagination_class=None)
+    def preferences(self, request):
+        if request.method == "PUT":
+            body = EmailPreferenceSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            set_email_preference(user=request.user, mode=body.validated_data["email"])
+        preference = AlertPreference.objects.filter(user=request.user).first()
+        return Response({"email": preference.email if preference else EmailMode.IMMEDIATE})
 
 
 @extend_schema_view(
@@ -96,7 +127,7 @@ class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             **ERRORS,
             404: ErrorSerializer,
         },
-        summary="Take a member out of the pool (caseworkers)",
+        summary="Take a member out of the pool (programme admins)",
     )
     @action(detail=True, methods=["post"])
     def exit(self, request, pk=None):

@@ -157,12 +157,13 @@ def _baseline(firm: Firm, baseline_year: int):
 def exit_pool(*, membership: PoolMembership, actor, reason: str = "") -> None:
     """Take a member out of the pool (the admin's delete and the API's exit): the row goes, its history stays.
 
-    The same people who admit may take a firm out: caseworkers of a scope covering the firm and programme
-    admins. The reason, when given, is the history's change reason (the admin's delete page asks none).
-    The baseline year's figures stay frozen: they were the baseline of a published decision.
+    Programme admins only, as the admin has always allowed (caseworkers' groups hold no delete permission
+    on members: they admit, the programme decides who leaves). The reason, when given, is the history's
+    change reason (the admin's delete page asks none). The baseline year's figures stay frozen: they were
+    the baseline of a published decision.
     """
-    if not can_edit_register(actor):
-        raise PermissionDenied(_("只有经办人可以办理帮扶库出库。"))
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("只有项目管理员可以办理帮扶库出库。"))
     ensure_can_act_on(actor, membership.firm)
     locked = PoolMembership.objects.select_for_update().filter(pk=membership.pk).first()
     if locked is None:

@@ -188,7 +188,19 @@ EXPECTED: dict[str, Endpoint] = {
         lambda w: {"pk": w.review.pk}, {"get": Case(statuses(404, **dict.fromkeys(CASEWORKERS_OF_A, 200)))}
     ),
     "designation-list": Endpoint(
-        methods={"get": Case(statuses(200), shows=a_row("id", lambda w: w.designation.pk))}
+        methods={
+            "get": Case(statuses(200), shows=a_row("id", lambda w: w.designation.pk)),
+            # Recording one granted before Tiermark: the city's (as on the admin's add page).
+            "post": Case(
+                statuses(403, firm_b=400, district_out=400, city=201, admin=201),
+                body=lambda w: {
+                    "firm": w.firm_a.credit_code,
+                    "tier": "srdi_sme",
+                    "granted_on": str(timezone.localdate() - timedelta(days=10)),
+                    "reason": "矩阵：市经信委2025年第一批",
+                },
+            ),
+        }
     ),
     "designation-detail": Endpoint(lambda w: {"pk": w.designation.pk}, {"get": Case(read_of_a())}),
     "attestation-list": Endpoint(
@@ -278,11 +290,12 @@ EXPECTED: dict[str, Endpoint] = {
             )
         },
     ),
+    # Only programme admins take a member out, as in the admin (caseworkers' groups cannot delete members).
     "pool-exit": Endpoint(
         lambda w: {"pk": w.pool.pk},
         {
             "post": Case(
-                statuses(403, district_out=404, district_in=204, city=204, admin=204),
+                statuses(403, district_out=404, admin=204),
                 body=lambda w: {"reason": "矩阵：企业迁出"},
             )
         },
@@ -293,6 +306,11 @@ EXPECTED: dict[str, Endpoint] = {
     ),
     "alert-detail": Endpoint(lambda w: {"pk": w.alert_id}, {"get": Case(statuses(404))}),
     "alert-read": Endpoint(lambda w: {"pk": w.alert_id}, {"post": Case(statuses(404), body=lambda w: {})}),
+    # The caller's own inbox and email preference: every signed-in person has one.
+    "alert-read-all": Endpoint(methods={"post": Case(statuses(200), body=lambda w: {})}),
+    "alert-preferences": Endpoint(
+        methods={"get": Case(statuses(200)), "put": Case(statuses(200), body=lambda w: {"email": "daily"})}
+    ),
     "pool-list": Endpoint(
         methods={
             "get": Case(statuses(200), shows=a_row("firm", lambda w: w.firm_a.credit_code)),

@@ -20,6 +20,7 @@ router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("attestations", views.AttestationViewSet, basename="attestation")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("disqualifications", views.DisqualificationViewSet, basename="disqualification")
+router.register("holidays", views.HolidayViewSet, basename="holiday")
 
 firm_figures = views.FirmFiguresViewSet.as_view({"get": "list", "post": "create"})
 firm_figures_year = views.FirmFiguresViewSet.as_view(

@@ -3,6 +3,7 @@
 from .alerts import AlertViewSet, PoolViewSet
 from .applications import ApplicationViewSet, DesignationViewSet
 from .attestations import AttestationViewSet
+from .calendar import HolidayViewSet
 from .dashboard import DashboardView
 from .eligibility import EligibilityView
 from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
@@ -35,6 +36,7 @@ __all__ = [
     "EligibilityView",
     "FirmFiguresViewSet",
     "FirmViewSet",
+    "HolidayViewSet",
     "MeView",
     "PoolViewSet",
     "ReviewViewSet",

@@ -28,7 +28,13 @@ from ..forms import NOT_ASSIGNABLE
 from ..models import Application, ApplicationEvent, Holiday, Objection, ReviewAssignment
 from ..models.applications import SCORE_MAX, SCORE_MIN, Review, history_visible_to
 from ..reports import render_eligibility
-from ..services import application_transition, assign_reviewers, unassign_reviewer
+from ..services import (
+    application_transition,
+    assign_reviewers,
+    delete_holiday,
+    save_holiday,
+    unassign_reviewer,
+)
 from ..workflow import (
     TransitionConflict,
     Who,
@@ -362,3 +368,13 @@ class HolidayAdmin(CheckedHistoryIdsMixin, SimpleHistoryAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"day": timezone.localdate()}
+
+    def save_model(self, request, obj, form, change):
+        save_holiday(holiday=obj, actor=request.user)  # as the API does (cultivation.services.calendar)
+
+    def delete_model(self, request, obj):
+        delete_holiday(holiday=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for holiday in queryset:
+            delete_holiday(holiday=holiday, actor=request.user)

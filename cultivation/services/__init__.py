@@ -12,6 +12,7 @@ from .applications import (
     transitioned,
 )
 from .assignments import unassign_reviewer
+from .calendar import delete_holiday, save_holiday
 from .designations import (
     grant_designation,
     may_record_historical_designations,
@@ -31,6 +32,7 @@ __all__ = [
     "claim_attestation",
     "create_application",
     "decide_attestation",
+    "delete_holiday",
     "derive_rule_set",
     "ensure_can_act_on",
     "exit_pool",
@@ -43,6 +45,7 @@ __all__ = [
     "refusals_to_apply",
     "renew_designation",
     "revoke_designation",
+    "save_holiday",
     "settle_stage",
     "transitioned",
     "unassign_reviewer",

@@ -25,6 +25,7 @@ from cultivation.models import (
     Attestation,
     Designation,
     Disqualification,
+    Holiday,
     PoolMembership,
     Review,
     ReviewAssignment,
@@ -300,6 +301,31 @@ EXPECTED: dict[str, Endpoint] = {
             )
         },
     ),
+    # The holiday calendar: everyone reads it, caseworkers keep it (as in the admin).
+    "holiday-list": Endpoint(
+        methods={
+            "get": Case(statuses(200)),
+            "post": Case(
+                statuses(403, district_in=201, district_out=201, city=201, admin=201),
+                body=lambda w: {"day": "2031-10-01", "name": "国庆节", "is_workday": False},
+            ),
+        }
+    ),
+    "holiday-detail": Endpoint(
+        lambda w: {"pk": w.extra["holiday"].pk},
+        {
+            "get": Case(statuses(200)),
+            "put": Case(
+                statuses(403, district_in=200, district_out=200, city=200, admin=200),
+                body=lambda w: {"day": "2031-01-01", "name": "元旦", "is_workday": False},
+            ),
+            "patch": Case(
+                statuses(403, district_in=200, district_out=200, city=200, admin=200),
+                body=lambda w: {"name": "元旦（调整）"},
+            ),
+            "delete": Case(statuses(403, district_in=204, district_out=204, city=204, admin=204)),
+        },
+    ),
     # --- alerts, pool, targets, dashboard ---
     "alert-list": Endpoint(
         methods={"get": Case(statuses(200), shows=a_row("id", lambda w: w.alert_id, alert_recipients))}
@@ -405,7 +431,7 @@ def test_every_routed_endpoint_has_expectations():
 def snapshot() -> dict:
     """Everything an API write could change."""
     models = (Firm, AnnualFigures, Application, ApplicationEvent, Review, Designation, Attestation, Target)
-    models += (ReviewAssignment, Disqualification, PoolMembership)
+    models += (ReviewAssignment, Disqualification, PoolMembership, Holiday)
     rows = {model.__name__: sorted(map(repr, model.objects.values())) for model in models}
     rows["read"] = sorted(map(repr, AlertDelivery.objects.values_list("pk", "read_at")))
     rows["tokens"] = sorted(Token.objects.values_list("user_id", flat=True))

@@ -4,8 +4,8 @@ Three sources list what people can do, and none is copied here by hand:
 
 * the workflow table (``cultivation.workflow.TRANSITIONS``): every action a person (not only the scans)
   may take;
-* the admin (``admin.site._registry``): every custom action, every custom page that writes, every add,
-  change and delete permission a caseworker, a city caseworker or an expert holds;
+* the admin (``admin.site._registry``): every custom action, every custom page, every add, change and
+  delete permission a district or city caseworker, an expert or a programme admin holds;
 * the portal's URL conf (``cultivation.urls``): every view that accepts a POST.
 
 Each thing found must have an entry in the mappings below, naming the API route that does the same
@@ -28,7 +28,7 @@ from api.serializers import TransitionSerializer
 from cultivation import urls as portal_urls
 from cultivation.workflow import TRANSITIONS, Who
 from tests.api.test_access_matrix import routes
-from tests.factories import caseworker, reviewer
+from tests.factories import UserFactory, caseworker, reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,15 @@ ADMIN_ROUTES: dict[tuple[str, str], str | Landing | Gap] = {
     ("cultivation.AlertDelivery", "action:mark_read"): "alert-read",
     ("cultivation.AlertPreference", "add"): "alert-preferences",
     ("cultivation.AlertPreference", "change"): "alert-preferences",
+    # programme admins: targets (P11); reference data and accounts stay in the admin, a decision
+    ("cultivation.Target", "add"): "target-list",
+    ("cultivation.Target", "change"): "target-detail",
+    ("cultivation.Target", "delete"): "target-detail",
+    **{
+        (label, what): Gap("reference data and accounts are kept by programme admins in the admin")
+        for label in ("registry.Cluster", "registry.District", "registry.User")
+        for what in ("add", "change", "delete")
+    },
     # running worked cases evaluates hypothetical facts and saves nothing: the what-if evaluation
     ("cultivation.RuleSet", "page:cultivation_ruleset_cases"): "eligibility",
     ("cultivation.RuleSet", "page:cultivation_ruleset_derive"): Gap("programme admins publish rule sets"),
@@ -143,9 +152,14 @@ def person_actions() -> set[str]:
 
 
 def admin_abilities() -> set[tuple[str, str]]:
-    """What caseworkers (district and city) and experts can do in the programme's admin."""
+    """What caseworkers (district and city), experts and programme admins can do in the programme's admin."""
     found: set[tuple[str, str]] = set()
-    people = [caseworker(), caseworker("500112"), reviewer()]
+    people = [
+        caseworker(),
+        caseworker("500112"),
+        reviewer(),
+        UserFactory(username="parity-admin", is_superuser=True),
+    ]
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label not in PROGRAMME_APPS:
             continue
@@ -175,7 +189,7 @@ def _abilities(model_admin, request) -> set[str]:
 
 def _editable(model_admin, request) -> bool:
     """A change page where every field is read-only changes nothing (the actions are listed on their own)."""
-    actions = bool(model_admin.get_actions(request))
+    actions = bool(set(model_admin.get_actions(request)) - {"delete_selected"})
     fields = set(model_admin.get_fields(request)) - set(model_admin.get_readonly_fields(request))
     return bool(fields) or actions
 

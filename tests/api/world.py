@@ -1,6 +1,6 @@
 """A small programme to test the API's access rules on: two firms in two districts, every role, and
 one row of every resource belonging to firm A (figures, applications, a review, a designation, an
-attestation, an alert, a pool membership, a disqualification in ``extra``) plus a target.
+attestation, an alert, a pool membership, a disqualification in ``extra``) plus a target and a holiday.
 
 Firm A is in 渝北区 (500112), firm B in 渝中区 (500103). "in" staff work in A's district, "out" staff
 in B's; city staff have no district.
@@ -21,6 +21,7 @@ from cultivation.models import (
     Attestation,
     Designation,
     Disqualification,
+    Holiday,
     PoolMembership,
     Review,
     ReviewAssignment,
@@ -124,6 +125,7 @@ def build_world() -> World:
         occurred_on=today - datetime.timedelta(days=30),
         reason="矩阵",
     )
+    world.extra["holiday"] = Holiday.objects.create(day=datetime.date(2031, 1, 1), name="元旦")
     return world
 
 

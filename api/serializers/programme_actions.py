@@ -92,7 +92,7 @@ class DisqualificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DisqualificationRecordSerializer(serializers.Serializer):
+class DisqualificationCreateSerializer(serializers.Serializer):
     """``POST /api/disqualifications/``: the firm, the condition, the day it occurred (or was listed), why."""
 
     firm = FirmCodeField()

@@ -15,8 +15,15 @@ from cultivation.models.alerts import AlertDelivery, AlertPreference, EmailMode
 from cultivation.services import admit_to_pool, exit_pool
 from cultivation.services.alerts import inbox_for, mark_all_read, mark_read, set_email_preference
 
-from ..examples import ALERT, ALERT_READ, POOL_MEMBER, response_example
+from ..examples import ALERT, ALERT_READ, POOL_MEMBER, request_example, response_example
 from ..permissions import EditsRegister
+from ..programme_examples import (
+    ALERTS_MARKED,
+    EMAIL_PREFERENCE,
+    POOL_ADMIT_REQUEST,
+    POOL_ADMITTED,
+    POOL_EXIT_REQUEST,
+)
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.alerts import (
     AlertSerializer,
@@ -62,6 +69,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         request=None,
         responses={200: AlertsMarkedSerializer, 400: ErrorSerializer},
+        examples=[response_example("已标记", ALERTS_MARKED)],
         summary="Mark read every unread alert the filters select (all pages), as the inbox's button does",
     )
     @action(detail=False, methods=["post"], url_path="read-all")
@@ -69,11 +77,21 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         count = mark_all_read(user=request.user, deliveries=self.filter_queryset(self.get_queryset()))
         return Response({"marked": count})
 
-    @extend_schema(methods=["get"], request=None, responses={200: EmailPreferenceSerializer})
+    @extend_schema(
+        methods=["get"],
+        request=None,
+        responses={200: EmailPreferenceSerializer},
+        examples=[response_example("每日汇总", EMAIL_PREFERENCE)],
+        summary="How alert emails reach you",
+    )
     @extend_schema(
         methods=["put"],
         request=EmailPreferenceSerializer,
         responses={200: EmailPreferenceSerializer, 400: ErrorSerializer},
+        examples=[
+            request_example("Daily digest", EMAIL_PREFERENCE, "改为每日汇总"),
+            response_example("每日汇总", EMAIL_PREFERENCE),
+        ],
         summary="How alert emails reach you: immediately, as a daily digest, or not at all",
     )
     @action(detail=False, methods=["get", "put"], url_path="preferences", pagination_class=None)
@@ -111,6 +129,10 @@ class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         request=PoolAdmitSerializer,
         responses={201: PoolMemberSerializer, **ERRORS, 404: ErrorSerializer},
+        examples=[
+            request_example("Admit", POOL_ADMIT_REQUEST, "符合入库条件，办理入库"),
+            response_example("已入库", POOL_ADMITTED, status_codes=("201",)),
+        ],
         summary="Admit a firm to the pool on a day (caseworkers; an override reason only from the city)",
     )
     def create(self, request):
@@ -122,6 +144,7 @@ class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=PoolExitSerializer,
+        examples=[request_example("Exit", POOL_EXIT_REQUEST, "企业迁出本市")],
         responses={
             204: OpenApiResponse(description="the firm left the pool"),
             **ERRORS,

@@ -20,6 +20,7 @@ from ..examples import (
     request_example,
     response_example,
 )
+from ..programme_examples import DESIGNATION_RECORD_REQUEST, DESIGNATION_RECORDED
 from ..serializers import (
     ApplicationCreateSerializer,
     ApplicationDetailSerializer,
@@ -151,6 +152,10 @@ class DesignationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(
         request=DesignationRecordSerializer,
         responses={201: DesignationSerializer, **ERRORS},
+        examples=[
+            request_example("Record", DESIGNATION_RECORD_REQUEST, "补录系统启用前的认定"),
+            response_example("已补录", DESIGNATION_RECORDED, status_codes=("201",)),
+        ],
         summary="Record a designation granted before Tiermark (city caseworkers and programme admins)",
     )
     def create(self, request, *args, **kwargs):

@@ -11,7 +11,9 @@ from rest_framework.response import Response
 from cultivation.models import Holiday
 from cultivation.services import delete_holiday, save_holiday
 
+from ..examples import request_example, response_example
 from ..permissions import EditsRegister
+from ..programme_examples import HOLIDAY, HOLIDAY_REQUEST, MAKE_UP_DAY
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.calendar import HolidaySerializer
 
@@ -19,11 +21,32 @@ WRITE_ERRORS = {**ERRORS, 404: ErrorSerializer}
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The holiday calendar notices are counted against"),
-    retrieve=extend_schema(summary="One calendar day"),
-    create=extend_schema(responses={201: HolidaySerializer, **WRITE_ERRORS}, summary="Add a calendar day"),
-    update=extend_schema(responses={200: HolidaySerializer, **WRITE_ERRORS}, summary="Change a calendar day"),
-    partial_update=extend_schema(responses={200: HolidaySerializer, **WRITE_ERRORS}),
+    list=extend_schema(
+        summary="The holiday calendar notices are counted against",
+        examples=[response_example("国庆节", HOLIDAY), response_example("调休补班", MAKE_UP_DAY)],
+    ),
+    retrieve=extend_schema(summary="One calendar day", examples=[response_example("国庆节", HOLIDAY)]),
+    create=extend_schema(
+        responses={201: HolidaySerializer, **WRITE_ERRORS},
+        examples=[
+            request_example("Holiday", HOLIDAY_REQUEST, "国庆节"),
+            response_example("已添加", HOLIDAY, status_codes=("201",)),
+        ],
+        summary="Add a calendar day",
+    ),
+    update=extend_schema(
+        responses={200: HolidaySerializer, **WRITE_ERRORS},
+        examples=[request_example("Holiday", HOLIDAY_REQUEST, "国庆节"), response_example("国庆节", HOLIDAY)],
+        summary="Change a calendar day",
+    ),
+    partial_update=extend_schema(
+        responses={200: HolidaySerializer, **WRITE_ERRORS},
+        examples=[
+            request_example("Rename", {"name": "国庆节"}, "改名"),
+            response_example("国庆节", HOLIDAY),
+        ],
+        summary="Change some fields of a calendar day",
+    ),
     destroy=extend_schema(
         responses={204: OpenApiResponse(description="removed"), **WRITE_ERRORS},
         summary="Remove a calendar day",

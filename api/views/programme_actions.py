@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -29,13 +29,24 @@ from cultivation.services import (
     unassign_reviewer,
 )
 
+from ..examples import request_example, response_example
 from ..permissions import IsProgrammeStaff
+from ..programme_examples import (
+    ASSIGN_REQUEST,
+    ASSIGNMENTS,
+    DESIGNATION_REVOKED,
+    DISQUALIFICATION,
+    DISQUALIFICATION_LIFTED,
+    DISQUALIFICATION_REQUEST,
+    LIFT_REQUEST,
+    REVOKE_REQUEST,
+)
 from ..serializers import DesignationSerializer, ErrorSerializer
 from ..serializers.programme_actions import (
     AssignmentSerializer,
     AssignReviewersSerializer,
+    DisqualificationCreateSerializer,
     DisqualificationLiftSerializer,
-    DisqualificationRecordSerializer,
     DisqualificationSerializer,
     RevokeSerializer,
 )
@@ -61,6 +72,10 @@ class ApplicationAssignmentsView(APIView):
     @extend_schema(
         request=AssignReviewersSerializer,
         responses={201: AssignmentSerializer(many=True), **ERRORS},
+        examples=[
+            request_example("Assign two experts", ASSIGN_REQUEST, "分配两位评审专家"),
+            OpenApiExample("已分配", value=ASSIGNMENTS[0], response_only=True, status_codes=["201"]),
+        ],
         summary="Assign experts to an application in the city review (city caseworkers)",
     )
     def post(self, request, pk: int):
@@ -116,6 +131,10 @@ class DesignationRevokeView(APIView):
     @extend_schema(
         request=RevokeSerializer,
         responses={200: DesignationSerializer, **ERRORS},
+        examples=[
+            request_example("Revoke", REVOKE_REQUEST, "撤销称号"),
+            response_example("已撤销", DESIGNATION_REVOKED),
+        ],
         summary="Revoke a designation (caseworkers; the firm is barred from applying for three years)",
     )
     def post(self, request, pk: int):
@@ -130,8 +149,14 @@ class DesignationRevokeView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Disqualifications recorded against the firms you may see (programme staff)"),
-    retrieve=extend_schema(summary="One recorded disqualification"),
+    list=extend_schema(
+        summary="Disqualifications recorded against the firms you may see (programme staff)",
+        examples=[response_example("列入经营异常名录（未解除）", DISQUALIFICATION)],
+    ),
+    retrieve=extend_schema(
+        summary="One recorded disqualification",
+        examples=[response_example("列入经营异常名录（未解除）", DISQUALIFICATION)],
+    ),
 )
 class DisqualificationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -148,12 +173,16 @@ class DisqualificationViewSet(
         return flags.order_by("-occurred_on", "-pk")
 
     @extend_schema(
-        request=DisqualificationRecordSerializer,
+        request=DisqualificationCreateSerializer,
         responses={201: DisqualificationSerializer, **ERRORS},
+        examples=[
+            request_example("Record", DISQUALIFICATION_REQUEST, "记录列入经营异常名录"),
+            response_example("已记录", DISQUALIFICATION, status_codes=("201",)),
+        ],
         summary="Record a disqualification against a firm (caseworkers)",
     )
     def create(self, request, *args, **kwargs):
-        body = DisqualificationRecordSerializer(data=request.data, context=self.get_serializer_context())
+        body = DisqualificationCreateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         flag = record_disqualification(actor=request.user, **body.validated_data)
         return Response(
@@ -163,6 +192,10 @@ class DisqualificationViewSet(
     @extend_schema(
         request=DisqualificationLiftSerializer,
         responses={200: DisqualificationSerializer, **ERRORS},
+        examples=[
+            request_example("Lift", LIFT_REQUEST, "移出名录后解除"),
+            response_example("已解除", DISQUALIFICATION_LIFTED),
+        ],
         summary="Lift a disqualification with a reason (caseworkers)",
     )
     @action(detail=True, methods=["post"])

@@ -312,6 +312,7 @@ ALERT = {
 ALERT_READ = {**ALERT, "read": True, "read_at": "2028-04-15T09:41:00+08:00"}
 
 POOL_MEMBER = {
+    "id": 12,
     "firm": CREDIT_CODE,
     "firm_name": FIRM_NAME,
     "cohort_year": 2024,

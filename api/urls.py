@@ -20,6 +20,8 @@ router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("attestations", views.AttestationViewSet, basename="attestation")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("imports", views.ImportJobViewSet, basename="import")
+router.register("disqualifications", views.DisqualificationViewSet, basename="disqualification")
+router.register("holidays", views.HolidayViewSet, basename="holiday")
 
 firm_figures = views.FirmFiguresViewSet.as_view({"get": "list", "post": "create"})
 firm_figures_year = views.FirmFiguresViewSet.as_view(
@@ -34,6 +36,17 @@ urlpatterns = [
     path("firms/<str:credit_code>/figures/<int:year>/", firm_figures_year, name="firm-figures-year"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("changes/", views.ChangeFeedView.as_view(), name="changes"),
+    path(
+        "applications/<int:pk>/assignments/",
+        views.ApplicationAssignmentsView.as_view(),
+        name="application-assignments",
+    ),
+    path(
+        "applications/<int:pk>/assignments/<str:username>/",
+        views.ApplicationAssignmentView.as_view(),
+        name="application-assignment",
+    ),
+    path("designations/<int:pk>/revoke/", views.DesignationRevokeView.as_view(), name="designation-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page runs under a CSP with no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

@@ -12,6 +12,7 @@ from .models import (
     Application,
     Attestation,
     Designation,
+    Disqualification,
     PoolMembership,
     Review,
     ReviewAssignment,
@@ -21,6 +22,7 @@ from .models import (
 from .models.alerts import AlertDelivery, AlertKind
 from .models.targets import SUBJECT_CHOICES
 from .rules import ATTESTATION_CHOICES
+from .rules.attestations import DISQUALIFICATION_CHOICES
 from .tiers import DESIGNATION_TIER_CHOICES, TIER_CHOICES
 from .workflow import Status
 
@@ -175,3 +177,16 @@ class RuleSetFilter(django_filters.FilterSet):
     class Meta:
         model = RuleSet
         fields = ("provisional", "builtin", "jurisdiction")
+
+
+class DisqualificationFilter(django_filters.FilterSet):
+    """Recorded disqualifications: by firm, district, condition, and whether lifted."""
+
+    firm = FirmCodeFilter(field_name="firm__credit_code", label=_("统一社会信用代码"))
+    district = django_filters.CharFilter(field_name="firm__district__code", label=_("区县代码"))
+    code = django_filters.ChoiceFilter(choices=DISQUALIFICATION_CHOICES, label=_("情形"))
+    lifted = BooleanFilter(field_name="lifted_on", lookup_expr="isnull", exclude=True, label=_("已解除"))
+
+    class Meta:
+        model = Disqualification
+        fields = ("firm", "district", "code", "lifted")

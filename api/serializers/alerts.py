@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cultivation.models import PoolMembership
-from cultivation.models.alerts import AlertDelivery
+from cultivation.models.alerts import AlertDelivery, EmailMode
 from cultivation.rules.pool import POOL_GROWTH_FACTOR, pool_check_year
 from cultivation.services.alerts import alert_text
 
@@ -76,6 +76,7 @@ class PoolMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = PoolMembership
         fields = (
+            "id",
             "firm",
             "firm_name",
             "cohort_year",
@@ -108,3 +109,15 @@ class PoolMemberSerializer(serializers.ModelSerializer):
     def get_check_revenue(self, member):
         checked = member.rated_year == pool_check_year(member.baseline_year)
         return str(member.rated_revenue) if checked and member.rated_revenue is not None else None
+
+
+class AlertsMarkedSerializer(serializers.Serializer):
+    """How many alerts ``POST /api/alerts/read-all/`` marked read."""
+
+    marked = serializers.IntegerField()
+
+
+class EmailPreferenceSerializer(serializers.Serializer):
+    """How alert emails reach the signed-in user (the inbox always receives them)."""
+
+    email = serializers.ChoiceField(choices=EmailMode.choices)

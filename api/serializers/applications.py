@@ -230,7 +230,7 @@ class DesignationSerializer(serializers.ModelSerializer):
     tier_label = serializers.CharField(source="get_tier_display", read_only=True)
     status = DesignationStatusField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    source_application = serializers.PrimaryKeyRelatedField(read_only=True)
+    source_application = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # recorded: none
 
     class Meta:
         model = Designation

@@ -3,6 +3,7 @@
 from .alerts import AlertViewSet, PoolViewSet
 from .applications import ApplicationViewSet, DesignationViewSet
 from .attestations import AttestationViewSet
+from .calendar import HolidayViewSet
 from .changes import ChangeFeedView
 from .dashboard import DashboardView
 from .eligibility import EligibilityView
@@ -10,6 +11,12 @@ from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
 from .firms import ClusterViewSet, DistrictViewSet, FirmViewSet
 from .imports import ImportJobViewSet
 from .me import MeView
+from .programme_actions import (
+    ApplicationAssignmentsView,
+    ApplicationAssignmentView,
+    DesignationRevokeView,
+    DisqualificationViewSet,
+)
 from .reviews import ReviewViewSet
 from .rule_sets import RuleSetViewSet
 from .targets import TargetViewSet
@@ -18,16 +25,21 @@ from .tokens import TokenView
 __all__ = [
     "AlertViewSet",
     "AnnualFiguresViewSet",
+    "ApplicationAssignmentView",
+    "ApplicationAssignmentsView",
     "ApplicationViewSet",
     "AttestationViewSet",
     "ChangeFeedView",
     "ClusterViewSet",
     "DashboardView",
+    "DesignationRevokeView",
     "DesignationViewSet",
+    "DisqualificationViewSet",
     "DistrictViewSet",
     "EligibilityView",
     "FirmFiguresViewSet",
     "FirmViewSet",
+    "HolidayViewSet",
     "ImportJobViewSet",
     "MeView",
     "PoolViewSet",

@@ -1,21 +1,38 @@
-"""The signed-in user's alerts, marking them read, and the hard-tech pool."""
+"""The signed-in user's alerts, marking them read, and the hard-tech pool (admission and exit)."""
 
 from __future__ import annotations
 
 from django.db.models import F
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cultivation.filters import AlertFilter, PoolFilter
 from cultivation.models import PoolMembership
-from cultivation.models.alerts import AlertDelivery
-from cultivation.services.alerts import inbox_for, mark_read
+from cultivation.models.alerts import AlertDelivery, AlertPreference, EmailMode
+from cultivation.services import admit_to_pool, exit_pool
+from cultivation.services.alerts import inbox_for, mark_all_read, mark_read, set_email_preference
 
-from ..examples import ALERT, ALERT_READ, POOL_MEMBER, response_example
+from ..examples import ALERT, ALERT_READ, POOL_MEMBER, request_example, response_example
 from ..pagination import PageOrCursorPagination
-from ..serializers.alerts import AlertSerializer, PoolMemberSerializer
+from ..permissions import EditsRegister
+from ..programme_examples import (
+    ALERTS_MARKED,
+    EMAIL_PREFERENCE,
+    POOL_ADMIT_REQUEST,
+    POOL_ADMITTED,
+    POOL_EXIT_REQUEST,
+)
+from ..serializers import ERRORS, ErrorSerializer
+from ..serializers.alerts import (
+    AlertSerializer,
+    AlertsMarkedSerializer,
+    EmailPreferenceSerializer,
+    PoolMemberSerializer,
+)
+from ..serializers.programme_actions import PoolAdmitSerializer, PoolExitSerializer
 
 
 @extend_schema_view(
@@ -52,6 +69,43 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         mark_read(delivery=delivery, actor=request.user)
         return Response(self.get_serializer(delivery).data)
 
+    @extend_schema(
+        request=None,
+        responses={200: AlertsMarkedSerializer, 400: ErrorSerializer},
+        examples=[response_example("已标记", ALERTS_MARKED)],
+        summary="Mark read every unread alert the filters select (all pages), as the inbox's button does",
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        count = mark_all_read(user=request.user, deliveries=self.filter_queryset(self.get_queryset()))
+        return Response({"marked": count})
+
+    @extend_schema(
+        methods=["get"],
+        request=None,
+        responses={200: EmailPreferenceSerializer},
+        examples=[response_example("每日汇总", EMAIL_PREFERENCE)],
+        summary="How alert emails reach you",
+    )
+    @extend_schema(
+        methods=["put"],
+        request=EmailPreferenceSerializer,
+        responses={200: EmailPreferenceSerializer, 400: ErrorSerializer},
+        examples=[
+            request_example("Daily digest", EMAIL_PREFERENCE, "改为每日汇总"),
+            response_example("每日汇总", EMAIL_PREFERENCE),
+        ],
+        summary="How alert emails reach you: immediately, as a daily digest, or not at all",
+    )
+    @action(detail=False, methods=["get", "put"], url_path="preferences", pagination_class=None)
+    def preferences(self, request):
+        if request.method == "PUT":
+            body = EmailPreferenceSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            set_email_preference(user=request.user, mode=body.validated_data["email"])
+        preference = AlertPreference.objects.filter(user=request.user).first()
+        return Response({"email": preference.email if preference else EmailMode.IMMEDIATE})
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -60,12 +114,51 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
 )
 class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Hard-tech pool members the user may see: baseline, target, and the rating stored by the pool scan."""
+    """Hard-tech pool members the user may see: baseline, target, and the rating stored by the pool scan.
+
+    Admission and exit call ``admit_to_pool`` and ``exit_pool``, the services behind the admin's add and
+    delete pages: the entry rule, the baseline from the filed figures, the city's override, the scope.
+    """
 
     serializer_class = PoolMemberSerializer
     filterset_class = PoolFilter
+    permission_classes = [IsAuthenticated, EditsRegister]
     ordering_fields = ("cohort_year", "baseline_revenue")
 
     def get_queryset(self):
         members = PoolMembership.objects.visible_to(self.request.user).select_related("firm")
         return members.order_by("-cohort_year", "firm__name")
+
+    @extend_schema(
+        request=PoolAdmitSerializer,
+        responses={201: PoolMemberSerializer, **ERRORS, 404: ErrorSerializer},
+        examples=[
+            request_example("Admit", POOL_ADMIT_REQUEST, "符合入库条件，办理入库"),
+            response_example("已入库", POOL_ADMITTED, status_codes=("201",)),
+        ],
+        summary="Admit a firm to the pool on a day (caseworkers; an override reason only from the city)",
+    )
+    def create(self, request):
+        body = PoolAdmitSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        member = admit_to_pool(actor=request.user, **body.validated_data)
+        fresh = self.get_queryset().get(pk=member.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=PoolExitSerializer,
+        examples=[request_example("Exit", POOL_EXIT_REQUEST, "企业迁出本市")],
+        responses={
+            204: OpenApiResponse(description="the firm left the pool"),
+            **ERRORS,
+            404: ErrorSerializer,
+        },
+        summary="Take a member out of the pool (programme admins)",
+    )
+    @action(detail=True, methods=["post"])
+    def exit(self, request, pk=None):
+        member = self.get_object()
+        body = PoolExitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        exit_pool(membership=member, actor=request.user, reason=body.validated_data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from cultivation.filters import ApplicationFilter, DesignationFilter
 from cultivation.models import Application, Designation
-from cultivation.services import application_transition, create_application
+from cultivation.services import application_transition, create_application, record_historical_designation
 
 from ..examples import (
     APPLICATION,
@@ -20,6 +20,7 @@ from ..examples import (
     request_example,
     response_example,
 )
+from ..programme_examples import DESIGNATION_RECORD_REQUEST, DESIGNATION_RECORDED
 from ..serializers import (
     ApplicationCreateSerializer,
     ApplicationDetailSerializer,
@@ -28,6 +29,7 @@ from ..serializers import (
     ErrorSerializer,
     TransitionSerializer,
 )
+from ..serializers.programme_actions import DesignationRecordSerializer
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="bad input or an unmet precondition"),
@@ -129,8 +131,12 @@ class ApplicationViewSet(
         summary="One designation", examples=[response_example("有效的专精特新称号", DESIGNATION)]
     ),
 )
-class DesignationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Designations of the firms the user may see; filter with ``?firm=<credit code>``."""
+class DesignationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Designations of the firms the user may see; filter with ``?firm=<credit code>``.
+
+    ``POST`` records one granted outside Tiermark through ``record_historical_designation``, the service
+    behind the admin's add page (city caseworkers and programme admins).
+    """
 
     serializer_class = DesignationSerializer
     filterset_class = DesignationFilter
@@ -142,3 +148,19 @@ class DesignationViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("firm")
             .order_by("-granted_on", "-pk")
         )
+
+    @extend_schema(
+        request=DesignationRecordSerializer,
+        responses={201: DesignationSerializer, **ERRORS},
+        examples=[
+            request_example("Record", DESIGNATION_RECORD_REQUEST, "补录系统启用前的认定"),
+            response_example("已补录", DESIGNATION_RECORDED, status_codes=("201",)),
+        ],
+        summary="Record a designation granted before Tiermark (city caseworkers and programme admins)",
+    )
+    def create(self, request, *args, **kwargs):
+        body = DesignationRecordSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        designation = record_historical_designation(actor=request.user, **body.validated_data)
+        fresh = self.get_queryset().get(pk=designation.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)

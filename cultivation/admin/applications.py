@@ -28,7 +28,13 @@ from ..forms import NOT_ASSIGNABLE
 from ..models import Application, ApplicationEvent, Holiday, Objection, ReviewAssignment
 from ..models.applications import SCORE_MAX, SCORE_MIN, Review, history_visible_to
 from ..reports import render_eligibility
-from ..services import application_transition, assign_reviewers
+from ..services import (
+    application_transition,
+    assign_reviewers,
+    delete_holiday,
+    save_holiday,
+    unassign_reviewer,
+)
 from ..workflow import (
     TransitionConflict,
     Who,
@@ -330,8 +336,24 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
         return city and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
+        """Removing an expert is offered only before their review (``unassign_reviewer`` checks it again)."""
         city = acts_as(Who.CITY_CASEWORKER, request.user, None)
-        return city and super().has_delete_permission(request, obj)
+        reviewed = obj is not None and obj.reviews.exists()
+        return city and not reviewed and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        self._unassign(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self._unassign(request, queryset.select_related("reviewer"))
+
+    def _unassign(self, request, assignments) -> None:
+        """Through the service, as the API does; a refusal comes back as a message, nothing removed."""
+        for assignment in assignments:
+            try:
+                unassign_reviewer(assignment=assignment, actor=request.user)
+            except (PermissionDenied, TransitionConflict) as error:
+                messages.error(request, f"{assignment}: {'; '.join(error_messages(error))}")
 
 
 @admin.register(Holiday)
@@ -346,3 +368,13 @@ class HolidayAdmin(CheckedHistoryIdsMixin, SimpleHistoryAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"day": timezone.localdate()}
+
+    def save_model(self, request, obj, form, change):
+        save_holiday(holiday=obj, actor=request.user)  # as the API does (cultivation.services.calendar)
+
+    def delete_model(self, request, obj):
+        delete_holiday(holiday=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for holiday in queryset:
+            delete_holiday(holiday=holiday, actor=request.user)

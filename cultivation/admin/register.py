@@ -20,7 +20,7 @@ from ..filters import firms_holding
 from ..models import Designation, PoolMembership
 from ..reports import render_eligibility
 from ..selectors import eligibility_of_firm
-from ..services import may_record_historical_designations
+from ..services import exit_pool, may_record_historical_designations
 from ..tiers import DESIGNATION_TIER_CHOICES
 from . import revocation
 from .pool import admit_view
@@ -132,7 +132,7 @@ class PoolMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("firm",)
     # Admission goes through admit_to_pool (the add page): the entry rule on the day, the baseline
     # from the figures. The rating is the pool scan's, stored with its reason and day (P8, P9).
-    # Nothing here is typed after admission; leaving the pool (delete) stays as it was.
+    # Nothing here is typed after admission; leaving the pool (delete) goes through exit_pool, as in the API.
     fields = (
         "firm",
         "entered_on",
@@ -155,3 +155,10 @@ class PoolMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         return admit_view(self, request)
+
+    def delete_model(self, request, obj):
+        exit_pool(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset.select_related("firm"):
+            exit_pool(membership=member, actor=request.user)

@@ -23,7 +23,7 @@ from registry.admin import ScopedAdminMixin
 from registry.roles import can_edit_register, is_programme_staff
 
 from ..models import Attestation, Disqualification, RuleSet
-from ..services import decide_attestation, derive_rule_set
+from ..services import decide_attestation, derive_rule_set, lift_disqualification, record_disqualification
 from ..worked_cases import CaseFileError, cases_for, load_text, run_cases, summary, table
 
 
@@ -287,6 +287,24 @@ class DisqualificationAdmin(ScopedAdminMixin, RoleGatedAdmin):
         return obj.bars_until or _("解除前一直否决")
 
     def save_model(self, request, obj, form, change):
+        """Recording and lifting go through their services (scope, validation, audit reason), as in the API;
+        the form has already shown the model's own refusals. Other corrections are saved as typed."""
         if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+            saved = record_disqualification(
+                firm=obj.firm,
+                code=obj.code,
+                occurred_on=obj.occurred_on,
+                reason=obj.reason,
+                actor=request.user,
+            )
+            obj.pk, obj.recorded_by, obj.recorded_at = saved.pk, saved.recorded_by, saved.recorded_at
+            return
+        if obj.lifted_on is None or form.initial.get("lifted_on") is not None:
+            super().save_model(request, obj, form, change)
+            return
+        lifted_on, reason = obj.lifted_on, obj.lifted_reason
+        obj.lifted_on, obj.lifted_reason = None, form.initial.get("lifted_reason", "")
+        if set(form.changed_data) - {"lifted_on", "lifted_reason"}:
+            super().save_model(request, obj, form, change)
+        lift_disqualification(disqualification=obj, reason=reason, lifted_on=lifted_on, actor=request.user)
+        obj.lifted_on, obj.lifted_reason = lifted_on, reason

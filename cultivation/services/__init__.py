@@ -11,13 +11,16 @@ from .applications import (
     refusals_to_apply,
     transitioned,
 )
+from .assignments import unassign_reviewer
+from .calendar import delete_holiday, save_holiday
 from .designations import (
     grant_designation,
     may_record_historical_designations,
     record_historical_designation,
     renew_designation,
 )
-from .pool import admit_to_pool, may_override_pool_entry
+from .disqualifications import lift_disqualification, record_disqualification
+from .pool import admit_to_pool, exit_pool, may_override_pool_entry
 from .revocation import revoke_designation
 from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on
 from .stages import settle_stage
@@ -29,15 +32,21 @@ __all__ = [
     "claim_attestation",
     "create_application",
     "decide_attestation",
+    "delete_holiday",
     "derive_rule_set",
     "ensure_can_act_on",
+    "exit_pool",
     "grant_designation",
+    "lift_disqualification",
     "may_override_pool_entry",
     "may_record_historical_designations",
+    "record_disqualification",
     "record_historical_designation",
     "refusals_to_apply",
     "renew_designation",
     "revoke_designation",
+    "save_holiday",
     "settle_stage",
     "transitioned",
+    "unassign_reviewer",
 ]

@@ -151,3 +151,24 @@ def _baseline(firm: Firm, baseline_year: int):
             }
         )
     return revenue
+
+
+@transaction.atomic
+def exit_pool(*, membership: PoolMembership, actor, reason: str = "") -> None:
+    """Take a member out of the pool (the admin's delete and the API's exit): the row goes, its history stays.
+
+    Programme admins only, as the admin has always allowed (caseworkers' groups hold no delete permission
+    on members: they admit, the programme decides who leaves). The reason, when given, is the history's
+    change reason (the admin's delete page asks none). The baseline year's figures stay frozen: they were
+    the baseline of a published decision.
+    """
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("只有项目管理员可以办理帮扶库出库。"))
+    ensure_can_act_on(actor, membership.firm)
+    locked = PoolMembership.objects.select_for_update().filter(pk=membership.pk).first()
+    if locked is None:
+        raise ValidationError({"firm": _("该企业已不在硬科技帮扶库中。")})
+    change = _("出库：%(reason)s") % {"reason": reason.strip()} if reason.strip() else _("出库")
+    locked._change_reason = change[:HISTORY_REASON_LENGTH]
+    locked._history_user = actor
+    locked.delete()

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from api import urls as api_urls
@@ -23,7 +25,11 @@ from cultivation.models import (
     ApplicationEvent,
     Attestation,
     Designation,
+    Disqualification,
+    Holiday,
+    PoolMembership,
     Review,
+    ReviewAssignment,
     Target,
 )
 from cultivation.models.alerts import AlertDelivery
@@ -192,7 +198,19 @@ EXPECTED: dict[str, Endpoint] = {
         lambda w: {"pk": w.review.pk}, {"get": Case(statuses(404, **dict.fromkeys(CASEWORKERS_OF_A, 200)))}
     ),
     "designation-list": Endpoint(
-        methods={"get": Case(statuses(200), shows=a_row("id", lambda w: w.designation.pk))}
+        methods={
+            "get": Case(statuses(200), shows=a_row("id", lambda w: w.designation.pk)),
+            # Recording one granted before Tiermark: the city's (as on the admin's add page).
+            "post": Case(
+                statuses(403, firm_b=400, district_out=400, city=201, admin=201),
+                body=lambda w: {
+                    "firm": w.firm_a.credit_code,
+                    "tier": "srdi_sme",
+                    "granted_on": str(timezone.localdate() - timedelta(days=10)),
+                    "reason": "矩阵：市经信委2025年第一批",
+                },
+            ),
+        }
     ),
     "designation-detail": Endpoint(lambda w: {"pk": w.designation.pk}, {"get": Case(read_of_a())}),
     "attestation-list": Endpoint(
@@ -219,14 +237,129 @@ EXPECTED: dict[str, Endpoint] = {
             )
         },
     ),
+    # --- programme actions outside the workflow table (the services the admin and portal call) ---
+    # Assigning experts is the city's step; a district caseworker who sees the file is refused (403).
+    "application-assignments": Endpoint(
+        lambda w: {"pk": w.in_review.pk},
+        {
+            "post": Case(
+                statuses(404, firm_a=403, reviewer=403, district_in=403, city=201, admin=201),
+                body=lambda w: {
+                    "reviewers": ["expert"],
+                    "due_on": str(timezone.localdate() + timedelta(days=7)),
+                },
+            )
+        },
+    ),
+    # Removing the expert who has not scored yet; a firm does not see who is assigned (404).
+    "application-assignment": Endpoint(
+        lambda w: {"pk": w.in_review.pk, "username": "expert"},
+        {"delete": Case(statuses(404, reviewer=403, district_in=403, city=204, admin=204))},
+    ),
+    "designation-revoke": Endpoint(
+        lambda w: {"pk": w.designation.pk},
+        {
+            "post": Case(
+                statuses(404, firm_a=403, reviewer=403, district_in=200, city=200, admin=200),
+                body=lambda w: {"reason": "矩阵：严重失信"},
+            )
+        },
+    ),
+    # Disqualifications are programme staff's records: firms are refused (403), as in the admin.
+    "disqualification-list": Endpoint(
+        methods={
+            "get": Case(
+                statuses(200, firm_a=403, firm_b=403),
+                shows=a_row("id", lambda w: w.extra["disqualification"].pk, SEES_A - {"firm_a"}),
+            ),
+            "post": Case(
+                statuses(403, district_in=201, city=201, admin=201, district_out=400),
+                body=lambda w: {
+                    "firm": w.firm_a.credit_code,
+                    "code": "tax_evasion",
+                    "occurred_on": "2025-03-01",
+                    "reason": "矩阵",
+                },
+            ),
+        }
+    ),
+    "disqualification-detail": Endpoint(
+        lambda w: {"pk": w.extra["disqualification"].pk},
+        {
+            "get": Case(
+                statuses(404, firm_a=403, firm_b=403, district_in=200, city=200, reviewer=200, admin=200)
+            )
+        },
+    ),
+    "disqualification-lift": Endpoint(
+        lambda w: {"pk": w.extra["disqualification"].pk},
+        {
+            "post": Case(
+                statuses(404, firm_a=403, firm_b=403, reviewer=403, district_in=200, city=200, admin=200),
+                body=lambda w: {"reason": "已移出名录"},
+            )
+        },
+    ),
+    # Only programme admins take a member out, as in the admin (caseworkers' groups cannot delete members).
+    "pool-exit": Endpoint(
+        lambda w: {"pk": w.pool.pk},
+        {
+            "post": Case(
+                statuses(403, district_out=404, admin=204),
+                body=lambda w: {"reason": "矩阵：企业迁出"},
+            )
+        },
+    ),
+    # The holiday calendar: everyone reads it, caseworkers keep it (as in the admin).
+    "holiday-list": Endpoint(
+        methods={
+            "get": Case(statuses(200)),
+            "post": Case(
+                statuses(403, district_in=201, district_out=201, city=201, admin=201),
+                body=lambda w: {"day": "2031-10-01", "name": "国庆节", "is_workday": False},
+            ),
+        }
+    ),
+    "holiday-detail": Endpoint(
+        lambda w: {"pk": w.extra["holiday"].pk},
+        {
+            "get": Case(statuses(200)),
+            "put": Case(
+                statuses(403, district_in=200, district_out=200, city=200, admin=200),
+                body=lambda w: {"day": "2031-01-01", "name": "元旦", "is_workday": False},
+            ),
+            "patch": Case(
+                statuses(403, district_in=200, district_out=200, city=200, admin=200),
+                body=lambda w: {"name": "元旦（调整）"},
+            ),
+            "delete": Case(statuses(403, district_in=204, district_out=204, city=204, admin=204)),
+        },
+    ),
     # --- alerts, pool, targets, dashboard ---
     "alert-list": Endpoint(
         methods={"get": Case(statuses(200), shows=a_row("id", lambda w: w.alert_id, alert_recipients))}
     ),
     "alert-detail": Endpoint(lambda w: {"pk": w.alert_id}, {"get": Case(statuses(404))}),
     "alert-read": Endpoint(lambda w: {"pk": w.alert_id}, {"post": Case(statuses(404), body=lambda w: {})}),
+    # The caller's own inbox and email preference: every signed-in person has one.
+    "alert-read-all": Endpoint(methods={"post": Case(statuses(200), body=lambda w: {})}),
+    "alert-preferences": Endpoint(
+        methods={"get": Case(statuses(200)), "put": Case(statuses(200), body=lambda w: {"email": "daily"})}
+    ),
     "pool-list": Endpoint(
-        methods={"get": Case(statuses(200), shows=a_row("firm", lambda w: w.firm_a.credit_code))}
+        methods={
+            "get": Case(statuses(200), shows=a_row("firm", lambda w: w.firm_a.credit_code)),
+            # Admitting firm B against the entry rule: only the city may override (a district's 403);
+            # firm B is out of the other district's sight (an unknown credit code, 400).
+            "post": Case(
+                statuses(403, district_in=400, city=201, admin=201),
+                body=lambda w: {
+                    "firm": w.firm_b.credit_code,
+                    "entered_on": str(timezone.localdate()),
+                    "override_reason": "矩阵：市级破格入库",
+                },
+            ),
+        }
     ),
     "target-list": Endpoint(
         methods={
@@ -330,6 +463,7 @@ def test_every_routed_endpoint_has_expectations():
 def snapshot() -> dict:
     """Everything an API write could change."""
     models = (Firm, AnnualFigures, Application, ApplicationEvent, Review, Designation, Attestation, Target)
+    models += (ReviewAssignment, Disqualification, PoolMembership, Holiday)
     rows = {model.__name__: sorted(map(repr, model.objects.values())) for model in models}
     rows["read"] = sorted(map(repr, AlertDelivery.objects.values_list("pk", "read_at")))
     rows["tokens"] = sorted(Token.objects.values_list("user_id", flat=True))
@@ -379,4 +513,3 @@ def test_alert_reaches_someone_and_nobody_outside_firm_a(world):
     """The matrix relies on who receives firm A's alert: someone, and never firm B or the other district."""
     recipients = alert_recipients(world)
     assert recipients and not recipients & {"firm_b", "district_out"}
-

@@ -25,6 +25,8 @@ from cultivation.models import (
     ApplicationEvent,
     Attestation,
     Designation,
+    Disqualification,
+    Holiday,
     PoolMembership,
     Review,
     ReviewAssignment,
@@ -59,10 +61,12 @@ PINNED = {
     "pool-list": 2,  # count, page (the rating is stored on the member, no figures read)
     "target-list": 2,
     "import-list": 2,  # count, page (the uploader joined)
+    "disqualification-list": 2,  # count, page (firm and recorder joined)
+    "holiday-list": 2,
 }
 # A district caseworker's scope needs their roles: one more query on the scoped lists (a superuser's scope
 # needs none; the workflow of application-list reads everyone's roles; reference lists are not scoped).
-NO_EXTRA_QUERY = {"application-list", "cluster-list", "district-list", "rule-set-list"}
+NO_EXTRA_QUERY = {"application-list", "cluster-list", "district-list", "rule-set-list", "holiday-list"}
 EXTRA_FOR_DISTRICT_STAFF = dict.fromkeys(set(PINNED) - NO_EXTRA_QUERY, 1)
 
 
@@ -129,6 +133,13 @@ def populate(users: list[User]) -> Firm:
         ImportJob(user=user, kind="figures", file_name=f"qc-{n}.csv", file_format="csv")
         for user in users
         for n in range(ROWS)
+    )
+    Disqualification.objects.bulk_create(
+        Disqualification(firm=f, code="tax_evasion", occurred_on=today, reason="qc", recorded_by=users[0])
+        for f in firms
+    )
+    Holiday.objects.bulk_create(
+        Holiday(day=datetime.date(2040, 1, 1) + datetime.timedelta(days=n), name="qc") for n in range(ROWS)
     )
     subjects = [code for code, _label in SUBJECT_CHOICES]
     Target.objects.bulk_create(

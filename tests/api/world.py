@@ -1,6 +1,6 @@
 """A small programme to test the API's access rules on: two firms in two districts, every role, and
 one row of every resource belonging to firm A (figures, applications, a review, a designation, an
-attestation, an alert, a pool membership) plus a target.
+attestation, an alert, a pool membership, a disqualification in ``extra``) plus a target and a holiday.
 
 Firm A is in 渝北区 (500112), firm B in 渝中区 (500103). "in" staff work in A's district, "out" staff
 in B's; city staff have no district.
@@ -20,6 +20,8 @@ from cultivation.models import (
     Application,
     Attestation,
     Designation,
+    Disqualification,
+    Holiday,
     PoolMembership,
     Review,
     ReviewAssignment,
@@ -117,9 +119,17 @@ def build_world() -> World:
     )
     target = Target.objects.create(subject="little_giant", year=2027, kind="active_by", count=10)
     ImportJob.objects.create(user=users["city"], kind="firms", file_name=WORLD_IMPORT, file_format="csv")
-    return World(
+    world = World(
         firm_a, firm_b, users, submitted, in_review, review, designation, attestation, alert_id, pool, target
     )
+    world.extra["disqualification"] = Disqualification.objects.create(
+        firm=firm_a,
+        code="abnormal_operations",
+        occurred_on=today - datetime.timedelta(days=30),
+        reason="矩阵",
+    )
+    world.extra["holiday"] = Holiday.objects.create(day=datetime.date(2031, 1, 1), name="元旦")
+    return world
 
 
 def alert_recipients(world: World) -> set[str]:

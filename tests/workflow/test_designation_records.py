@@ -267,11 +267,13 @@ def test_revocation_still_works_for_the_districts_caseworker(client, firm, peopl
     assert held.status == Designation.Status.REVOKED
 
 
-# --- the API only reads designations -----------------------------------------------------------------
+# --- the API records through the service and never edits ----------------------------------------------
 
 
 @pytest.mark.parametrize("who", ["city_cw", "superuser"])
-def test_the_api_neither_creates_nor_edits_designations(who, firm, people):
+def test_the_api_records_only_through_the_service_and_never_edits(who, firm, people):
+    """``POST /api/designations/`` is ``record_historical_designation``: no typed expiry, a reason required
+    (400 without one, nothing saved); a designation on the register is never edited or deleted (405)."""
     held = designation(firm, INNOVATIVE_SME)
     api = APIClient()
     api.force_authenticate(getattr(people, who))
@@ -281,7 +283,8 @@ def test_the_api_neither_creates_nor_edits_designations(who, firm, people):
         "granted_on": "2024-01-01",
         "expires_on": "2099-12-31",
     }
-    assert api.post("/api/designations/", body, format="json").status_code == 405
+    refused = api.post("/api/designations/", body, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()["fields"]
     for method in (api.put, api.patch):
         assert method(f"/api/designations/{held.pk}/", {"tier": UNICORN}, format="json").status_code == 405
     assert api.delete(f"/api/designations/{held.pk}/").status_code == 405

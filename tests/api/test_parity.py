@@ -64,7 +64,7 @@ class Gap:
 
 
 # --- 2. the admin: (model, what) -> route. "what" is add/change/delete, "action:<name>" or "page:<url name>"
-ADMIN_ROUTES: dict[tuple[str, str], str | Landing | Gap] = {
+ADMIN_ROUTES: dict[tuple[str, str], str | Gap] = {
     # the register (registry's admin, extended by cultivation)
     ("registry.Firm", "add"): "firm-list",
     ("registry.Firm", "change"): "firm-detail",

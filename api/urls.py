@@ -25,7 +25,7 @@ router.register("holidays", views.HolidayViewSet, basename="holiday")
 
 firm_figures = views.FirmFiguresViewSet.as_view({"get": "list", "post": "create"})
 firm_figures_year = views.FirmFiguresViewSet.as_view(
-    {"get": "retrieve", "put": "update", "patch": "partial_update"}
+    {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
 )
 
 urlpatterns = [

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -10,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from registry.credit_code import normalise
 from registry.filters import AnnualFiguresFilter
 from registry.models import AnnualFigures, Firm
+from registry.services import delete_figures
 
 from ..conditional import ETAG, WRITE_PARAMETERS, ConditionalWriteMixin
 from ..examples import FIGURES, FIGURES_REQUEST, FIGURES_UPDATE_REQUEST, request_example, response_example
@@ -17,6 +20,7 @@ from ..filtering import StrictOrderingFilter
 from ..pagination import PageOrCursorPagination
 from ..permissions import EditsFigures
 from ..serializers import AnnualFiguresSerializer, AnnualFiguresUpdateSerializer
+from ..serializers.model_clean import model_errors
 
 CREDIT_CODE = OpenApiParameter("credit_code", str, OpenApiParameter.PATH, description="统一社会信用代码")
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="fiscal year")
@@ -51,6 +55,13 @@ YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="fiscal 
             response_example("已更新", FIGURES),
         ],
     ),
+    destroy=extend_schema(
+        parameters=[CREDIT_CODE, YEAR],
+        summary="Delete a year's figures (not frozen)",
+        description="Deletes a fiscal year entered by mistake: caseworkers in scope and the firm's own "
+        "users, through the same service as the admin and the portal. A year a reviewer relied on is frozen "
+        "and is refused with 400, nothing deleted.",
+    ),
     partial_update=extend_schema(
         parameters=[CREDIT_CODE, YEAR, *WRITE_PARAMETERS],
         summary="Change a year's figures",
@@ -66,6 +77,7 @@ class FirmFiguresViewSet(
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """A firm's annual figures: caseworkers in scope and the firm's own users keep them current. A year
@@ -91,6 +103,13 @@ class FirmFiguresViewSet(
         if self.action in ("update", "partial_update"):
             return AnnualFiguresUpdateSerializer
         return AnnualFiguresSerializer
+
+    def perform_destroy(self, instance: AnnualFigures) -> None:
+        """Delete through the register's write service (scope, audit, freeze), as the admin does."""
+        try:
+            delete_figures(instance, user=self.request.user, reason=_("通过接口删除"))
+        except DjangoValidationError as error:
+            raise model_errors(error) from error
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

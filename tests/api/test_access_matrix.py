@@ -148,6 +148,7 @@ EXPECTED: dict[str, Endpoint] = {
                 statuses(404, firm_a=200, district_in=200, city=200, admin=200, reviewer=403),
                 body=lambda w: {"employees": 161},
             ),
+            "delete": Case(statuses(404, firm_a=204, district_in=204, city=204, admin=204, reviewer=403)),
         },
     ),
     "figures-list": Endpoint(

@@ -379,3 +379,24 @@ def test_token_obtain_use_revoke(caseworker):
     revoked = client.get("/api/firms/")
     assert revoked.status_code == 401 and revoked["WWW-Authenticate"] == "Token"
     assert anonymous.delete("/api/token/").status_code == 401
+
+
+def test_a_year_entered_by_mistake_is_deleted_through_the_register_service(yubei, yubei_caseworker):
+    firm = FirmFactory(district=district(YUBEI))
+    FiguresFactory(firm=firm, year=LAST_YEAR)
+    answer = yubei.delete(f"/api/firms/{firm.credit_code}/figures/{LAST_YEAR}/")
+    assert answer.status_code == 204
+    assert not AnnualFigures.objects.filter(firm=firm, year=LAST_YEAR).exists()
+    deleted = AnnualFigures.history.filter(firm_id=firm.pk, year=LAST_YEAR, history_type="-").get()
+    assert deleted.history_user == yubei_caseworker and deleted.history_change_reason == "通过接口删除"
+
+
+def test_a_frozen_year_is_not_deleted_and_another_districts_year_is_not_found(yubei):
+    frozen = FiguresFactory(firm=FirmFactory(district=district(YUBEI)), year=LAST_YEAR)
+    AnnualFigures.objects.filter(pk=frozen.pk).update(frozen=True, frozen_reason="申请审核")
+    answer = yubei.delete(f"/api/firms/{frozen.firm.credit_code}/figures/{LAST_YEAR}/")
+    assert answer.status_code == 400 and "冻结" in answer.json()["detail"] + str(answer.json()["fields"])
+    assert AnnualFigures.objects.filter(pk=frozen.pk).exists()
+    elsewhere = FiguresFactory(firm=FirmFactory(district=district(OTHER)), year=LAST_YEAR)
+    assert yubei.delete(f"/api/firms/{elsewhere.firm.credit_code}/figures/{LAST_YEAR}/").status_code == 404
+    assert AnnualFigures.objects.filter(pk=elsewhere.pk).exists()

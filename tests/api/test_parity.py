@@ -75,7 +75,7 @@ ADMIN_ROUTES: dict[tuple[str, str], str | Gap] = {
     ("registry.Firm", "page:registry_firm_process_import"): IMPORT_LIST,
     ("registry.AnnualFigures", "add"): "firm-figures",
     ("registry.AnnualFigures", "change"): "firm-figures-year",
-    ("registry.AnnualFigures", "delete"): Gap("registry.services.delete_figures has no API route yet"),
+    ("registry.AnnualFigures", "delete"): "firm-figures-year",  # DELETE, through delete_figures
     ("registry.AnnualFigures", "page:registry_annualfigures_import"): IMPORT_LIST,
     ("registry.AnnualFigures", "page:registry_annualfigures_process_import"): IMPORT_LIST,
     # applications: the workflow buttons, expert assignment

@@ -16,11 +16,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-## run: migrate SQLite, load the demo once, serve on 127.0.0.1:$(PORT) with a Celery worker and beat.
+## run: migrate SQLite, load the demo once, run the scans (inboxes and pool ratings are not empty at first look),
+## serve on 127.0.0.1:$(PORT) with a Celery worker and beat.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py setup_schedules
 	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py run_scans
 	PORT=$(PORT) bin/dev-server
 
 ## test: the whole suite (uses DATABASE_URL and REDIS_URL when they are set).

@@ -51,7 +51,7 @@ FIGURES_REQUEST = {
     "cumulative_financing_usd_m": None,
     "audited": True,
 }
-# The what-if body (DESIGN §6): a firm's facts with one year of figures, nothing stored.
+# The what-if body (docs/API.md): a firm's facts with one year of figures, nothing stored.
 WHAT_IF_EXAMPLE = {
     "rule_set": "CN-2022",
     "as_of": "2025-06-30",

@@ -9,7 +9,7 @@ microseconds per firm, plus a same-run baseline (a loop that only reads the figu
 and the ratio to it, so the figure can be compared across machines.
 
 Scenarios: every tier of CN-2022 / CN-2026 as a scan does it (judge, keep the outcome, drop the
-report); the quality ladder alone; the full JSON answer of DESIGN §6 (every message formatted); and
+report); the quality ladder alone; the full JSON answer of docs/API.md (every message formatted); and
 every report kept in a list, which shows what the cyclic garbage collector costs when a caller holds
 on to tens of thousands of reports at once.
 """

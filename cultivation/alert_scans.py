@@ -1,4 +1,4 @@
-"""The alerting scans (DESIGN §5): promotion due, expiry and renewal, overdue figures, the pool.
+"""The alerting scans (docs/ARCHITECTURE.md): promotion due, expiry and renewal, overdue figures, the pool.
 
 Each is a ``scanning.Scan``: its chunks look at one range (or list) of firm ids in a constant number
 of queries, feed the pure rules, and raise alerts through ``raise_alerts`` in one transaction. Chunks

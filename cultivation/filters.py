@@ -1,4 +1,4 @@
-"""FilterSets for the programme's lists, shared by the API, the portal and exports (DESIGN §2)."""
+"""FilterSets for the programme's lists, shared by the API, the portal and exports (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

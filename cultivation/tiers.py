@@ -1,4 +1,4 @@
-"""The tier catalogue, the two ladders and the derived life-cycle stage (domain.md P5, P6).
+"""The tier catalogue, the two ladders and the derived life-cycle stage (P5, P6).
 
 Pure Python: no queries. Every other module asks here for tier codes, labels,
 ladder order, validity and the stage a set of active designations implies.
@@ -165,7 +165,7 @@ def expiry_for(code: str, granted_on: date) -> date:
     return anniversary - timedelta(days=1)
 
 
-# Programme policy numbers used by the applications workflow (domain.md §1.4-1.5, P7).
+# Programme policy numbers used by the applications workflow (docs/RULES.md, P7).
 RENEWAL_WINDOW_MONTHS = 6  # 复核 opens this many months before a designation expires
 REVOCATION_BAR_YEARS = 3  # a revoked firm may not apply again for this many years
 NOTICE_WORKING_DAYS = 5  # 公示 lasts this many working days

@@ -140,7 +140,7 @@ def validate_evaluation_day(value):
 
 
 class WhatIfSerializer(serializers.Serializer):
-    """The eligibility what-if body (DESIGN §6). Nothing it describes is stored."""
+    """The eligibility what-if body (docs/API.md). Nothing it describes is stored."""
 
     rule_set = serializers.SlugRelatedField(
         slug_field="code", queryset=RuleSetRecord.objects.all(), required=False, allow_null=True

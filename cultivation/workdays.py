@@ -1,4 +1,4 @@
-"""Working-day arithmetic for the public notice (公示, domain.md §1.5: "5 working days").
+"""Working-day arithmetic for the public notice (公示, docs/RULES.md: "5 working days").
 
 Pure functions: the caller passes the holiday calendar (``Holiday`` rows, editable in the admin),
 so the arithmetic is unit-testable without a database. China moves weekend days to working days

@@ -1,4 +1,4 @@
-"""The application review workflow as one declarative table (DESIGN §4, domain.md §1.5).
+"""The application review workflow as one declarative table (docs/ARCHITECTURE.md, docs/RULES.md).
 
 Everything that decides what may happen to an application reads this module: the transition
 service (``cultivation.services.applications.application_transition``), the API's

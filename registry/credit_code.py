@@ -1,4 +1,4 @@
-"""The Unified Social Credit Code (统一社会信用代码, GB 32100-2015; domain.md §6, P10).
+"""The Unified Social Credit Code (统一社会信用代码, GB 32100-2015; docs/RULES.md, P10).
 
 A code is 18 characters from a 31-character alphabet (no I, O, S, V, Z). The
 last character is a check character: weights 3^i mod 31 over the first 17.

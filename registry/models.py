@@ -57,7 +57,7 @@ class District(BilingualName):
 
 
 class Cluster(BilingualName):
-    """One of the 30 clusters of the "33618" modern manufacturing system (domain.md §5)."""
+    """One of the 30 clusters of the "33618" modern manufacturing system (docs/RULES.md)."""
 
     class Level(models.TextChoices):
         TRILLION = "trillion", _("万亿级主导产业集群")
@@ -69,7 +69,7 @@ class Cluster(BilingualName):
     level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
     provisional = models.BooleanField(
-        _("待核实"), default=False, help_text=_("名称尚未在公开文件中核实（domain.md §5 标注 [U]）。")
+        _("待核实"), default=False, help_text=_("名称尚未在公开文件中核实。")
     )
     history = HistoricalRecords()
 
@@ -80,7 +80,7 @@ class Cluster(BilingualName):
 
 
 class Sector(models.TextChoices):
-    """The SME size rule (domain.md §1.8) depends on the sector."""
+    """The SME size rule (docs/RULES.md) depends on the sector."""
 
     INDUSTRY = "industry", _("工业")
     SOFTWARE = "software", _("软件和信息技术服务业")

@@ -1,4 +1,4 @@
-"""Life-cycle stages (初创期/成长期/发展期/跨越期, domain.md P5).
+"""Life-cycle stages (初创期/成长期/发展期/跨越期, P5 in docs/DECISIONS.md).
 
 The register stores a firm's stage as a cached column so lists can filter on
 it; the programme (``cultivation.tiers.derive_stage``) decides its value.

@@ -1,4 +1,4 @@
-"""The eligibility answer as typed schema components: report → tiers → criteria (DESIGN §6).
+"""The eligibility answer as typed schema components: report → tiers → criteria (docs/API.md).
 
 Output only: these serializers never shape a response (``EligibilityReport.to_dict`` does); they
 declare its shape so that the schema, and every client generated from it, knows the product's central

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 
-# The programme's figures (domain.md P11): stock to reach by 2027, yearly intake for 2025-2027.
+# The programme's figures (P11): stock to reach by 2027, yearly intake for 2025-2027.
 ACTIVE_BY_2027 = {"gazelle": 300, "potential_unicorn": 30, "unicorn": 15, "gazelle_pool": 500}
 NEW_EACH_YEAR = {
     "innovative_sme": 800,
@@ -18,7 +18,7 @@ NEW_EACH_YEAR = {
     "hardtech_pool": 50,
 }
 YEARS = (2025, 2026, 2027)
-NOTE = "domain.md P11 / 渝府办发〔2024〕14号"
+NOTE = "P11 / 渝府办发〔2024〕14号"
 
 
 def seed(apps, schema_editor):

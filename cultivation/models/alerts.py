@@ -1,4 +1,4 @@
-"""Alerts the scans raise and their delivery to people (DESIGN §5).
+"""Alerts the scans raise and their delivery to people (docs/ARCHITECTURE.md).
 
 The database is the source of truth: an alert and its deliveries are written
 in the scan's transaction, and Celery only triggers the sending. An alert is

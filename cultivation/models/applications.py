@@ -1,4 +1,4 @@
-"""Applications for a designation and their review (DESIGN §4, domain.md §1.4-1.5).
+"""Applications for a designation and their review (docs/ARCHITECTURE.md, docs/RULES.md).
 
 Status changes only through ``cultivation.services.applications.application_transition``; the
 stages and actions are the table in ``cultivation.workflow``. The snapshot freezes what the

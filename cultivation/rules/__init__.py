@@ -1,4 +1,4 @@
-"""The rules engine: versioned rule sets as data and a pure-Python evaluator (domain P1-P4, DESIGN §6).
+"""The rules engine: versioned rule sets as data and a pure-Python evaluator (P1-P4).
 
 Public API::
 

@@ -1,4 +1,4 @@
-"""The catalogue of attested criteria and disqualifying flags (domain P3).
+"""The catalogue of attested criteria and disqualifying flags (P3).
 
 An *attested* criterion is declared by the firm with evidence and confirmed by a caseworker; until
 confirmed it is pending, never met. A *disqualification* is recorded by a caseworker against the

@@ -1,4 +1,4 @@
-"""Rule set CN-2022: MIIT 梯度培育 V2022 (创新型, 专精特新, 小巨人) and 单项冠军 (domain.md §1-§2).
+"""Rule set CN-2022: MIIT 梯度培育 V2022 (创新型, 专精特新, 小巨人) and 单项冠军 (docs/RULES.md).
 Every figure below is the one place it is defined.
 
 The quality-ladder tiers are in ``cn2022_quality``; the common conditions are here. Chongqing's own

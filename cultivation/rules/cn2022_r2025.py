@@ -1,4 +1,4 @@
-"""Rule set CN-2022-R2025: the 2025 小巨人 round (工信厅企业函〔2025〕190号, domain.md §1.3).
+"""Rule set CN-2022-R2025: the 2025 小巨人 round (工信厅企业函〔2025〕190号, docs/RULES.md).
 
 The round still applies the V2022 standards, with four changes to 小巨人 only, from the notice
 (relayed mid-May 2025; 2025-05-15 is used, marked provisional) until CN-2026 takes over on 2026-04-01:

@@ -1,4 +1,4 @@
-"""Chongqing's own rule sets (domain.md §3, §4; issue 15): the city's rules, not the national programme's.
+"""Chongqing's own rule sets (docs/RULES.md; issue 15): the city's rules, not the national programme's.
 
 - ``CQ-2023``: 《重庆市独角兽、瞪羚企业培育工作方案（2023—2027年）》, issued at the end of 2023 — 瞪羚,
   潜在独角兽, 独角兽. The exact date of issue was not found: 2023-12-31 is used and marked provisional.

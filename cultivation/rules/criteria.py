@@ -1,4 +1,4 @@
-"""What a rule set is made of (domain P1): criteria, score classes and tier rules, as frozen data.
+"""What a rule set is made of (P1): criteria, score classes and tier rules, as frozen data.
 
 Below ``compiler`` (which turns them into check closures) and ``ruleset`` (the versioned set that
 holds them and compiles itself once), so that a set can validate itself without an import cycle.
@@ -26,7 +26,7 @@ MEASURABLE, ATTESTED, COMMON, PREREQUISITE, SCORE = (
 KINDS = (MEASURABLE, ATTESTED, COMMON, PREREQUISITE, SCORE)
 CONFIDENCE = ("C", "P", "U")  # domain legend: confirmed, probable, unconfirmed
 NATIONAL, CHONGQING = "CN", "CQ"
-JURISDICTIONS = (NATIONAL, CHONGQING)  # national (MIIT) rules, and the city's own (domain P1)
+JURISDICTIONS = (NATIONAL, CHONGQING)  # national (MIIT) rules, and the city's own (P1)
 
 
 def freeze(value: Any) -> Any:
@@ -63,7 +63,7 @@ class Criterion:
     score_class: str | None = None  # scored tiers: the class its points count towards
     direct: bool = False  # a direct condition (直通/公告条件) that can replace the score or a group
     provisional: bool = False  # the figure is unconfirmed [U] (P1)
-    source: str = ""  # source ids of domain.md §0, e.g. "S2"
+    source: str = ""  # source ids of cultivation/rules/sources.py, e.g. "S2"
     confidence: str = "C"
     note: str = ""  # decisions and readings, shown in docs/RULES.md
     applies_to: tuple[str, ...] = ()  # common criteria only: the tiers they apply to

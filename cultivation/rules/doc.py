@@ -248,7 +248,8 @@ version with other figures is created with `RuleSet.derive()`, never by editing 
   (one reprint consistent with official summaries), **U** unconfirmed (not found in any published copy).
   A criterion whose figure is unconfirmed is still encoded and flagged ⚠ provisional, with the reason; so is
   every result of a provisional rule set.
-- Sources (`S1`…) are the published texts listed under [Sources](#sources) at the end.
+- Sources (`S1`…) are the published texts listed under [Sources](#sources) at the end; `P1`…`P12` are the
+  product's readings of them, in [DECISIONS.md](DECISIONS.md).
 - Bands: "X以上" ⇒ ≥ X, "a–b" ⇒ [a, b), "X以下" ⇒ < X. Exactly on a threshold meets it.
 - "last year" is the last fiscal year completed before the evaluation day; "last year − 1" the one before.
 - Outcomes: `met`, `not_met`, `pending` (claimed, not yet confirmed: the tier answers *null* while that

@@ -1,4 +1,4 @@
-"""The evaluator: one firm's Facts against a rule set, every tier explained (P4, DESIGN §6).
+"""The evaluator: one firm's Facts against a rule set, every tier explained (P4).
 
 Pure Python, no queries. A rule set is compiled once (``RuleSet.compiled``, see ``compiler.py``) into
 check closures and pass-rule closures; an evaluation then runs closures over a per-call context that

@@ -1,7 +1,7 @@
 """The evaluator's input: what is known about one firm on one day (plain frozen dataclasses).
 
 Facts are built by the Django layer from a firm's records, by the API from a what-if request
-(DESIGN §6) or by tests; the evaluator never looks anywhere else, which is what keeps it pure,
+(docs/API.md) or by tests; the evaluator never looks anywhere else, which is what keeps it pure,
 fast and replayable from an application snapshot (``Facts.to_dict`` / ``parse.facts_from_dict``).
 """
 
@@ -108,7 +108,7 @@ class YearFigures:
         return lambda rows: starmap(cls, map(pick, rows))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-friendly form (Decimals as strings), the shape DESIGN §6 uses for ``years``."""
+        """JSON-friendly form (Decimals as strings), the shape docs/API.md uses for ``years``."""
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
@@ -219,7 +219,7 @@ class Facts:
         return Facts(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-friendly form (DESIGN §6 shape), e.g. for an application snapshot."""
+        """JSON-friendly form (docs/API.md shape), e.g. for an application snapshot."""
         return {
             "as_of": self.as_of.isoformat(),
             "founded_on": self.founded_on.isoformat() if self.founded_on else None,

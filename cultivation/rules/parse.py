@@ -1,4 +1,4 @@
-"""Parse the JSON shape of DESIGN §6 into Facts, collecting one message per bad field.
+"""Parse the JSON shape of docs/API.md into Facts, collecting one message per bad field.
 
 The API validates with its own serializers too; this parser exists so that snapshots stored as
 JSON (``Facts.to_dict``) and plain dicts from tests or scripts come back as the same Facts.
@@ -141,7 +141,7 @@ def _code_list(data: Mapping[str, Any], name: str, errors: dict[str, str]) -> fr
 
 
 def facts_from_dict(data: Mapping[str, Any], *, as_of: date | None = None) -> Facts:
-    """Build Facts from the DESIGN §6 request shape; ``as_of`` defaults to the given day or today."""
+    """Build Facts from the docs/API.md request shape; ``as_of`` defaults to the given day or today."""
     errors: dict[str, str] = {}
     values = _simple(data, errors, as_of)
     values["designations"] = _code_list(data, "designations", errors)

@@ -1,4 +1,4 @@
-"""What the evaluator answers: per criterion, per tier and per evaluation (domain P4, DESIGN §6).
+"""What the evaluator answers: per criterion, per tier and per evaluation (P4).
 
 Results are cheap to build: they hold raw values and a message key, and only ``explain()`` /
 ``to_dict()`` format text (translated via gettext, Chinese source strings). A scan over all firms
@@ -339,7 +339,7 @@ class TierReport:
 
 @dataclass(slots=True)
 class EligibilityReport:
-    """The answer for one firm against one rule set (DESIGN §6)."""
+    """The answer for one firm against one rule set (docs/API.md)."""
 
     rule_set: str
     as_of: date

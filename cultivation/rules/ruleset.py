@@ -1,4 +1,4 @@
-"""Rule sets as versioned data (domain P1): criteria, tiers, sets, their JSON form and new versions.
+"""Rule sets as versioned data (P1): criteria, tiers, sets, their JSON form and new versions.
 
 A rule set is immutable. Changing a threshold means ``derive()``-ing a new set with its own code and
 effective date, so an application judged under ``CN-2022`` can always be re-judged the same way.
@@ -74,7 +74,7 @@ class RuleSet:
     based_on: str | None = None
     note: str = ""
     jurisdiction: str = NATIONAL  # whose rules: the national programme's or Chongqing's own (P1)
-    source: str = ""  # the instrument's source ids (domain.md §0)
+    source: str = ""  # the instrument's source ids (cultivation/rules/sources.py)
     date_confidence: str = "C"  # how sure the effective date is (domain legend)
     date_note: str = ""  # why the date is what it is, shown to users when not confirmed (message id)
 

@@ -1,6 +1,6 @@
 """Exact numbers for the rules engine: Decimal coercion, exact ratios, missing-data markers.
 
-Thresholds are compared exactly (DESIGN §6: a firm exactly on a bar meets it, a cent under does
+Thresholds are compared exactly (docs/API.md: a firm exactly on a bar meets it, a cent under does
 not). Dividing first and comparing afterwards would round; so a ratio is kept as a fraction and
 compared by cross-multiplication, and the quotient is only computed for display.
 """

@@ -52,7 +52,7 @@ DISTRICTS = [
     ("500243", "彭水苗族土家族自治县", "Pengshui Miao and Tujia Autonomous County"),
 ]
 
-# (code, level, name_zh, name_en, provisional) — domain.md §5; [U] rows are provisional.
+# (code, level, name_zh, name_en, provisional) — the "33618" system (P12); rows no published text confirms are provisional.
 CLUSTERS = [
     ("intelligent-connected-nev", "trillion", "智能网联新能源汽车", "Intelligent connected new-energy vehicles", False),
     ("electronic-information", "trillion", "新一代电子信息制造业",

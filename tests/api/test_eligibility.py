@@ -1,4 +1,4 @@
-"""The eligibility contract (DESIGN §6): what-if and stored firms, clusters and rule sets."""
+"""The eligibility contract (docs/API.md): what-if and stored firms, clusters and rule sets."""
 
 from __future__ import annotations
 

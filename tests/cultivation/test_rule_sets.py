@@ -48,7 +48,7 @@ def test_a_published_version_cannot_be_edited():
 def srdi_rd_path() -> tuple[str, str]:
     """The 专精特新 R&D-expense criterion and its threshold param, read from the rule data."""
     criterion = CN_2022.criterion("srdi_sme.c2_rd_expense")
-    assert criterion.params["threshold"] == Decimal("100")  # 100万元 (domain.md §1.2 C2)
+    assert criterion.params["threshold"] == Decimal("100")  # 100万元 (docs/RULES.md, srdi_sme)
     return "srdi_sme.c2_rd_expense", "threshold"
 
 

@@ -13,13 +13,13 @@ from tests.factories import FirmFactory
 
 # Published codes of real enterprises (public licences) and the GB 32100 worked example.
 REAL_CODES = [
-    "91350100M000100Y43",  # domain.md §6 worked example
+    "91350100M000100Y43",  # the worked example of GB 32100
     "914403001922038216",  # Huawei Technologies Co., Ltd.
     "9144030071526726XG",  # Shenzhen Tencent Computer Systems Co., Ltd.
     "91110000802100433B",  # China Petroleum & Chemical Corporation
     "91110108551385082Q",  # Beijing Xiaomi Technology Co., Ltd.
 ]
-# An early pilot code that is real but fails the checksum (domain.md §6 caveat).
+# An early pilot code that is real but fails the checksum (P10).
 PILOT_CODE = "91350100M0001TGQXM"
 
 first17 = st.tuples(

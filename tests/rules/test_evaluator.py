@@ -155,7 +155,7 @@ def test_messages_translate_when_asked(settings):
         assert outcome.explain()  # falls back to the Chinese source until the English catalogue has it
 
 
-# --- the JSON answer (DESIGN §6) ----------------------------------------------------------------------
+# --- the JSON answer (docs/API.md) ----------------------------------------------------------------------
 
 
 def test_to_dict_shape():

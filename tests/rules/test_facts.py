@@ -1,4 +1,4 @@
-"""Facts: the evaluator's frozen input, its helpers and its JSON form (DESIGN §6)."""
+"""Facts: the evaluator's frozen input, its helpers and its JSON form (docs/API.md, "Evaluate the firm")."""
 
 from __future__ import annotations
 

@@ -14,6 +14,9 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from registry.models import Cluster
+
+from .alternatives import arrange
 from .tiers import TIERS, label_on
 
 STATUS_LABELS = {
@@ -41,20 +44,47 @@ class TierView:
     rule_set: str | None = None  # the set that rated the tier (reports stored before issue 15: none)
 
 
+def cluster_names(report: dict[str, Any]) -> dict[str, str]:
+    """Names of the “33618” clusters a report's criteria name by code (the rules engine knows codes only)."""
+    codes = {
+        c["value"]
+        for tier in report.get("tiers", {}).values()
+        for c in tier.get("criteria", ())
+        if isinstance(c.get("value"), str) and c.get("unit") is None
+    }
+    if not codes:
+        return {}
+    return {cluster.code: cluster.name for cluster in Cluster.objects.filter(code__in=codes)}
+
+
+def _with_names(criterion: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """A criterion whose value is a cluster code, with the cluster's name in its message instead."""
+    name = names.get(criterion["value"]) if isinstance(criterion.get("value"), str) else None
+    if name is None:
+        return criterion
+    return {**criterion, "message": criterion["message"].replace(criterion["value"], name)}
+
+
 def tier_views(report: dict[str, Any]) -> list[TierView]:
     """One view per tier in catalogue order, each criterion with a translated status label.
 
     A tier is named as the programme called it on the report's day (CN-2026's 科技和创新型中小企业).
+    Alternatives are grouped (``alternatives.arrange``) and cluster codes named.
     """
     as_of = date.fromisoformat(report["as_of"]) if report.get("as_of") else None
+    names = cluster_names(report)
     views = []
     for code in TIERS:
         data = report.get("tiers", {}).get(code)
         if data is None:
             continue
-        criteria = [
-            {**c, "status_label": STATUS_LABELS.get(c["status"], c["status"])} for c in data["criteria"]
-        ]
+        criteria = arrange(
+            [
+                {**_with_names(c, names), "status_label": STATUS_LABELS.get(c["status"], c["status"])}
+                for c in data["criteria"]
+            ],
+            data.get("alternatives"),
+        )
         views.append(
             TierView(
                 code=code,

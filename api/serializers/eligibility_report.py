@@ -110,6 +110,13 @@ class TierReportSerializer(serializers.Serializer):
     direct_met = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="direct-entry criteria the firm meets"
     )
+    alternatives = serializers.ListField(
+        child=serializers.ListField(child=serializers.ListField(child=serializers.CharField())),
+        required=False,
+        help_text="only when the tier has alternative routes: groups of routes, any one route of a group "
+        "suffices; a route lists the criterion codes it needs together "
+        '(e.g. [[["g1_rd_by_revenue", "g2_rd_institution", "g3_class1_ip"], ["direct_national_award"]]])',
+    )
 
 
 class EligibilityReportSerializer(serializers.Serializer):

@@ -99,6 +99,28 @@ _CHECK_COST = {
 _SCORE_COST = 20
 
 
+def _codes_in(node: Any) -> tuple[str, ...]:
+    if isinstance(node, str):
+        return (node,)
+    ((_op, items),) = node.items()
+    return tuple(code for item in items for code in _codes_in(item))
+
+
+def alternatives_of(node: Any) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The pass rule's ``any`` lists as groups of routes, each route the codes it needs together.
+
+    Readers of a report need to know which criteria are alternatives to one another (小巨人's three
+    "新" routes, 专精特新's score or a direct condition): once one route is met, the others are not
+    wanted, so a screen must not show them as failures. An ``any`` inside a route counts as part of it.
+    """
+    if isinstance(node, str):
+        return ()
+    ((op, items),) = node.items()
+    if op == "any":
+        return (tuple(_codes_in(item) for item in items),)
+    return tuple(group for item in items for group in alternatives_of(item))
+
+
 def cheapest_first(node: Any, costs: Mapping[str, int]) -> tuple[Any, int]:
     """The pass rule with each ``all``/``any`` list ordered by cost, and its cost.
 
@@ -137,6 +159,7 @@ class CompiledTier:
     provisional: bool
     by_code: Mapping[str, Run]  # the non-score criteria by code, for ``verdict``
     verdict_rule: Callable[[Mapping[str, Tri]], Tri]  # ``rule`` with the cheapest criteria first
+    alternatives: tuple[tuple[tuple[str, ...], ...], ...] = ()  # ``alternatives_of`` the pass rule
 
     def run(self, ctx: Context, common: Mapping[str, CriterionResult]) -> TierReport:
         results = [common[code] for code in self.common]
@@ -175,6 +198,7 @@ class CompiledTier:
             direct,
             self.provisional,
             application_kind=ctx.facts.application_kind,
+            alternatives=self.alternatives,
         )
 
     def verdict(self, ctx: Context, common: Mapping[str, Tri]) -> Tri:
@@ -298,7 +322,16 @@ def _compile_tier(rule: TierRule, shared: tuple[Criterion, ...]) -> CompiledTier
     provisional = any(c.provisional for c in (*rule.criteria, *applying))
     by_code = {code: run for code, run, _class, _direct in runs}
     return CompiledTier(
-        rule.tier, common, tuple(runs), score, tuple(classes), rule_fn, provisional, by_code, verdict_rule
+        rule.tier,
+        common,
+        tuple(runs),
+        score,
+        tuple(classes),
+        rule_fn,
+        provisional,
+        by_code,
+        verdict_rule,
+        alternatives_of(rule.effective_pass_rule()),
     )
 
 

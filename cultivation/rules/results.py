@@ -278,6 +278,9 @@ class TierReport:
     in_force: bool = True  # False: no rules for the tier are in force on the day yet (issue 15)
     effective_from: date | None = None  # not in force: the day its rules take effect
     jurisdiction: str | None = None
+    # Groups of alternative routes of the pass rule (each route: the codes it needs together), so a
+    # reader can tell "met another way" from "not met"; () when the tier has no alternatives.
+    alternatives: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
     @classmethod
     def not_in_force(cls, tier: str, rule_set: str, effective_from: date, jurisdiction: str) -> TierReport:
@@ -334,6 +337,8 @@ class TierReport:
             out["direct_met"] = list(self.direct_met)
         elif self.direct_met:
             out["direct_met"] = list(self.direct_met)
+        if self.alternatives:
+            out["alternatives"] = [[list(route) for route in group] for group in self.alternatives]
         return out
 
 

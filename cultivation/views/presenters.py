@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from registry.models import AnnualFigures, Firm
 
+from ..alternatives import NOT_NEEDED
 from ..models import Application, ApplicationEvent, Designation
 from ..reports import tier_views
 from ..rules.deadlines import figures_due_on
@@ -39,8 +40,14 @@ def criterion_cells(criterion: dict[str, Any]) -> dict[str, str]:
 
     Only plain numbers are shown in the value and bar columns (a scored band names its band, the
     SME size rule compares two figures: their message says it better); the gap uses the
-    evaluator's own wording ("需增加研发费用 48.00 万元").
+    evaluator's own wording ("需增加研发费用 48.00 万元"). A banded criterion with one bar (瞪羚's growth
+    rate, banded by the start year's revenue) shows that bar's figures, not the banding figure; a
+    criterion another route made unnecessary shows no gap.
     """
+    parts = criterion.get("parts") or ()
+    if parts:
+        cells = criterion_cells(parts[0]) if len(parts) == 1 else {"value": "", "bar": "", "gap": ""}
+        return {**cells, "gap": "" if criterion.get("display") == NOT_NEEDED else cells["gap"]}
     unit, value, threshold = criterion.get("unit"), criterion.get("value"), criterion.get("threshold")
     op = None
     shown_value = _with_unit(value, unit) if unit and _scalar(value) else ""
@@ -49,6 +56,8 @@ def criterion_cells(criterion: dict[str, Any]) -> dict[str, str]:
     shown_bar = f"{op} {_with_unit(threshold, unit)}" if op else ""
     gap, gap_unit = criterion.get("gap"), criterion.get("gap_unit")
     shown_gap = str(GAPS[gap_unit]).format(gap=gap) if gap is not None and gap_unit in GAPS else ""
+    if criterion.get("display") == NOT_NEEDED:
+        shown_gap = ""
     return {"value": shown_value, "bar": shown_bar, "gap": shown_gap}
 
 

@@ -249,7 +249,9 @@ def test_the_api_refuses_changes_to_a_frozen_year_naming_the_application(firm, p
         response = method(url, body, format="json")
         assert response.status_code == 400
         assert f"申请 #{submitted.pk}" in " ".join(response.json()["fields"]["non_field_errors"])
-    assert api.delete(url).status_code == 405
+    deleted = api.delete(url)
+    assert deleted.status_code == 400
+    assert "已冻结" in str(deleted.json()) and f"申请 #{submitted.pk}" in str(deleted.json())
     stored = AnnualFigures.objects.get(pk=frozen_row.pk)
     assert stored.frozen and stored.rd_expense == frozen_row.rd_expense
 

@@ -112,7 +112,7 @@ def _inbox_page(
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "groups": group_links(query, filterset.qs) if filterset.is_valid() else [],
+        "groups": [] if filterset.errors else group_links(query, filterset.qs),
         "page": page,
         "filter": filterset,
         "filter_fields": [filterset.form[name] for name in shown],

@@ -112,7 +112,7 @@ def _inbox_page(
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "groups": [] if filterset.errors else group_links(query, filterset.qs),
+        "groups": grouped(query, filterset, page),
         "page": page,
         "filter": filterset,
         "filter_fields": [filterset.form[name] for name in shown],
@@ -129,6 +129,15 @@ def application_url(user, alert) -> str:
     if alert.kind != AlertKind.APPLICATION_UPDATE or not isinstance(application, int):
         return ""
     return reverse("portal:application" if user.firm_id else "portal:staff-application", args=[application])
+
+
+def grouped(query, filterset: AlertFilter, page) -> list[dict]:
+    """The groups, once the list runs past one page and holds more than one kind or tier: a short
+    list reads best as it is, a long one (the first scan: a thousand rows) group by group."""
+    if filterset.errors or not page.has_other_pages():
+        return []
+    groups = group_links(query, filterset.qs)
+    return groups if len(groups) > 1 else []
 
 
 def group_links(query, deliveries) -> list[dict]:

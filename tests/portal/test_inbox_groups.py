@@ -22,8 +22,8 @@ INBOX = reverse("portal:inbox")
 
 @pytest.fixture
 def many(firm, other_firm, reviewer, district_caseworker):
-    """Four promotion alerts for 创新型中小企业, one for 专精特新, one expiry: three groups."""
-    ids = [alert_for(f, period=p) for f in (firm, other_firm) for p in ("2025", "2026")]
+    """26 promotion alerts for 创新型中小企业, one for 专精特新, one expiry: three groups, two pages."""
+    ids = [alert_for(f, period=str(p)) for f in (firm, other_firm) for p in range(2014, 2027)]
     ids.append(alert_for(firm, tier="srdi_sme"))
     ids.append(expiring(firm))
     return ids
@@ -39,14 +39,14 @@ def test_the_inbox_groups_alerts_by_kind_and_tier_with_counts(client, reviewer, 
     response = client.get(INBOX)
     groups = response.context["groups"]
     assert [(g["kind"], g["tier"], g["unread"], g["total"]) for g in groups] == [
-        ("promotion_due", "innovative_sme", 4, 4),
+        ("promotion_due", "innovative_sme", 26, 26),
         ("designation_expiring", "srdi_sme", 1, 1),
         ("promotion_due", "srdi_sme", 1, 1),
     ]
     first = groups[0]
     assert f'href="{INBOX}?{escape(first["query"])}"' in response.text
     listed = rows(client.get(INBOX + "?" + first["query"]))
-    assert len(listed) == 4 and {d.alert.tier for d in listed} == {"innovative_sme"}
+    assert len(listed) == 25 and {d.alert.tier for d in listed} == {"innovative_sme"}
 
 
 def test_marking_a_group_read_leaves_the_other_groups_alone(client, reviewer, district_caseworker, many):
@@ -54,7 +54,7 @@ def test_marking_a_group_read_leaves_the_other_groups_alone(client, reviewer, di
     group = group_of(client.get(INBOX), "promotion_due", "innovative_sme")
     response = client.post(f"{reverse('portal:inbox-read-all')}?{group['query']}")
     assert response.status_code == 302
-    assert "已标记 4 条为已读" in client.get(response["Location"]).text
+    assert "已标记 26 条为已读" in client.get(response["Location"]).text
     after = client.get(INBOX)
     assert group_of(after, "promotion_due", "innovative_sme")["unread"] == 0
     assert group_of(after, "promotion_due", "srdi_sme")["unread"] == 1
@@ -88,6 +88,13 @@ def test_no_codes_in_the_text_of_stage_and_pool_alerts(firm, reviewer):
     texts = [alert_text(alert)[1] for alert in Alert.objects.filter(pk__in=ids).select_related("firm")]
     assert any("由 初创期 变为 成长期" in text for text in texts)
     assert not any(code in text for text in texts for code in ("startup", "growth", "on_track", "missed"))
+
+
+def test_a_short_inbox_is_not_grouped(client, reviewer, firm):
+    alert_for(firm)
+    expiring(firm)
+    client.force_login(reviewer)
+    assert client.get(INBOX).context["groups"] == []
 
 
 def test_the_filters_start_at_all(client, reviewer, firm_user, many):

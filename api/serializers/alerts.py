@@ -47,7 +47,7 @@ class AlertSerializer(serializers.ModelSerializer):
         return delivery.read_at is not None
 
     def get_message(self, delivery: AlertDelivery) -> str:
-        return alert_text(delivery.alert)[1]
+        return alert_text(delivery.alert, delivery.user_id)[1]
 
 
 class PoolMemberSerializer(serializers.ModelSerializer):

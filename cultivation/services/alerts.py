@@ -18,12 +18,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.roles import Role, scope_of
+from registry.stages import Stage
 
 from ..models.alerts import (
     Alert,
@@ -35,12 +36,17 @@ from ..models.alerts import (
     EmailMode,
 )
 from ..models.pool import PoolMembership
+from ..tiers import TIER_CHOICES
+from ..workflow import Action, Status
 
 log = logging.getLogger(__name__)
 
 FIRM_USERS_TOO = {AlertKind.DESIGNATION_EXPIRING, AlertKind.RENEWAL_WINDOW_OPEN, AlertKind.FIGURES_OVERDUE}
 PROGRAMME_WIDE = {AlertKind.POOL_INTAKE}
+FIRM_ONLY = {AlertKind.APPLICATION_UPDATE}  # the firm's own application: the staff who acted know
 MAX_EMAIL_ATTEMPTS = 5
+NOT_SCANNED = {AlertKind.APPLICATION_UPDATE, AlertKind.SCAN_SUMMARY}
+SCANNED_KINDS = [kind for kind in AlertKind.values if kind not in NOT_SCANNED]
 
 
 @dataclass(frozen=True)
@@ -93,9 +99,12 @@ class Audience:
     def recipients(self, alert: Alert, district_id: int | None) -> set[int]:
         """Promotion and pool alerts: reviewers and the firm's district caseworkers (city ones when the
         district has none); expiry, renewal and overdue figures: also the firm's own users; the
-        programme-wide intake alert: the city-level caseworkers."""
+        programme-wide intake alert: the city-level caseworkers; news of an application: only the
+        firm's users."""
         if alert.kind in PROGRAMME_WIDE:
             return set(self.caseworkers_city)
+        if alert.kind in FIRM_ONLY:
+            return set(self.firm_users.get(alert.firm_id, []))
         people = set(self.reviewers_city) | set(self.reviewers_by_district.get(district_id, []))
         people |= set(self.caseworkers_by_district.get(district_id, []) or self.caseworkers_city)
         if alert.kind in FIRM_USERS_TOO and alert.firm_id:
@@ -182,10 +191,13 @@ def _queue_emails(alert_ids: list[int]) -> None:
     _email_queue(alert_ids)
 
 
-def alert_text(alert: Alert) -> tuple[str, str]:
-    """Subject and body of an alert (also the inbox text), in the active language."""
+def alert_text(alert: Alert, user_id: int | None = None) -> tuple[str, str]:
+    """Subject and body of an alert (also the inbox text), in the active language; every code in the
+    payload is given in words. ``user_id`` picks the reader's own count in a scan summary."""
     context = {"alert": alert, "payload": alert.payload, "firm": alert.firm, "tier": alert.get_tier_display()}
     context.update(_pool_labels(alert.payload))
+    context.update(payload_labels(alert.payload))
+    context["scan_count"] = _scan_count(alert, user_id)
     subject = f"[Tiermark] {alert.get_kind_display()}"
     if alert.firm_id:
         subject += f" · {alert.firm.name}"
@@ -204,6 +216,79 @@ def _pool_labels(payload: dict) -> dict[str, str]:
         if payload.get("reason") in reasons:
             labels["pool_reason"] = str(reasons[payload["reason"]])
     return labels
+
+
+def payload_labels(payload: dict) -> dict[str, str]:
+    """Stage, application action and status codes of a payload in words (the payload keeps codes)."""
+    if not isinstance(payload, dict):
+        return {}
+    stages, actions, statuses = dict(Stage.choices), dict(Action.choices), dict(Status.choices)
+    pairs = {
+        "stage_from": stages.get(payload.get("from")),
+        "stage_to": stages.get(payload.get("to")),
+        "action_label": actions.get(payload.get("action")),
+        "status_label": statuses.get(payload.get("status")),
+    }
+    return {name: str(label) for name, label in pairs.items() if label}
+
+
+def _scan_count(alert: Alert, user_id: int | None) -> int | None:
+    """How many alerts the scan run raised for this reader (the total when no reader is named)."""
+    if alert.kind != AlertKind.SCAN_SUMMARY or not isinstance(alert.payload, dict):
+        return None
+    counts = alert.payload.get("counts", {})
+    if user_id is not None and str(user_id) in counts:
+        return counts[str(user_id)]
+    return alert.payload.get("total", 0)
+
+
+def raise_scan_summary(*, since, period: str) -> Alert | None:
+    """One summary alert for a scan run: each person who received new alerts since ``since`` gets one
+    inbox row saying how many ("本次扫描新增 N 条"), above the per-firm alerts it sums up.
+
+    Inbox only: the per-firm alerts already carry the emails. Idempotent on ``period``.
+    """
+    new = AlertDelivery.objects.filter(
+        channel=Channel.INBOX, alert__created_at__gte=since, alert__kind__in=SCANNED_KINDS
+    )
+    counts = {str(user): n for user, n in new.values_list("user_id").annotate(n=Count("id")).order_by()}
+    if not counts:
+        return None
+    payload = {"counts": counts, "total": new.values("alert_id").distinct().count()}
+    with transaction.atomic():
+        alert, created = Alert.objects.get_or_create(
+            kind=AlertKind.SCAN_SUMMARY, firm=None, tier="", period=period, defaults={"payload": payload}
+        )
+        if created:
+            now = timezone.now()
+            rows = [AlertDelivery(alert=alert, user_id=int(user), channel=Channel.INBOX) for user in counts]
+            for row in rows:
+                row.status, row.sent_at = DeliveryStatus.SENT, now
+            AlertDelivery.objects.bulk_create(rows)
+    return alert
+
+
+def inbox_groups(deliveries) -> list[dict]:
+    """The deliveries grouped by kind and tier, with the total and unread count of each, most unread
+    first: what a reviewer with a thousand alerts can take in and act on, group by group."""
+    rows = (
+        deliveries.order_by()
+        .values("alert__kind", "alert__tier")
+        .annotate(total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True)))
+        .order_by("-unread", "-total", "alert__kind", "alert__tier")
+    )
+    kinds, tiers = dict(AlertKind.choices), dict(TIER_CHOICES)
+    return [
+        {
+            "kind": row["alert__kind"],
+            "tier": row["alert__tier"],
+            "kind_label": kinds.get(row["alert__kind"], row["alert__kind"]),
+            "tier_label": tiers.get(row["alert__tier"], ""),
+            "total": row["total"],
+            "unread": row["unread"],
+        }
+        for row in rows
+    ]
 
 
 def send_email_deliveries(queryset) -> dict[str, int]:

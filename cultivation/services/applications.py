@@ -4,7 +4,8 @@
 (``select_for_update``), re-reads the stage, and only then asks the table in ``cultivation.workflow``
 whether the action is still possible, so two people acting at once give one transition and one
 ``TransitionConflict`` (HTTP 409). Every transition writes an ``ApplicationEvent``; the
-``transitioned`` signal is sent only once the transaction commits.
+``transitioned`` signal is sent only once the transaction commits. The firm's alert about the step
+(``application_alerts``) is raised in the same transaction, its emails queued after the commit.
 
 Two entries share that one code path (``_transition``). ``application_transition`` is the entry for
 people (portal, API, admin) and the scans: it takes only the actions the table offers
@@ -68,6 +69,7 @@ from ..workflow import (
     pure_failures,
     transition_for,
 )
+from .application_alerts import announce_to_firm
 from .designations import designate_from
 from .rules import ensure_can_act_on
 
@@ -273,6 +275,7 @@ def _transition(
         locked._change_reason = (inputs.reason or str(row.label))[:100]
         locked.save()
         event = _record(locked, row, from_status, actor, _event_reason(row, inputs))
+        announce_to_firm(event, locked)
         transaction.on_commit(lambda: _announce(event))
     return locked
 

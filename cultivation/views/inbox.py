@@ -27,8 +27,15 @@ from registry.roles import is_programme_staff
 
 from ..filters import AlertFilter
 from ..forms import EmailPreferenceForm, attach_errors
-from ..models.alerts import AlertPreference, EmailMode
-from ..services.alerts import alert_text, inbox_for, mark_all_read, mark_read, set_email_preference
+from ..models.alerts import AlertKind, AlertPreference, EmailMode
+from ..services.alerts import (
+    alert_text,
+    inbox_for,
+    inbox_groups,
+    mark_all_read,
+    mark_read,
+    set_email_preference,
+)
 from .access import is_caseworker
 
 PAGE_SIZE = 25
@@ -96,7 +103,8 @@ def _inbox_page(
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     links_firms = is_caseworker(user)  # the application list is the caseworkers' queue
     for delivery in page:
-        delivery.message = alert_text(delivery.alert)[1]
+        delivery.message = alert_text(delivery.alert, user.pk)[1]
+        delivery.application_url = application_url(user, delivery.alert)
         if links_firms and delivery.alert.firm_id:
             query = f"firm={delivery.alert.firm.credit_code}"
             delivery.firm_url = f"{reverse('portal:case-queue')}?{query}"
@@ -104,6 +112,7 @@ def _inbox_page(
     query = request.GET.copy()
     query.pop("page", None)
     context = {
+        "groups": grouped(query, filterset, page),
         "page": page,
         "filter": filterset,
         "filter_fields": [filterset.form[name] for name in shown],
@@ -112,6 +121,33 @@ def _inbox_page(
         "preference_form": preference_form,
     }
     return render(request, "portal/inbox.html", context, status=status)
+
+
+def application_url(user, alert) -> str:
+    """The application an alert is about: the firm's own page for its users, the case page for staff."""
+    application = alert.payload.get("application") if isinstance(alert.payload, dict) else None
+    if alert.kind != AlertKind.APPLICATION_UPDATE or not isinstance(application, int):
+        return ""
+    return reverse("portal:application" if user.firm_id else "portal:staff-application", args=[application])
+
+
+def grouped(query, filterset: AlertFilter, page) -> list[dict]:
+    """The groups, once the list runs past one page and holds more than one kind or tier: a short
+    list reads best as it is, a long one (the first scan: a thousand rows) group by group."""
+    if filterset.errors or not page.has_other_pages():
+        return []
+    groups = group_links(query, filterset.qs)
+    return groups if len(groups) > 1 else []
+
+
+def group_links(query, deliveries) -> list[dict]:
+    """The inbox grouped by kind and tier (``inbox_groups``), each with the query of its filtered list."""
+    groups = inbox_groups(deliveries)
+    for group in groups:
+        narrowed = query.copy()
+        narrowed["kind"], narrowed["tier"] = group["kind"], group["tier"]
+        group["query"] = narrowed.urlencode()
+    return groups
 
 
 @require_POST

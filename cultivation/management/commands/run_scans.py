@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cultivation.models.alerts import Alert
 from cultivation.scans import SCANS
+from cultivation.services.alerts import raise_scan_summary
 
 BAR = 30
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             rows.append((result, time.monotonic() - started))
         self.summary(day, rows)
         self.alerts_by_kind(run_started)
+        raise_scan_summary(since=run_started, period=f"run:{run_started.isoformat()}"[:40])
 
     def progress(self, kind: str):
         interactive = sys.stdout.isatty()

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from registry.models import FIGURE_FIELDS, AnnualFigures
 from registry.roles import scope_of
 
-from ..filters import ApplicationFilter
+from ..filters import CaseQueueFilter
 from ..forms import AssignReviewersForm, attach_errors
 from ..models import Application, Review, ReviewAssignment
 from ..reports import render_eligibility
@@ -99,7 +99,7 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         .with_workflow()
         .order_by("submitted_at", "pk")
     )
-    filterset = ApplicationFilter(request.GET or None, queryset=base)
+    filterset = CaseQueueFilter(request.GET or None, queryset=base, request=request)
     filterset.filters["status"].extra.update(
         choices=[c for c in Status.choices if c[0] in stages], widget=forms.CheckboxSelectMultiple
     )

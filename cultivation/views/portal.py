@@ -37,6 +37,7 @@ from ..workflow import SNAPSHOT_WRITABLE, STAGES, Action, Status, stage_label
 from . import presenters
 from .access import firm_page, is_caseworker, is_reviewer
 from .actions import action_forms, action_label, application_detail_queryset, bind_action_form, take_action
+from .notice import notice_clock
 
 HOME_ALERTS = 5  # unread alerts shown on the firm home; the rest are in the inbox
 WHAT_IF_YEARS = 4  # the years a what-if may change: last year and the three before (growth rules)
@@ -356,6 +357,7 @@ def _application_page(
         "preview": preview,
         "refusals": refusals,
         "actions": action_forms(item, request.user, bound),
+        "clock": notice_clock(item),
         "withdraw_url": reverse("portal:application-withdraw", args=[item.pk]),
         "withdraw_label": action_label(Action.WITHDRAW, item.status),
     }

@@ -47,6 +47,7 @@ from ..workflow import (
 from . import presenters
 from .access import is_caseworker, is_reviewer, staff_page
 from .actions import action_forms, application_detail_queryset, bind_action_form, take_action
+from .notice import notice_clock
 
 PAGE_SIZE = 25
 REVIEW_DAYS = datetime.timedelta(days=14)  # the due date the assignment form suggests
@@ -164,6 +165,7 @@ def _page(request: HttpRequest, pk: int, bound=None, assign_form=None, status: i
         "reviews": list(reviews),
         "assignments": list(assignments),
         "my_assignment": mine,
+        "clock": notice_clock(item),
         "events": presenters.visible_events(item, user),
         "actions": action_forms(item, user, bound),
         "assign_form": assign_form if may_assign else None,

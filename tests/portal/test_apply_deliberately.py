@@ -22,7 +22,7 @@ def test_the_apply_page_lists_the_unmet_criteria_of_a_tier_not_met(firm_client):
     tier = unmet_tier(firm_client)
     assert tier["unmet"] and all(c["status"] in ("not_met", "missing") for c in tier["unmet"])
     page = firm_client.get(reverse("portal:apply")).text
-    assert "按目前的数据，以下条件尚未满足：" in page and tier["unmet"][0]["label"] in page
+    assert "按目前的数据，以下条件尚未满足：" in page and tier["unmet"][0]["message"] in page
 
 
 def test_applying_for_a_tier_not_met_asks_first_and_creates_nothing(firm_client, firm):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from registry.credit_code import normalise
 from registry.filters import BooleanFilter, FirmCodeFilter, FirmFilter, YearFilter
+from registry.models import District
+from registry.roles import scope_of
 
 from .models import (
     Application,
@@ -30,6 +34,7 @@ __all__ = [
     "AlertFilter",
     "ApplicationFilter",
     "AttestationFilter",
+    "CaseQueueFilter",
     "DesignationFilter",
     "FirmCodeFilter",
     "FirmTierFilter",
@@ -66,23 +71,72 @@ class FirmTierFilter(FirmFilter):
         return firms_holding(queryset, value)
 
 
+ALL = _("全部")  # the empty choice of a filter: no restriction, in the reader's words
+
+
 class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("企业名称或统一社会信用代码"))
     firm = FirmCodeFilter(field_name="firm__credit_code", label=_("统一社会信用代码"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("状态"))
-    tier = django_filters.ChoiceFilter(choices=DESIGNATION_TIER_CHOICES, label=_("申请称号"))
-    kind = django_filters.ChoiceFilter(choices=Application.Kind.choices, label=_("申请类型"))
+    tier = django_filters.ChoiceFilter(choices=DESIGNATION_TIER_CHOICES, label=_("申请称号"), empty_label=ALL)
+    kind = django_filters.ChoiceFilter(choices=Application.Kind.choices, label=_("申请类型"), empty_label=ALL)
     district = django_filters.CharFilter(field_name="firm__district__code", label=_("区县代码"))
     assigned_to_me = BooleanFilter(method="filter_assigned", label=_("分配给我评审"))
 
     class Meta:
         model = Application
-        fields = ("firm", "status", "tier", "kind", "district", "assigned_to_me")
+        fields = ("q", "firm", "status", "tier", "kind", "district", "assigned_to_me")
+
+    def filter_q(self, queryset, name, value):
+        """Part of the firm's name, or its credit code however typed: what a caseworker has at hand."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(firm__name__icontains=value) | Q(firm__credit_code=normalise(value)))
 
     def filter_assigned(self, queryset, name, value):
         """Applications the requesting expert is (or, with ``false``, is not) assigned to score."""
         reviewer = getattr(getattr(self.request, "user", None), "pk", None)
         mine = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer_id=reviewer)
         return queryset.filter(Exists(mine)) if value else queryset.exclude(Exists(mine))
+
+
+def districts_in_scope(request) -> QuerySet[District]:
+    """The districts a signed-in user's scope reaches, for a drop-down of names."""
+    scope = scope_of(request.user) if request is not None else None
+    if scope is None or scope.nothing:
+        return District.objects.none()
+    if scope.everything:
+        return District.objects.order_by("code")
+    return District.objects.filter(pk=scope.district_id)
+
+
+class CaseQueueFilter(ApplicationFilter):
+    """The caseworkers' queue in the portal: the API's filter with a form people fill in.
+
+    The parameters keep their API names and values (``district`` is still the code), but the form
+    shows the districts by name and 分配给我 as a checkbox; the credit code has its own box no more,
+    ``q`` takes it as well as the name.
+    """
+
+    district = django_filters.ModelChoiceFilter(
+        field_name="firm__district",
+        to_field_name="code",
+        queryset=districts_in_scope,
+        empty_label=ALL,
+        label=_("区县"),
+    )
+    firm = None  # ``q`` takes the credit code too: one box
+    assigned_to_me = django_filters.BooleanFilter(
+        method="filter_mine", widget=forms.CheckboxInput, label=_("分配给我")
+    )
+
+    class Meta(ApplicationFilter.Meta):
+        fields = ("q", "status", "tier", "kind", "district", "assigned_to_me")
+
+    def filter_mine(self, queryset, name, value):
+        """Ticked: only those assigned to the user; unticked is no filter (a checkbox has no "no")."""
+        return self.filter_assigned(queryset, name, True) if value else queryset
 
 
 class DesignationFilter(django_filters.FilterSet):

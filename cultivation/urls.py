@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/new/", portal.apply, name="apply"),
     path("applications/<int:pk>/", portal.application, name="application"),
     path("applications/<int:pk>/act/", portal.application_act, name="application-act"),
+    path("applications/<int:pk>/withdraw/", portal.application_withdraw, name="application-withdraw"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:alert_id>/read/", inbox.read, name="inbox-read"),
     path("inbox/read-all/", inbox.read_all, name="inbox-read-all"),

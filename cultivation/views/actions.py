@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..forms import ActionForm, attach_errors
 from ..models import Application
@@ -34,6 +35,7 @@ def take_action(request: HttpRequest, application: Application, form: ActionForm
     if not form.is_valid():
         _tell_if_not_shown(request, application, form)
         return False
+    was = application.status
     try:
         application_transition(application=application, actor=request.user, **form.service_kwargs())
     except TransitionConflict as conflict:
@@ -43,9 +45,23 @@ def take_action(request: HttpRequest, application: Application, form: ActionForm
         attach_errors(form, error)
         _tell_if_not_shown(request, application, form)
         return False
-    label = Action(form.cleaned_data["action"]).label
+    label = action_label(form.cleaned_data["action"], was)
     messages.success(request, _("已完成：%(action)s。") % {"action": label})
     return True
+
+
+DISCARD_DRAFT = gettext_lazy("删除草稿")
+
+
+def action_label(action: str, status: str) -> str:
+    """What the button says: withdrawing a draft nobody has seen yet is, to the firm, discarding it.
+
+    The workflow has one action for both (``withdraw``, to 已撤回), so the API and the history
+    keep one name; only the words on the firm's pages differ.
+    """
+    if action == Action.WITHDRAW and status == Status.DRAFT:
+        return str(DISCARD_DRAFT)
+    return str(Action(action).label)
 
 
 def _tell_if_not_shown(request: HttpRequest, application: Application, form: ActionForm) -> None:

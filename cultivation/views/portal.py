@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,10 +33,11 @@ from ..services import claim_attestation, create_application, refusals_to_apply
 from ..services.alerts import alert_text, inbox_for
 from ..tiers import DESIGNATION_TIER_CHOICES, TIERS, renewal_opens_on
 from ..validators import sniff
-from ..workflow import SNAPSHOT_WRITABLE, STAGES, Status, stage_label
+from ..workflow import SNAPSHOT_WRITABLE, STAGES, Action, Status, stage_label
 from . import presenters
 from .access import firm_page, is_caseworker, is_reviewer
-from .actions import action_forms, application_detail_queryset, bind_action_form, take_action
+from .actions import action_forms, action_label, application_detail_queryset, bind_action_form, take_action
+from .notice import notice_clock
 
 HOME_ALERTS = 5  # unread alerts shown on the firm home; the rest are in the inbox
 WHAT_IF_YEARS = 4  # the years a what-if may change: last year and the three before (growth rules)
@@ -255,10 +257,16 @@ def applications(request: HttpRequest, firm: Firm) -> HttpResponse:
 def apply(request: HttpRequest, firm: Firm) -> HttpResponse:
     """Choose a tier (new, or 复核 of one held); each shows today's verdict and any refusal."""
     today = timezone.localdate()
+    report = eligibility_of_firm(firm, today).to_dict()
     status = 200
     if request.method == "POST":
         form = ApplyForm(request.POST)
         if form.is_valid():
+            unmet = _unmet(report, form.cleaned_data["tier"])
+            if unmet is not None and request.POST.get("confirm") != "1" and not refusals_to_apply(
+                firm=firm, on=today, **form.cleaned_data
+            ):  # a draft the service would create, for a tier the firm does not qualify for
+                return _confirm_apply(request, firm, form, unmet)
             try:
                 application = create_application(firm=firm, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
@@ -269,7 +277,6 @@ def apply(request: HttpRequest, firm: Firm) -> HttpResponse:
         status = 400
     else:
         form = ApplyForm(initial={"tier": request.GET.get("tier"), "kind": request.GET.get("kind", "new")})
-    report = eligibility_of_firm(firm, today).to_dict()
     held = set(
         Designation.objects.visible_to(request.user)
         .active(today)
@@ -292,9 +299,31 @@ def apply(request: HttpRequest, firm: Firm) -> HttpResponse:
                 # A tier whose rules start later says when (issue 15), not "pending" or "not eligible".
                 "verdict": ELIGIBLE_LABELS[verdict] if in_force else answer.get("message", ""),
                 "refusals": refusals_to_apply(firm=firm, tier=code, kind=kind, on=today),
+                "unmet": _unmet(report, code) or [],
             }
         )
     return render(request, "portal/apply.html", {"firm": firm, "form": form, "tiers": tiers}, status=status)
+
+
+def _unmet(report: dict, tier: str) -> list[dict] | None:
+    """The criteria of ``tier`` that today's report finds unmet or missing; None when the firm qualifies
+    (or its verdict waits on an attestation), so only a "not eligible" verdict asks to confirm."""
+    answer = report["tiers"].get(tier, {})
+    if answer.get("eligible") is not False:
+        return None
+    return [c for c in answer.get("criteria", []) if c.get("status") in ("not_met", "missing")]
+
+
+def _confirm_apply(request: HttpRequest, firm: Firm, form: ApplyForm, unmet: list[dict]) -> HttpResponse:
+    """A tier the firm does not qualify for: say why, and create the draft only if asked again."""
+    context = {
+        "firm": firm,
+        "tier": form.cleaned_data["tier"],
+        "tier_label": TIERS[form.cleaned_data["tier"]].label,
+        "kind": form.cleaned_data["kind"],
+        "unmet": unmet,
+    }
+    return render(request, "portal/apply_confirm.html", context)
 
 
 @firm_page
@@ -328,8 +357,36 @@ def _application_page(
         "preview": preview,
         "refusals": refusals,
         "actions": action_forms(item, request.user, bound),
+        "clock": notice_clock(item),
+        "withdraw_url": reverse("portal:application-withdraw", args=[item.pk]),
+        "withdraw_label": action_label(Action.WITHDRAW, item.status),
     }
     return render(request, "portal/application.html", context, status=status)
+
+
+@firm_page
+def application_withdraw(request: HttpRequest, firm: Firm, pk: int) -> HttpResponse:
+    """Asks before a draft is discarded or an application withdrawn; the form posts to ``application_act``.
+
+    A page, not a script dialog (the CSP allows no inline script), reached from the button on the
+    application page; where withdrawing is no longer open the application page says why.
+    """
+    item = get_object_or_404(application_detail_queryset(request.user).filter(firm=firm), pk=pk)
+    forms = action_forms(item, request.user)
+    offered = [(row, form) for row, form, *_ in forms if row.action == Action.WITHDRAW]
+    if not offered:
+        return redirect("portal:application", item.pk)
+    row, form = offered[0]
+    context = {
+        "firm": firm,
+        "application": item,
+        "tier_label": TIERS[item.tier].label,
+        "draft": item.status == Status.DRAFT,
+        "label": action_label(Action.WITHDRAW, item.status),
+        "form": form,
+        "inputs": [form[str(name)] for name in row.inputs],
+    }
+    return render(request, "portal/application_withdraw.html", context)
 
 
 @require_POST

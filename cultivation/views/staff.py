@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from registry.models import FIGURE_FIELDS, AnnualFigures
 from registry.roles import scope_of
 
-from ..filters import ApplicationFilter
+from ..filters import CaseQueueFilter
 from ..forms import AssignReviewersForm, attach_errors
 from ..models import Application, Review, ReviewAssignment
 from ..reports import render_eligibility
@@ -47,6 +47,7 @@ from ..workflow import (
 from . import presenters
 from .access import is_caseworker, is_reviewer, staff_page
 from .actions import action_forms, application_detail_queryset, bind_action_form, take_action
+from .notice import notice_clock
 
 PAGE_SIZE = 25
 REVIEW_DAYS = datetime.timedelta(days=14)  # the due date the assignment form suggests
@@ -99,7 +100,7 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         .with_workflow()
         .order_by("submitted_at", "pk")
     )
-    filterset = ApplicationFilter(request.GET or None, queryset=base)
+    filterset = CaseQueueFilter(request.GET or None, queryset=base, request=request)
     filterset.filters["status"].extra.update(
         choices=[c for c in Status.choices if c[0] in stages], widget=forms.CheckboxSelectMultiple
     )
@@ -164,6 +165,7 @@ def _page(request: HttpRequest, pk: int, bound=None, assign_form=None, status: i
         "reviews": list(reviews),
         "assignments": list(assignments),
         "my_assignment": mine,
+        "clock": notice_clock(item),
         "events": presenters.visible_events(item, user),
         "actions": action_forms(item, user, bound),
         "assign_form": assign_form if may_assign else None,

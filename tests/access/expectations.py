@@ -57,6 +57,7 @@ PAGES: dict[str, dict[str, str]] = {
     "portal:apply": FIRM_ONLY,
     "portal:application": row(LOGIN, OK, NF, DENY, DENY, DENY, DENY, DENY),
     "portal:application-act": every(POST_ONLY),
+    "portal:application-withdraw": row(LOGIN, OK, NF, DENY, DENY, DENY, DENY, DENY),
     "portal:inbox": SIGNED_IN,
     "portal:inbox-read": every(POST_ONLY),
     "portal:inbox-read-all": every(POST_ONLY),

@@ -73,6 +73,7 @@ PORTAL_ARGS = {
     "portal:evidence": lambda w: [w.a.attestation.pk],
     "portal:application": lambda w: [w.a.application.pk],
     "portal:application-act": lambda w: [w.a.application.pk],
+    "portal:application-withdraw": lambda w: [w.a.application.pk],
     "portal:inbox-read": lambda w: [w.a.alert.pk],
     "portal:staff-application": lambda w: [w.a.application.pk],
     "portal:staff-application-act": lambda w: [w.a.application.pk],

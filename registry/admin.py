@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import figures_history
 from .admin_imports import BackgroundImportMixin
 from .admin_lists import FiguresOfYearFilter, fiscal_year, search_firms
 from .forms import CheckedImportForm
@@ -265,6 +266,7 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
     readonly_fields = ("stage", "created_at", "updated_at")
     autocomplete_fields = ()
     inlines = [AnnualFiguresInline, FrozenFiguresInline]
+    object_history_template = "admin/registry/firm/object_history.html"
     fieldsets = (
         (None, {"fields": ("credit_code", "credit_code_override", "name", "district", "cluster")}),
         (
@@ -284,6 +286,12 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
         (_("修改原因"), {"fields": ("change_reason", "version")}),
         (_("记录"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The firm's history, then its figures' changes (edited on this page, recorded per year)."""
+        pk = checked_id(self.model._meta.pk, object_id)
+        context = {"figures_history": figures_history(pk), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
 
     def get_search_results(self, request, queryset, search_term):
         """Name or exact credit code, through the indexes (``registry.admin_lists.search_firms``)."""

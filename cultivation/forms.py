@@ -56,6 +56,7 @@ class FiguresForm(VersionedFormMixin):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.instance.refusal_for_firm = True  # the firm's own form: a frozen year's refusal for the firm
         self.fields["year"].disabled = True
         for name, field in self.fields.items():
             if isinstance(field, forms.DecimalField):

@@ -90,6 +90,8 @@ def test_a_frozen_year_refuses_a_posted_change(firm_client, firm):
     response = firm_client.post(reverse("portal:figures-edit", args=[LAST_YEAR]), posted(row, rd_expense="1"))
     assert response.status_code == 400
     assert "已冻结（评审依据），不能修改" in response.text
+    assert "请联系所在区县的经办人" in response.text  # the firm asks; the caseworker's route is not theirs
+    assert "退回补充材料" not in response.text
     row.refresh_from_db()
     assert row.rd_expense == Decimal("440.00")
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import AnnualFigures, User
+from registry.number_fields import NumberFieldsMixin
 from registry.versioned_forms import VersionedFormMixin
 
 from .models import Application, Review
@@ -42,7 +43,7 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class FiguresForm(VersionedFormMixin):
+class FiguresForm(NumberFieldsMixin, VersionedFormMixin):
     """One fiscal year of a firm's figures, as the firm enters or corrects it (P9).
 
     The year is fixed by the page (shown, not editable); the firm is set by the view from the
@@ -57,15 +58,10 @@ class FiguresForm(VersionedFormMixin):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.refusal_for_firm = True  # the firm's own form: a frozen year's refusal for the firm
-        self.fields["year"].disabled = True
-        for name, field in self.fields.items():
-            if isinstance(field, forms.DecimalField):
-                field.widget.attrs.setdefault("inputmode", "decimal")
-            elif isinstance(field, forms.IntegerField) and name != "year":
-                field.widget.attrs.setdefault("inputmode", "numeric")
+        self.fields["year"].disabled = True  # numbers as text boxes with a numeric keyboard (the mixin)
 
 
-class WhatIfForm(forms.ModelForm):
+class WhatIfForm(NumberFieldsMixin, forms.ModelForm):
     """Hypothetical figures for one year, checked by the model's rules and never stored.
 
     Every figure is optional (a blank one counts as missing, like the API's what-if), and the

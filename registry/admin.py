@@ -30,6 +30,7 @@ from .models import (
     FrozenFiguresError,
     User,
 )
+from .number_fields import NumberFieldsMixin
 from .pagination import EstimatedCountPaginator
 from .resources import AnnualFiguresResource, FirmResource
 from .roles import can_edit_register, scope_of
@@ -184,7 +185,7 @@ class UnfrozenFiguresFormSet(BaseInlineFormSet):
             raise FrozenFiguresError.deleting(deleted)
 
 
-class InlineFiguresForm(VersionedFormMixin):
+class InlineFiguresForm(NumberFieldsMixin, VersionedFormMixin):
     """A year on the firm's page: a year changed by someone else since the page was drawn is refused."""
 
     class Meta:
@@ -340,7 +341,7 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
         return fields
 
 
-class AnnualFiguresForm(VersionedFormMixin, ReasonFormMixin):
+class AnnualFiguresForm(NumberFieldsMixin, VersionedFormMixin, ReasonFormMixin):
     class Meta:
         model = AnnualFigures
         fields = ("firm", *FIGURE_FORM_FIELDS)

@@ -96,6 +96,18 @@ def test_a_frozen_year_refuses_a_posted_change(firm_client, firm):
     assert row.rd_expense == Decimal("440.00")
 
 
+def test_letters_in_a_number_field_are_named_as_such(firm_client, firm):
+    row = firm.figures.get(year=LAST_YEAR)
+    url = reverse("portal:figures-edit", args=[LAST_YEAR])
+    page = firm_client.get(url).text
+    assert 'name="rd_expense"' in page and 'type="number"' not in page  # the browser keeps the letters
+    response = firm_client.post(url, posted(row, rd_expense="四百万", employees="25人"))
+    assert response.status_code == 400
+    assert "请输入数字（如 1234.56）" in response.text and "请输入整数（如 25）" in response.text
+    row.refresh_from_db()
+    assert row.rd_expense == Decimal("440.00")
+
+
 def test_years_outside_the_register_are_not_found(firm_client):
     assert firm_client.get(reverse("portal:figures-edit", args=[1970])).status_code == 404
 

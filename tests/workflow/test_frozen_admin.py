@@ -293,3 +293,13 @@ def test_a_frozen_year_cannot_be_reverted_to_an_earlier_version(admin_client, fi
     assert admin_client.post(url, form_fields(page.content.decode())).status_code == 403
     stored = AnnualFigures.objects.get(pk=row.pk)
     assert stored.frozen and stored.class2_ip == row.class2_ip
+
+
+def test_letters_in_an_admin_figure_are_named_as_such(admin_client, firm, open_row):
+    url = f"/admin/registry/annualfigures/{open_row.pk}/change/"
+    data = form_fields(admin_client.get(url).content.decode())
+    data["rd_expense"] = "abc"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "请输入数字（如 1234.56）" in response.content.decode()
+    assert AnnualFigures.objects.get(pk=open_row.pk).rd_expense == open_row.rd_expense

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import AnnualFigures, User
@@ -42,6 +43,15 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         form.add_error(None, error)
 
+
+def _format(message, params: dict) -> str:
+    return str(message) % params
+
+
+def lazy_format(message, **params) -> str:
+    """``message % params`` in the language of the page that shows it: a lazy string formatted with ``%``
+    at import time would stay in the default language (the English attestation page showed Chinese)."""
+    return lazy(_format, str)(message, params)
 
 class FiguresForm(NumberFieldsMixin, VersionedFormMixin):
     """One fiscal year of a firm's figures, as the firm enters or corrects it (P9).
@@ -98,7 +108,7 @@ class AttestationClaimForm(forms.Form):
     code = forms.ChoiceField(label=_("认定事项"), choices=ATTESTATION_CHOICES)
     evidence = forms.FileField(
         label=_("证明材料"),
-        help_text=_("PDF、PNG 或 JPEG，不超过 %(limit)d MB。") % {"limit": MAX_EVIDENCE_BYTES >> 20},
+        help_text=lazy_format(_("PDF、PNG 或 JPEG，不超过 %(limit)d MB。"), limit=MAX_EVIDENCE_BYTES >> 20),
         widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
     )
     note = forms.CharField(
@@ -137,7 +147,7 @@ class ActionForm(forms.Form):
         required=False,
         min_value=SCORE_MIN,
         max_value=SCORE_MAX,
-        help_text=_("%(min)d 至 %(max)d 分。") % {"min": SCORE_MIN, "max": SCORE_MAX},
+        help_text=lazy_format(_("%(min)d 至 %(max)d 分。"), min=SCORE_MIN, max=SCORE_MAX),
     )
     recommendation = forms.ChoiceField(
         label=_("评审建议"),

@@ -148,6 +148,7 @@ class ActionForm(forms.Form):
         min_value=SCORE_MIN,
         max_value=SCORE_MAX,
         help_text=lazy_format(_("%(min)d 至 %(max)d 分。"), min=SCORE_MIN, max=SCORE_MAX),
+        error_messages={"invalid": _("评分请输入整数（如 85），不要输入文字。")},
     )
     recommendation = forms.ChoiceField(
         label=_("评审建议"),

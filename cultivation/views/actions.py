@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..forms import ActionForm, attach_errors
 from ..models import Application
-from ..services import application_transition
+from ..services import application_transition, transition_input_errors
 from ..workflow import Action, Status, Transition, TransitionConflict, available_actions
 
 
@@ -32,6 +32,7 @@ def application_detail_queryset(user) -> QuerySet[Application]:
 def take_action(request: HttpRequest, application: Application, form: ActionForm) -> bool:
     """Run the form's action through the service; True when the application moved (or was scored)."""
     if not form.is_valid():
+        _add_service_input_errors(application, form)
         _tell_if_not_shown(request, application, form)
         return False
     try:
@@ -46,6 +47,18 @@ def take_action(request: HttpRequest, application: Application, form: ActionForm
     label = Action(form.cleaned_data["action"]).label
     messages.success(request, _("已完成：%(action)s。") % {"action": label})
     return True
+
+
+def _add_service_input_errors(application: Application, form: ActionForm) -> None:
+    """A form that failed on one field also shows what the service says about the others (a missing
+    recommendation beside letters in the score), so every error is reported at once."""
+    if "action" not in form.cleaned_data:
+        return
+    inputs = form.service_kwargs()
+    errors = transition_input_errors(application, inputs.pop("action"), **inputs)
+    for field, said in errors.items():
+        if field in form.fields and field not in form.errors:
+            form.add_error(field, said)
 
 
 def _tell_if_not_shown(request: HttpRequest, application: Application, form: ActionForm) -> None:

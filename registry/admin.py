@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -362,6 +363,9 @@ def delete_unfrozen_selected(modeladmin, request, queryset):
         return None
 
 
+FROZEN_TITLE = _("已冻结：申请的评审依据，不能修改或删除")
+
+
 @admin.register(AnnualFigures)
 class AnnualFiguresAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
     form = AnnualFiguresForm
@@ -383,6 +387,12 @@ class AnnualFiguresAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryA
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     readonly_fields = ("frozen", "frozen_reason", "filed_on")  # filed_on: the 30 April rule (P9)
+
+    def action_checkbox(self, obj):
+        """No selection box on a frozen year: the list's only action deletes, which it refuses."""
+        if obj.frozen:
+            return format_html('<span class="frozen-mark" title="{}">{}</span>', FROZEN_TITLE, _("冻结"))
+        return super().action_checkbox(obj)
 
     def get_search_results(self, request, queryset, search_term):
         """The firm's name or exact credit code, through the indexes (as the firm list)."""

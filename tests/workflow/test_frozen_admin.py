@@ -303,3 +303,11 @@ def test_letters_in_an_admin_figure_are_named_as_such(admin_client, firm, open_r
     assert response.status_code == 200
     assert "请输入数字（如 1234.56）" in response.content.decode()
     assert AnnualFigures.objects.get(pk=open_row.pk).rd_expense == open_row.rd_expense
+
+
+def test_the_figures_list_offers_no_selection_box_for_a_frozen_year(admin_client, firm, frozen_row, open_row):
+    page = admin_client.get(f"/admin/registry/annualfigures/?firm__district__id__exact={firm.district_id}")
+    text = page.content.decode()
+    assert f'name="_selected_action" value="{open_row.pk}"' in text
+    assert f'name="_selected_action" value="{frozen_row.pk}"' not in text
+    assert "已冻结：申请的评审依据，不能修改或删除" in text

@@ -88,7 +88,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
-    "axes",
+    "registry.axes_names.AxesConfig",  # django-axes, with Chinese names in the admin
     "registry",
     "cultivation",
     "api",

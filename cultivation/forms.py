@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import AnnualFigures, User
+from registry.number_fields import NumberFieldsMixin
 from registry.versioned_forms import VersionedFormMixin
 
 from .models import Application, Review
@@ -42,7 +44,16 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class FiguresForm(VersionedFormMixin):
+def _format(message, params: dict) -> str:
+    return str(message) % params
+
+
+def lazy_format(message, **params) -> str:
+    """``message % params`` in the language of the page that shows it: a lazy string formatted with ``%``
+    at import time would stay in the default language (the English attestation page showed Chinese)."""
+    return lazy(_format, str)(message, params)
+
+class FiguresForm(NumberFieldsMixin, VersionedFormMixin):
     """One fiscal year of a firm's figures, as the firm enters or corrects it (P9).
 
     The year is fixed by the page (shown, not editable); the firm is set by the view from the
@@ -56,15 +67,11 @@ class FiguresForm(VersionedFormMixin):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].disabled = True
-        for name, field in self.fields.items():
-            if isinstance(field, forms.DecimalField):
-                field.widget.attrs.setdefault("inputmode", "decimal")
-            elif isinstance(field, forms.IntegerField) and name != "year":
-                field.widget.attrs.setdefault("inputmode", "numeric")
+        self.instance.refusal_for_firm = True  # the firm's own form: a frozen year's refusal for the firm
+        self.fields["year"].disabled = True  # numbers as text boxes with a numeric keyboard (the mixin)
 
 
-class WhatIfForm(forms.ModelForm):
+class WhatIfForm(NumberFieldsMixin, forms.ModelForm):
     """Hypothetical figures for one year, checked by the model's rules and never stored.
 
     Every figure is optional (a blank one counts as missing, like the API's what-if), and the
@@ -101,7 +108,7 @@ class AttestationClaimForm(forms.Form):
     code = forms.ChoiceField(label=_("认定事项"), choices=ATTESTATION_CHOICES)
     evidence = forms.FileField(
         label=_("证明材料"),
-        help_text=_("PDF、PNG 或 JPEG，不超过 %(limit)d MB。") % {"limit": MAX_EVIDENCE_BYTES >> 20},
+        help_text=lazy_format(_("PDF、PNG 或 JPEG，不超过 %(limit)d MB。"), limit=MAX_EVIDENCE_BYTES >> 20),
         widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
     )
     note = forms.CharField(
@@ -140,7 +147,8 @@ class ActionForm(forms.Form):
         required=False,
         min_value=SCORE_MIN,
         max_value=SCORE_MAX,
-        help_text=_("%(min)d 至 %(max)d 分。") % {"min": SCORE_MIN, "max": SCORE_MAX},
+        help_text=lazy_format(_("%(min)d 至 %(max)d 分。"), min=SCORE_MIN, max=SCORE_MAX),
+        error_messages={"invalid": _("评分请输入整数（如 85），不要输入文字。")},
     )
     recommendation = forms.ChoiceField(
         label=_("评审建议"),

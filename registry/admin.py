@@ -12,10 +12,12 @@ from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import figures_history
 from .admin_imports import BackgroundImportMixin
 from .admin_lists import FiguresOfYearFilter, fiscal_year, search_firms
 from .forms import CheckedImportForm
@@ -29,6 +31,7 @@ from .models import (
     FrozenFiguresError,
     User,
 )
+from .number_fields import NumberFieldsMixin
 from .pagination import EstimatedCountPaginator
 from .resources import AnnualFiguresResource, FirmResource
 from .roles import can_edit_register, scope_of
@@ -183,7 +186,7 @@ class UnfrozenFiguresFormSet(BaseInlineFormSet):
             raise FrozenFiguresError.deleting(deleted)
 
 
-class InlineFiguresForm(VersionedFormMixin):
+class InlineFiguresForm(NumberFieldsMixin, VersionedFormMixin):
     """A year on the firm's page: a year changed by someone else since the page was drawn is refused."""
 
     class Meta:
@@ -265,6 +268,7 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
     readonly_fields = ("stage", "created_at", "updated_at")
     autocomplete_fields = ()
     inlines = [AnnualFiguresInline, FrozenFiguresInline]
+    object_history_template = "admin/registry/firm/object_history.html"
     fieldsets = (
         (None, {"fields": ("credit_code", "credit_code_override", "name", "district", "cluster")}),
         (
@@ -284,6 +288,12 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
         (_("修改原因"), {"fields": ("change_reason", "version")}),
         (_("记录"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The firm's history, then its figures' changes (edited on this page, recorded per year)."""
+        pk = checked_id(self.model._meta.pk, object_id)
+        context = {"figures_history": figures_history(pk), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
 
     def get_search_results(self, request, queryset, search_term):
         """Name or exact credit code, through the indexes (``registry.admin_lists.search_firms``)."""
@@ -332,7 +342,7 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
         return fields
 
 
-class AnnualFiguresForm(VersionedFormMixin, ReasonFormMixin):
+class AnnualFiguresForm(NumberFieldsMixin, VersionedFormMixin, ReasonFormMixin):
     class Meta:
         model = AnnualFigures
         fields = ("firm", *FIGURE_FORM_FIELDS)
@@ -351,6 +361,9 @@ def delete_unfrozen_selected(modeladmin, request, queryset):
         message = _("未删除任何记录。%(reason)s") % {"reason": " ".join(error.messages)}
         modeladmin.message_user(request, message, messages.ERROR)
         return None
+
+
+FROZEN_TITLE = _("已冻结：申请的评审依据，不能修改或删除")
 
 
 @admin.register(AnnualFigures)
@@ -374,6 +387,12 @@ class AnnualFiguresAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryA
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     readonly_fields = ("frozen", "frozen_reason", "filed_on")  # filed_on: the 30 April rule (P9)
+
+    def action_checkbox(self, obj):
+        """No selection box on a frozen year: the list's only action deletes, which it refuses."""
+        if obj.frozen:
+            return format_html('<span class="frozen-mark" title="{}">{}</span>', FROZEN_TITLE, _("冻结"))
+        return super().action_checkbox(obj)
 
     def get_search_results(self, request, queryset, search_term):
         """The firm's name or exact credit code, through the indexes (as the firm list)."""

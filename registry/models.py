@@ -224,25 +224,47 @@ FIRM_FIELDS = (
 
 
 class FrozenFiguresError(ValidationError):
-    """Raised when someone tries to change figures a reviewer has relied on (P9)."""
+    """Raised when someone tries to change figures a reviewer has relied on (P9).
+
+    A frozen year is never unfrozen, not even when its application is returned: the review stands on
+    it. So the message says what the reader can do instead, in two versions: a caseworker (or an
+    import, the API as staff) deals with a wrong figure in the application's review; a firm's user
+    asks their district's caseworker to (``for_firm``).
+    """
 
     @classmethod
-    def editing(cls, row: AnnualFigures) -> FrozenFiguresError:
-        return cls(
-            _("%(year)d 年度数据已冻结（%(reason)s），不能修改；如需更正请联系经办人提交更正。"),
-            code="frozen",
-            params={"year": row.year, "reason": row.frozen_reason or _("已用于评审")},
+    def editing(cls, row: AnnualFigures, *, for_firm: bool = False) -> FrozenFiguresError:
+        message = (
+            _(
+                "%(year)d 年度数据已冻结（%(reason)s），不能修改。如数据有误，请联系所在区县的经办人，"
+                "说明年度、正确数值及依据，由经办人在申请审核中处理。"
+            )
+            if for_firm
+            else _(
+                "%(year)d 年度数据已冻结（%(reason)s），不能修改：评审以提交时的数据为准，冻结不会解除。"
+                "如数据有误，请在该申请的审核中处理（退回补充材料或不予认定），并在意见中写明正确数值及依据。"
+            )
         )
+        params = {"year": row.year, "reason": row.frozen_reason or _("已用于评审")}
+        return cls(message, code="frozen", params=params)
 
     @classmethod
-    def deleting(cls, rows: list[AnnualFigures]) -> FrozenFiguresError:
+    def deleting(cls, rows: list[AnnualFigures], *, for_firm: bool = False) -> FrozenFiguresError:
         """One message naming every frozen year and the application that froze it."""
         named = "；".join(
             _("%(year)d 年度（%(reason)s）")
             % {"year": row.year, "reason": row.frozen_reason or _("已用于评审")}
             for row in rows
         )
-        return cls(_("年度数据已冻结，不能删除：%(rows)s。"), code="frozen", params={"rows": named})
+        message = (
+            _("年度数据已冻结，不能删除：%(rows)s。如数据有误，请联系所在区县的经办人。")
+            if for_firm
+            else _(
+                "年度数据已冻结，不能删除：%(rows)s。这些数据是申请的评审依据，须保留；"
+                "如有误，请在该申请的审核中说明。"
+            )
+        )
+        return cls(message, code="frozen", params={"rows": named})
 
 
 class AnnualFiguresQuerySet(ScopedQuerySet):
@@ -343,6 +365,9 @@ class AnnualFigures(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = AnnualFiguresQuerySet.as_manager()
+    # Who reads a refusal of this copy (not a column): the firm's own user gets the firm's wording
+    # (``FrozenFiguresError``); set by the register's service and the portal's form.
+    refusal_for_firm = False
 
     class Meta:
         ordering = ["firm", "-year"]
@@ -431,7 +456,7 @@ class AnnualFigures(models.Model):
     def _save_changes(self, stored: AnnualFigures, args, kwargs) -> None:
         changes = self.changes_from(stored)
         if stored.frozen and changes:
-            raise FrozenFiguresError.editing(stored)
+            raise FrozenFiguresError.editing(stored, for_firm=self.refusal_for_firm)
         for f in self._meta.concrete_fields:
             if f.name not in changes and not f.primary_key:
                 setattr(self, f.attname, getattr(stored, f.attname))  # as stored, not a stale copy
@@ -446,7 +471,7 @@ class AnnualFigures(models.Model):
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
             stored = AnnualFigures.objects.filter(pk=self.pk).for_write().first() if self.pk else None
             if stored is not None and stored.frozen:
-                raise FrozenFiguresError.deleting([stored])
+                raise FrozenFiguresError.deleting([stored], for_firm=self.refusal_for_firm)
             return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
@@ -478,7 +503,7 @@ class AnnualFigures(models.Model):
             return
         stored = AnnualFigures.objects.filter(pk=self.pk).for_write().first()
         if stored is not None and stored.frozen and self.changes_from(stored):
-            raise FrozenFiguresError.editing(stored)
+            raise FrozenFiguresError.editing(stored, for_firm=self.refusal_for_firm)
 
     def edited_fields(self) -> list[str]:
         """The columns a person edits (not ``frozen``, ``updated_at`` or the id) this copy changed since

@@ -59,6 +59,8 @@ def _audit(record, user, reason: str | None) -> None:
     """Name the person and the reason in the record's next history row (django-simple-history)."""
     if user is not None:
         record._history_user = user
+        if isinstance(record, AnnualFigures):  # a refusal worded for the firm's own user
+            record.refusal_for_firm = getattr(user, "firm_id", None) is not None
     if reason is not None:
         record._change_reason = reason
 

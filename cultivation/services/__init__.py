@@ -9,6 +9,7 @@ from .applications import (
     assign_reviewers,
     create_application,
     refusals_to_apply,
+    transition_input_errors,
     transitioned,
 )
 from .assignments import unassign_reviewer
@@ -47,6 +48,7 @@ __all__ = [
     "revoke_designation",
     "save_holiday",
     "settle_stage",
+    "transition_input_errors",
     "transitioned",
     "unassign_reviewer",
 ]

@@ -239,6 +239,20 @@ def application_transition(
     return _transition(application, action, actor, inputs, as_of, service=False)
 
 
+def transition_input_errors(application: Application, action: str, **inputs) -> dict[str, list[str]]:
+    """What ``application_transition`` would say about these inputs for ``action`` now, acting on
+    nothing: a form that already failed on one field (letters for the score) reports every other
+    missing input with it, instead of one error per attempt."""
+    row = transition_for(application.status, action) if action in Action.values else None
+    if row is None:
+        return {}
+    try:
+        _check_inputs(row, Inputs(**inputs))
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
 def service_transition(
     *, application: Application, action: str, actor, reason: str, as_of: datetime.date | None = None
 ) -> Application:

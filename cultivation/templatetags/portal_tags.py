@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registry.roles import is_programme_staff
 
@@ -40,7 +41,8 @@ CASEWORKER_NAV = (NavItem("portal:case-queue", _("办理队列"), ("portal:staff
 # The programme dashboard: every staff member (caseworkers, reviewers, programme admins).
 DASHBOARD_NAV = NavItem("portal:dashboard", _("数据看板"), ("portal:dashboard-print",))
 # Every role receives alerts (firm users: expiry, renewal and overdue figures), so everyone has an inbox.
-INBOX_NAV = NavItem("portal:inbox", _("提醒"), counts_unread=True)
+# Its own context: the page of all one's alerts (an inbox), not "an alert" as the model's name.
+INBOX_NAV = NavItem("portal:inbox", pgettext_lazy("收件箱", "提醒"), counts_unread=True)
 
 
 @register.simple_tag(takes_context=True)

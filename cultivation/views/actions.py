@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from ..forms import ActionForm, attach_errors
 from ..models import Application
-from ..services import application_transition
+from ..services import application_transition, transition_input_errors
 from ..workflow import Action, Status, Transition, TransitionConflict, available_actions
 
 
@@ -33,6 +33,7 @@ def application_detail_queryset(user) -> QuerySet[Application]:
 def take_action(request: HttpRequest, application: Application, form: ActionForm) -> bool:
     """Run the form's action through the service; True when the application moved (or was scored)."""
     if not form.is_valid():
+        _add_service_input_errors(application, form)
         _tell_if_not_shown(request, application, form)
         return False
     was = application.status
@@ -62,6 +63,18 @@ def action_label(action: str, status: str) -> str:
     if action == Action.WITHDRAW and status == Status.DRAFT:
         return str(DISCARD_DRAFT)
     return str(Action(action).label)
+
+
+def _add_service_input_errors(application: Application, form: ActionForm) -> None:
+    """A form that failed on one field also shows what the service says about the others (a missing
+    recommendation beside letters in the score), so every error is reported at once."""
+    if "action" not in form.cleaned_data:
+        return
+    inputs = form.service_kwargs()
+    errors = transition_input_errors(application, inputs.pop("action"), **inputs)
+    for field, said in errors.items():
+        if field in form.fields and field not in form.errors:
+            form.add_error(field, said)
 
 
 def _tell_if_not_shown(request: HttpRequest, application: Application, form: ActionForm) -> None:

@@ -153,7 +153,10 @@ def _page(request: HttpRequest, pk: int, bound=None, assign_form=None, status: i
         due = timezone.localdate() + REVIEW_DAYS
         assigned = [a.reviewer_id for a in item.assignments.all()]
         assign_form = AssignReviewersForm(initial={"reviewers": assigned, "due_at": due}, application=item)
+    reviews = list(reviews)
     mine = next((a for a in item.assignments.all() if a.reviewer_id == user.pk), None)
+    if mine and any(r.assignment_id == mine.pk and r.revision == item.revision for r in reviews):
+        mine = None  # scored: the due-date prompt has done its work
     context = {
         "application": item,
         "firm": item.firm,
@@ -162,7 +165,7 @@ def _page(request: HttpRequest, pk: int, bound=None, assign_form=None, status: i
         "terminal": STAGES[item.status].terminal,
         "snapshot": render_eligibility(presenters.only_tier(report, item.tier)) if report else None,
         "figures": _snapshot_figures(snapshot.get("facts") or {}),
-        "reviews": list(reviews),
+        "reviews": reviews,
         "assignments": list(assignments),
         "my_assignment": mine,
         "clock": notice_clock(item),

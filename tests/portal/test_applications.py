@@ -212,6 +212,34 @@ def test_staff_move_an_application_to_public_notice(
     assert submitted.status == "public_notice" and submitted.notice_ends_on is not None
 
 
+@pytest.fixture
+def assigned(submitted, district_caseworker, caseworker, reviewer):
+    """The application in city review with ``reviewer`` assigned."""
+    application_transition(application=submitted, action="accept", actor=district_caseworker)
+    application_transition(application=submitted, action="recommend", actor=district_caseworker)
+    due = timezone.localdate() + datetime.timedelta(days=3)
+    assign_reviewers(application=submitted, reviewers=[reviewer], due_at=due, actor=caseworker)
+    return submitted
+
+
+def test_the_review_form_reports_every_error_at_once(client, assigned, reviewer):
+    client.force_login(reviewer)
+    response = act(client, assigned, "review", staff=True, score="九十", recommendation="")
+    assert response.status_code == 400
+    assert "评分请输入整数（如 85）" in response.text  # the score's own message
+    assert "请选择评审建议。" in response.text  # with the service's, on the same answer
+    assert not Review.objects.exists()
+
+
+def test_the_due_date_prompt_goes_once_the_review_is_in(client, assigned, reviewer):
+    client.force_login(reviewer)
+    page = client.get(reverse("portal:staff-application", args=[assigned.pk]))
+    assert "前提交评审意见" in page.text
+    act(client, assigned, "review", staff=True, score=80, recommendation="approve")
+    page = client.get(reverse("portal:staff-application", args=[assigned.pk]))
+    assert page.status_code == 200 and "前提交评审意见" not in page.text
+
+
 def test_reviewers_see_only_their_own_review(client, submitted, district_caseworker, caseworker, reviewer):
     other = type(reviewer).objects.create(username="expert-2")
     other.groups.add(*reviewer.groups.all())

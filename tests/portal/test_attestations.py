@@ -64,3 +64,11 @@ def test_the_upload_field_tells_the_browser_what_to_accept(firm_client):
     response = firm_client.get(reverse("portal:attestations"))
     assert 'accept=".pdf,.png,.jpg,.jpeg' in response.text
     assert 'enctype="multipart/form-data"' in response.text
+
+
+def test_the_upload_help_follows_the_page_language(firm_client):
+    chinese = firm_client.get(reverse("portal:attestations")).text
+    assert "PDF、PNG 或 JPEG，不超过 10 MB。" in chinese
+    firm_client.cookies["django_language"] = "en"
+    english = firm_client.get(reverse("portal:attestations")).text
+    assert "PDF、PNG 或 JPEG" not in english and "PDF, PNG or JPEG, no larger than 10 MB." in english

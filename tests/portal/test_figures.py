@@ -90,6 +90,20 @@ def test_a_frozen_year_refuses_a_posted_change(firm_client, firm):
     response = firm_client.post(reverse("portal:figures-edit", args=[LAST_YEAR]), posted(row, rd_expense="1"))
     assert response.status_code == 400
     assert "已冻结（评审依据），不能修改" in response.text
+    assert "请联系所在区县的经办人" in response.text  # the firm asks; the caseworker's route is not theirs
+    assert "退回补充材料" not in response.text
+    row.refresh_from_db()
+    assert row.rd_expense == Decimal("440.00")
+
+
+def test_letters_in_a_number_field_are_named_as_such(firm_client, firm):
+    row = firm.figures.get(year=LAST_YEAR)
+    url = reverse("portal:figures-edit", args=[LAST_YEAR])
+    page = firm_client.get(url).text
+    assert 'name="rd_expense"' in page and 'type="number"' not in page  # the browser keeps the letters
+    response = firm_client.post(url, posted(row, rd_expense="四百万", employees="25人"))
+    assert response.status_code == 400
+    assert "请输入数字（如 1234.56）" in response.text and "请输入整数（如 25）" in response.text
     row.refresh_from_db()
     assert row.rd_expense == Decimal("440.00")
 

@@ -183,7 +183,9 @@ def test_a_forged_post_editing_a_frozen_inline_row_is_a_form_error(admin_client,
     data = forged_inline_row(data, frozen_row, rd_expense=frozen_row.rd_expense + 1)
     response = admin_client.post(firm_page(firm), data)
     assert response.status_code == 200
-    assert "已冻结" in response.content.decode()
+    text = response.content.decode()
+    assert "已冻结" in text and "请联系" not in text  # the caseworker is told what to do, not whom to ask
+    assert "在该申请的审核中处理（退回补充材料或不予认定）" in text
     assert AnnualFigures.objects.get(pk=frozen_row.pk).rd_expense == frozen_row.rd_expense
 
 
@@ -292,3 +294,21 @@ def test_a_frozen_year_cannot_be_reverted_to_an_earlier_version(admin_client, fi
     assert admin_client.post(url, form_fields(page.content.decode())).status_code == 403
     stored = AnnualFigures.objects.get(pk=row.pk)
     assert stored.frozen and stored.class2_ip == row.class2_ip
+
+
+def test_letters_in_an_admin_figure_are_named_as_such(admin_client, firm, open_row):
+    url = f"/admin/registry/annualfigures/{open_row.pk}/change/"
+    data = form_fields(admin_client.get(url).content.decode())
+    data["rd_expense"] = "abc"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "请输入数字（如 1234.56）" in response.content.decode()
+    assert AnnualFigures.objects.get(pk=open_row.pk).rd_expense == open_row.rd_expense
+
+
+def test_the_figures_list_offers_no_selection_box_for_a_frozen_year(admin_client, firm, frozen_row, open_row):
+    page = admin_client.get(f"/admin/registry/annualfigures/?firm__district__id__exact={firm.district_id}")
+    text = page.content.decode()
+    assert f'name="_selected_action" value="{open_row.pk}"' in text
+    assert f'name="_selected_action" value="{frozen_row.pk}"' not in text
+    assert "已冻结：申请的评审依据，不能修改或删除" in text

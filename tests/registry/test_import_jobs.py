@@ -94,7 +94,7 @@ def test_the_issues_100000_row_workbook_is_refused_in_the_request(client, casewo
     elapsed = time.perf_counter() - started
     assert response.status_code == 200
     assert "文件共有 100,000 行数据，超过每个文件最多 20,000 行的限制" in response.text
-    assert elapsed < 30, elapsed  # about 2 s on a quiet machine (the shared strings); it used to run past 60 s
+    assert elapsed < 30, elapsed  # about 2 s on a quiet machine (shared strings); it used to run past 60 s
     assert not Firm.objects.exists() and not ImportJob.objects.exists()
 
 

@@ -194,10 +194,15 @@ class InlineFiguresForm(NumberFieldsMixin, VersionedFormMixin):
         fields = FIGURE_FORM_FIELDS
 
 
-class AnnualFiguresInline(admin.TabularInline):
-    """The years still open to correction; frozen years are shown, read-only, by ``FrozenFiguresInline``."""
+class AnnualFiguresInline(admin.StackedInline):
+    """The years still open to correction; frozen years are shown, read-only, by ``FrozenFiguresInline``.
+
+    One block per year with its figures in a wrapping grid (static/tiermark/admin.css): a table of
+    sixteen input columns was twice as wide as a laptop's screen.
+    """
 
     model = AnnualFigures
+    classes = ("figures-grid",)
     form = InlineFiguresForm
     formset = UnfrozenFiguresFormSet
     extra = 0

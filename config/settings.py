@@ -350,7 +350,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Formula escaping is done by our resources (registry.resources), which also cover + - @.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # Imports accept CSV (UTF-8) and XLSX only; registry.forms.CheckedImportForm checks the content matches.
+# The register's admins offer these and, for export, CSV with a BOM (registry.file_formats).
 IMPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
+EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
 # Rows per imported file (after the header row), counted before anything is parsed into records: a file
 # over IMPORT_MAX_ROWS is refused whole; over IMPORT_SYNC_MAX_ROWS it runs as a background job
 # (registry.imports; its page is under 导入任务) instead of the in-request preview. docs/PERFORMANCE.md.

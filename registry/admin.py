@@ -20,7 +20,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_history import figures_history
 from .admin_imports import BackgroundImportMixin
 from .admin_lists import FiguresOfYearFilter, fiscal_year, search_firms
-from .forms import CheckedImportForm
+from .file_formats import EXPORT_FORMATS, IMPORT_FORMATS
+from .forms import CheckedImportForm, ExportForm
 from .models import (
     FIGURE_FIELDS,
     FIRM_FIELDS,
@@ -112,6 +113,9 @@ class ScopedAdminMixin(ScopedHistoryMixin):
     """Querysets through ``visible_to``; writes only by caseworkers inside their scope."""
 
     import_form_class = CheckedImportForm  # the upload's content must match the chosen format
+    export_form_class = ExportForm
+    import_formats = IMPORT_FORMATS  # XLSX and CSV only (registry.file_formats)
+    export_formats = EXPORT_FORMATS
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

@@ -5,6 +5,10 @@ figures admins: the import form has already checked the file and counted its row
 (``registry.forms.CheckedImportForm``); a large file is handed to ``registry.imports.start_job`` and the
 user is sent to the job's page, a small one goes through the usual preview and confirmation.
 
+A refused preview lists one line per row and field -- row number, column header, the cell as written
+and the reasons (``error_lines``, shown by ``admin/registry/import.html``) -- rather than the
+library's red badges.
+
 ``ImportJobAdmin`` lists a user's own jobs (programme admins see all) and shows one job: its status, a
 progress bar refreshed by ``<meta http-equiv="refresh">`` while it runs (no script: the
 Content-Security-Policy allows none inline), and its counts or refused rows when it ends. Another
@@ -22,7 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .imports import kind_of, runs_as_job, start_job
+from .imports import RESOURCES, kind_of, runs_as_job, start_job
 from .models import ImportJob
 from .roles import can_edit_register
 
@@ -33,8 +37,48 @@ IMPORT_PAGES = {
 }
 
 
+def error_lines(result, resource_class) -> list[dict]:
+    """Every refused row of a preview as ``{"row", "column", "value", "messages"}``, in file order."""
+    headers = [str(header) for header in result.diff_headers]
+    lines = [line("", "", "", [str(e.error)]) for e in result.base_errors]
+    for invalid in result.invalid_rows:
+        cells = dict(zip(headers, invalid.values, strict=False))
+        for field, reasons in invalid.field_specific_errors.items():
+            column = str(column_label(resource_class, field))
+            lines.append(line(invalid.number, column, cells.get(column, ""), reasons))
+        if invalid.non_field_specific_errors:
+            lines.append(line(invalid.number, "", "", invalid.non_field_specific_errors))
+    for number, errors in result.row_errors():
+        lines.append(line(number, "", "", [str(e.error) for e in errors]))
+    return sorted(lines, key=lambda line: (line["row"] or 0, line["column"]))
+
+
+def line(row, column: str, value, reasons) -> dict:
+    return {"row": row, "column": column, "value": value, "messages": [str(r) for r in reasons]}
+
+
+def column_label(resource_class, field: str):
+    """The column header of a field the import refused (the field's name when it has no column)."""
+    try:
+        return resource_class.label_of(field)
+    except Exception:  # not a model field (e.g. a key or a widget's own name)
+        return field
+
+
+def job_error_lines(job: ImportJob) -> list[dict]:
+    """A job's refused rows with each field's column header, as the file names it."""
+    resource_class = RESOURCES[job.kind]
+    return [
+        {**error, "column": str(column_label(resource_class, error["field"])) if error["field"] else ""}
+        for error in job.errors or []
+    ]
+
+
 class BackgroundImportMixin:
-    """Send a file over ``IMPORT_SYNC_MAX_ROWS`` rows to a background job instead of the preview."""
+    """Send a file over ``IMPORT_SYNC_MAX_ROWS`` rows to a background job instead of the preview, and
+    list a refused preview's errors per row and field."""
+
+    import_template_name = "admin/registry/import.html"
 
     def create_import_form(self, request):
         """One form per request, so the file is read and counted once."""
@@ -49,7 +93,14 @@ class BackgroundImportMixin:
             form = self.create_import_form(request)
             if form.is_valid() and form.row_count is not None and runs_as_job(form.row_count):
                 return self._start_job(request, form)
-        return super().import_action(request, **kwargs)
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", None) and response.context_data.get("result")
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            resource_class = self.choose_import_resource_class(self.create_import_form(request), request)
+            lines = error_lines(result, resource_class)
+            response.context_data["error_lines"] = lines
+            response.context_data["error_rows"] = len({line["row"] for line in lines})
+        return response
 
     def _start_job(self, request, form):
         file_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
@@ -124,6 +175,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             "subtitle": str(job),
             "opts": self.opts,
             "job": job,
+            "job_errors": job_error_lines(job),
             "refresh": None if job.finished else REFRESH_SECONDS,
             "import_url": reverse(IMPORT_PAGES[job.kind]),
             **(extra_context or {}),

@@ -13,8 +13,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
+from .file_formats import offer
 from .imports import UnreadableFile, count_rows, row_limit_error
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -73,6 +74,7 @@ class CheckedImportForm(ImportForm):
 
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
+        offer(self)  # CSV or XLSX, XLSX unless the file's name says otherwise
         self.formats = formats
         self.fields["import_file"].help_text = _(
             "每个文件最多 %(max)s 行数据；超过 %(sync)s 行的文件将转为后台导入任务，"
@@ -93,3 +95,11 @@ class CheckedImportForm(ImportForm):
         except ValidationError as refused:
             self.add_error("import_file", refused)
         return cleaned
+
+
+class ExportForm(SelectableFieldsExportForm):
+    """The export form offering XLSX (chosen) or CSV, without the empty choice."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        offer(self)

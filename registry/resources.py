@@ -10,7 +10,11 @@ Three promises hold here rather than in the admin, so any caller gets them:
   refused, naming the earlier row -- otherwise the later row would silently
   overwrite the earlier one;
 * exported text cells that a spreadsheet would run as a formula (leading
-  ``= + - @``, tab or carriage return) are prefixed with an apostrophe.
+  ``= + - @``, tab or carriage return) are prefixed with an apostrophe;
+* the file speaks Chinese: column headers are the fields' Chinese names and district, cluster, sector
+  and yes/no cells are written as words (``registry.import_widgets``); on import the Chinese headers
+  and words are read, and so are the codes (``credit_code``, ``500112``, ``true``) older files and the
+  API's examples use.
 """
 
 from __future__ import annotations
@@ -18,14 +22,22 @@ from __future__ import annotations
 from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
+from .import_widgets import ChoiceWidget, NameOrCodeWidget, YesNoWidget
 from .models import FIGURE_FIELDS, FIRM_FIELDS, AnnualFigures, Cluster, District, Firm
 from .services import may_keep_firms_of, save_figures, save_firm
 from .spreadsheets import escape_formula
 
 TYPED_WIDGETS = (widgets.NumberWidget, widgets.DateWidget, widgets.DateTimeWidget, widgets.BooleanWidget)
+
+
+def header_key(header) -> str | None:
+    """A header as compared with the known ones: no BOM, no surrounding spaces, any case."""
+    return None if header is None else str(header).lstrip("\ufeff").strip().casefold()
 
 
 class CodeWidget(widgets.ForeignKeyWidget):
@@ -44,15 +56,54 @@ class ScopedResource(resources.ModelResource):
     """Shared behaviour: user scope, all-or-nothing imports, formula-safe exports."""
 
     key_field = ""  # the column a duplicate key is reported on
+    column_labels: dict[str, str] = {}  # headers that are not the model field's verbose name
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
         self._seen: dict[tuple, int] = {}
         self._duplicate_of: int | None = None
+        for name, field in self.fields.items():
+            field.column_name = str(self.label_of(name))
+
+    @classmethod
+    def label_of(cls, name: str):
+        """The column header of field ``name``: its label here, or the model field's verbose name."""
+        if name in cls.column_labels:
+            return cls.column_labels[name]
+        return cls._meta.model._meta.get_field(name).verbose_name
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        """Choices and yes/no cells as words (read as words or codes)."""
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        if isinstance(django_field, models.BooleanField):
+            field.widget = YesNoWidget()
+        elif django_field.choices:
+            field.widget = ChoiceWidget(django_field.choices, allow_blank=django_field.blank)
+        return field
+
+    def column(self, name: str) -> str:
+        """The header of field ``name`` in this resource's files."""
+        return self.fields[name].column_name
+
+    def header_aliases(self) -> dict[str, str]:
+        """Every header a file may use for a column -- the code, the Chinese and the active language's
+        label -- mapped to the column's header here."""
+        aliases: dict[str, str] = {}
+        with translation.override("zh-hans"):
+            chinese = {name: str(self.label_of(name)) for name in self.fields}
+        for name, field in self.fields.items():
+            for alias in (name, chinese[name], field.column_name):
+                aliases[alias.strip().casefold()] = field.column_name
+        return aliases
 
     def before_import(self, dataset, **kwargs):
+        """Rename the file's headers to this resource's (a UTF-8 BOM or stray spaces tolerated)."""
         self._seen = {}
+        if dataset.headers:
+            aliases = self.header_aliases()
+            dataset.headers = [aliases.get(header_key(header), header) for header in dataset.headers]
         super().before_import(dataset, **kwargs)
 
     def before_import_row(self, row, row_number=None, **kwargs):
@@ -133,16 +184,8 @@ class FirmResource(ScopedResource):
 
     key_field = "credit_code"
 
-    district = fields.Field(
-        attribute="district",
-        column_name="district",
-        widget=CodeWidget(District, field="code"),
-    )
-    cluster = fields.Field(
-        attribute="cluster",
-        column_name="cluster",
-        widget=CodeWidget(Cluster, field="code"),
-    )
+    district = fields.Field(attribute="district", column_name="district", widget=NameOrCodeWidget(District))
+    cluster = fields.Field(attribute="cluster", column_name="cluster", widget=NameOrCodeWidget(Cluster))
 
     class Meta:
         model = Firm
@@ -160,11 +203,13 @@ class FirmResource(ScopedResource):
 
     def normalise_row(self, row) -> None:
         """Credit codes arrive with spaces and in lower case from spreadsheets: normalise first."""
-        if row.get("credit_code"):
-            row["credit_code"] = "".join(str(row["credit_code"]).split()).upper()
+        column = self.column("credit_code")
+        if row.get(column):
+            row[column] = "".join(str(row[column]).split()).upper()
 
     def row_key(self, row) -> tuple | None:
-        return (row["credit_code"],) if row.get("credit_code") else None
+        code = row.get(self.column("credit_code"))
+        return (code,) if code else None
 
     def instance_district(self, instance) -> int | None:
         return instance.district_id
@@ -180,6 +225,7 @@ class AnnualFiguresResource(ScopedResource):
         column_name="firm",
         widget=CodeWidget(Firm, field="credit_code"),
     )
+    column_labels = {"firm": _("企业统一社会信用代码")}
 
     class Meta:
         model = AnnualFigures
@@ -199,17 +245,19 @@ class AnnualFiguresResource(ScopedResource):
     def normalise_row(self, row) -> None:
         """Normalise the firm's code; a year that is not a whole number is refused in words here,
         because the year is part of the key and is read before any field is validated."""
-        if row.get("firm"):
-            row["firm"] = "".join(str(row["firm"]).split()).upper()
-        year = row.get("year")
+        firm = self.column("firm")
+        if row.get(firm):
+            row[firm] = "".join(str(row[firm]).split()).upper()
+        year = row.get(self.column("year"))
         if year not in (None, "") and not str(year).strip().removesuffix(".0").isdigit():
             raise ValueError(_("年度“%(value)s”不是有效的年份。") % {"value": str(year)[:50]})
 
     def row_key(self, row) -> tuple | None:
-        if not row.get("firm") or row.get("year") in (None, ""):
+        firm, year = row.get(self.column("firm")), row.get(self.column("year"))
+        if not firm or year in (None, ""):
             return None
-        year = str(row["year"]).strip()
-        return (row["firm"], year[:-2] if year.endswith(".0") else year)
+        year = str(year).strip()
+        return (firm, year[:-2] if year.endswith(".0") else year)
 
     def instance_district(self, instance) -> int | None:
         return instance.firm.district_id if instance.firm_id else None

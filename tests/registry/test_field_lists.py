@@ -52,9 +52,10 @@ def test_the_admin_form_writes_the_firm_fields():
 
 
 def test_the_import_file_has_a_column_per_firm_field_the_override_last():
-    headers = FirmResource().get_export_headers()
-    assert sorted(headers) == sorted(FIRM_FIELDS)
-    assert headers[-1] == "credit_code_override"
+    resource = FirmResource()
+    headers = resource.get_export_headers()
+    assert sorted(headers) == sorted(resource.column(name) for name in FIRM_FIELDS)
+    assert headers[-1] == resource.column("credit_code_override")
 
 
 def test_the_api_writes_the_firm_fields_and_only_reads_the_stage():

@@ -22,6 +22,7 @@ from import_export.formats import base_formats
 
 from registry.imports import STALE_AFTER, count_rows, requeue_stale_jobs
 from registry.models import AnnualFigures, Firm, ImportJob
+from registry.resources import AnnualFiguresResource
 from registry.tasks import run_import_job
 from tests.factories import UserFactory, district
 
@@ -235,7 +236,8 @@ def test_a_bad_row_fails_the_job_with_its_errors_and_imports_nothing(
     assert "有 2 行数据未通过校验，未导入任何数据" in job.detail
     assert not AnnualFigures.objects.exists()  # the six good rows too: all or nothing
     page = client.get(job_page(job)).text
-    assert "很多" in page and "rd_staff" in page and 'id="job-errors"' in page
+    assert "很多" in page and 'id="job-errors"' in page
+    assert str(AnnualFiguresResource.label_of("rd_staff")) in page  # the column as the file names it
 
 
 def test_a_district_caseworkers_job_refuses_a_firm_of_another_district(

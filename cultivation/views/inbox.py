@@ -78,6 +78,11 @@ def inbox_filter(request: HttpRequest) -> AlertFilter:
         districts = [("", _("全部")), *((d.code, d.name) for d in District.objects.order_by("code"))]
         filters["district"].label = _("区县")
         filters["district"].extra.update(widget=forms.Select(choices=districts))
+    for changed in filters.values():
+        # A filter builds its form field once and keeps it; the class's filters may already hold one (the
+        # API schema generator builds them), and this instance's copies would inherit it with the old label
+        # and widget. Drop it so the field is built from the settings above.
+        changed.__dict__.pop("_field", None)
     return filterset
 
 

@@ -101,9 +101,11 @@ def case_queue(request: HttpRequest) -> HttpResponse:
         .order_by("submitted_at", "pk")
     )
     filterset = CaseQueueFilter(request.GET or None, queryset=base, request=request)
-    filterset.filters["status"].extra.update(
+    status = filterset.filters["status"]
+    status.extra.update(
         choices=[c for c in Status.choices if c[0] in stages], widget=forms.CheckboxSelectMultiple
     )
+    status.__dict__.pop("_field", None)  # built from these settings, not a field the schema generator cached
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for application in page:
         application.stage_label = stage_label(application.status, request.user)

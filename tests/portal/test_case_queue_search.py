@@ -87,3 +87,12 @@ def test_the_api_keeps_its_parameters_and_takes_q(client, city_caseworker, two):
     assert api(district="500112") == [mine.pk]
     assert api(firm=mine.firm.credit_code) == [mine.pk]
     assert client.get("/api/applications/", {"assigned_to_me": "perhaps"}).status_code == 400
+
+
+def test_the_status_boxes_stay_checkboxes_after_the_api_schema_was_generated(client, city_caseworker, two):
+    """The schema generator builds the shared application filters' form fields on the class; the queue
+    still offers its own stages as checkboxes afterwards."""
+    client.force_login(city_caseworker)
+    assert client.get("/api/schema/").status_code == 200
+    html = client.get(reverse("portal:case-queue")).text
+    assert 'type="checkbox" name="status"' in html

@@ -123,9 +123,9 @@ def test_import_and_export_carry_the_entry_month(caseworker):
     result = FirmResource(user=caseworker).import_data(tablib.Dataset(row, headers=headers))
     assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
     assert Firm.objects.get().niche_since_month == 7
-    exported = FirmResource(user=caseworker).export()
-    assert "niche_since_month" in exported.headers
-    assert exported.dict[0]["niche_since_month"] in (7, "7")
+    exported = FirmResource(user=caseworker).export()  # headers are the fields' Chinese names
+    assert "进入细分市场月份" in exported.headers
+    assert exported.dict[0]["进入细分市场月份"] in (7, "7")
 
 
 def test_an_imported_month_without_its_year_is_refused(caseworker):

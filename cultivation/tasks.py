@@ -14,14 +14,14 @@ from __future__ import annotations
 import datetime
 import logging
 
-from celery import group, shared_task
+from celery import chord, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from .models.alerts import AlertDelivery, Channel, DeliveryStatus
 from .scanning import CHUNK_SIZE, Chunk, ScanKind
 from .scans import NIGHTLY, SCANS
-from .services.alerts import send_daily_digests, send_email_deliveries
+from .services.alerts import raise_scan_summary, send_daily_digests, send_email_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -58,25 +58,41 @@ def scan_signatures(kind: str, day: str, chunk_size: int | None = None, incremen
     return [scan_chunk.si(kind, *chunk.message()) for chunk in chunks]
 
 
+def fan_out(signatures: list) -> int:
+    """Queue a run's chunk tasks as one chord whose last step sums the run up in the inbox
+    (``summarise_scan_run``): whoever received new alerts reads "本次扫描新增 N 条" once the last chunk
+    is done, as after ``manage.py run_scans``. Returns how many chunks were queued."""
+    if signatures:
+        started = timezone.now().isoformat()
+        chord(signatures)(summarise_scan_run.si(started))
+    return len(signatures)
+
+
 @shared_task(**RETRY)
 def run_scan(
     kind: str, as_of: str | None = None, chunk_size: int | None = None, incremental: bool = False
 ) -> int:
     """Fan a scan out over its chunks (firm-id ranges, the changed firms, or one for the whole
     register); returns how many chunks were queued."""
-    signatures = scan_signatures(kind, _day(as_of).isoformat(), chunk_size, incremental)
-    if signatures:
-        group(signatures).apply_async()
-    return len(signatures)
+    return fan_out(scan_signatures(kind, _day(as_of).isoformat(), chunk_size, incremental))
 
 
 @shared_task(**RETRY)
 def run_nightly_scans(as_of: str | None = None) -> list[str]:
-    """What beat runs each night: every nightly scan, each planning an incremental run (only the
-    promotion scan can tell what changed since its last run; the others plan their full run)."""
-    for kind in NIGHTLY:
-        run_scan.delay(kind, as_of, incremental=True)
+    """What beat runs each night: every nightly scan as one run (one summary alert), each planning an
+    incremental run (only the promotion scan can tell what changed since its last run; the others plan
+    their full run)."""
+    day = _day(as_of).isoformat()
+    fan_out([signature for kind in NIGHTLY for signature in scan_signatures(kind, day, incremental=True)])
     return [str(kind) for kind in NIGHTLY]
+
+
+@shared_task(**RETRY)
+def summarise_scan_run(started: str) -> int | None:
+    """The run's summary alert: idempotent on the run's start, so a redelivered message adds nothing."""
+    since = datetime.datetime.fromisoformat(started)
+    alert = raise_scan_summary(since=since, period=f"run:{started}"[:40])
+    return alert.pk if alert else None
 
 
 @shared_task(**RETRY)

@@ -239,6 +239,11 @@ def test_the_nightly_celery_run_raises_every_nightly_scan_through_the_chunk_task
     assert run_nightly_scans.delay(AS_OF.isoformat()).get() == [str(kind) for kind in NIGHTLY]
     raised = set(Alert.objects.values_list("kind", flat=True))
     assert {"promotion_due", "pool_intake"} <= raised
+    summary = Alert.objects.get(kind="scan_summary")  # one for the whole night, after its last chunk
+    scanned = Alert.objects.exclude(kind="scan_summary").count()
+    assert summary.payload["total"] == scanned
+    readers = set(summary.deliveries.values_list("user__username", flat=True))
+    assert staff["reviewer"].username in readers
 
 
 def test_emails_immediately_or_as_a_daily_digest(staff):

@@ -148,8 +148,13 @@ def make_register(count: int) -> None:
     AnnualFigures.objects.bulk_create(rows)
 
 
+def scanned_alerts():
+    """The per-firm alerts (not the run's summary, whose key is the run's start time)."""
+    return Alert.objects.exclude(kind="scan_summary")
+
+
 def alert_keys() -> set[tuple]:
-    return set(Alert.objects.values_list("kind", "firm_id", "tier", "period"))
+    return set(scanned_alerts().values_list("kind", "firm_id", "tier", "period"))
 
 
 def wait_for(condition, timeout: float = 90, every: float = 0.05) -> None:
@@ -180,17 +185,33 @@ def test_promotion_scan_survives_a_worker_killed_mid_scan(start_worker):
     run_scan.delay("promotion_due", AS_OF.isoformat(), chunk_size=4)  # 50 chunks
     wait_for(lambda: Alert.objects.exists())
     worker.kill()
-    partial = Alert.objects.count()
+    partial = scanned_alerts().count()
     assert 0 < partial < len(expected), "the kill must land mid-scan"
 
     start_worker()
     run_scan.delay("promotion_due", AS_OF.isoformat(), chunk_size=4)
-    wait_for(lambda: Alert.objects.count() >= len(expected))
+    wait_for(lambda: scanned_alerts().count() >= len(expected))
     time.sleep(1)  # let any chunk still queued from the first run finish too
     assert alert_keys() == expected
-    assert Alert.objects.count() == len(expected)
-    per_alert = AlertDelivery.objects.filter(channel="inbox").values_list("alert_id", flat=True)
+    assert scanned_alerts().count() == len(expected)
+    per_alert = AlertDelivery.objects.filter(channel="inbox", alert__in=scanned_alerts()).values_list(
+        "alert_id", flat=True
+    )
     assert len(per_alert) == len(set(per_alert)) == len(expected)  # one inbox row each, none doubled
+
+
+def test_a_scan_run_through_the_worker_ends_with_one_summary_alert(start_worker):
+    """The reviewer reads "本次扫描新增 N 条" once the worker has done the run's last chunk, as after
+    ``manage.py run_scans``; asking for the same run's summary again adds nothing."""
+    reviewer = UserFactory(username="rev", roles=["reviewer"], is_staff=True)
+    make_register(20)
+    start_worker()
+    run_scan.delay("promotion_due", AS_OF.isoformat(), chunk_size=4)  # 5 chunks, then the summary
+    wait_for(lambda: Alert.objects.filter(kind="scan_summary").exists())
+    summary = Alert.objects.get(kind="scan_summary")
+    assert summary.payload["total"] == Alert.objects.filter(kind="promotion_due").count() == 20
+    assert summary.payload["counts"] == {str(reviewer.pk): 20}
+    assert list(summary.deliveries.values_list("user_id", "channel")) == [(reviewer.pk, "inbox")]
 
 
 def test_doubling_check_through_the_worker(start_worker):

@@ -46,6 +46,7 @@ def test_the_firm_history_shows_the_field_changes_of_an_inline_figures_edit(clie
     assert "年度数据的修改" in section and "补录专利" in section
     assert "Ⅰ类知识产权" in section  # the field by its label
     assert "1 &rarr; 4" in section
+    assert f">{caseworker.username}<" in section  # who made the change, as in the firm's own list
 
 
 def test_history_headers_are_chinese_and_an_empty_reason_is_not_none(client, caseworker):

@@ -23,7 +23,7 @@ from tests.access.expectations import OK
 from tests.access.matrix import cases, expectation, url_of
 from tests.access.world import ROLES, World, build_world
 from tests.dashboard.test_dashboard import make_register
-from tests.factories import YUBEI, UserFactory, eligible_firm
+from tests.factories import YUBEI, UserFactory, eligible_firm, firm_user
 
 pytestmark = [
     pytest.mark.e2e,
@@ -152,3 +152,33 @@ def test_wide_tables_scroll_in_their_own_box_with_the_first_column_in_view(
     page.locator("#figures-group").screenshot(path=str(screenshots / "admin-firm-figures.png"))
     page.screenshot(path=str(screenshots / "admin-firm.png"), full_page=True)
     laptop.close()
+
+
+# Every verdict badge of the self-check's summary and its card: where each ends, to the pixel.
+BADGES_JS = """
+() => [...document.querySelectorAll(".verdict-strip li")].map((card) => {
+  const badge = card.querySelector(".badge").getBoundingClientRect();
+  const box = card.getBoundingClientRect();
+  return {name: card.querySelector(".tier-name").textContent, badge: badge.right, card: box.right,
+          left: badge.left, cardLeft: box.left};
+})
+"""
+
+
+def test_verdict_badges_stay_inside_their_cards_in_english(browser, live_server, transactional_db):
+    """English tier names are long ("Manufacturing single champion enterprise"): the verdict badge
+    beside each ("Not yet eligible") stays inside its card at both widths, in both languages."""
+    user = firm_user(eligible_firm(YUBEI), name="fit-firm")
+    for language in ("en", "zh-hans"):
+        for width in WIDTHS:
+            context = signed_in(browser, live_server, user, width=width)
+            context.add_cookies(
+                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+            )
+            page = context.new_page()
+            page.goto("/self-check/")
+            cards = page.evaluate(BADGES_JS)
+            assert len(cards) == 8, (language, width)
+            outside = [c for c in cards if c["badge"] > c["card"] + 0.5 or c["left"] < c["cardLeft"]]
+            assert not outside, (language, width, outside)
+            context.close()

@@ -491,6 +491,27 @@ DASHBOARD = {
         "by_status": [{"status": "city_review", "label": "市级复审（专家评审）", "count": 4}],
     },
     "review_times": [{"status": "district_review", "label": "区县初审", "stays": 9, "average_days": 6.5}],
+    "rd_intensity": {
+        "fiscal_year": 2025,
+        "groups": [
+            {
+                "code": "register",
+                "label": "全部在库企业",
+                "firms": 86000,
+                "average": 0.024,
+                "overall": 0.021,
+                "lead_points": 0.0,
+            },
+            {
+                "code": "srdi_sme",
+                "label": "专精特新中小企业",
+                "firms": 8400,
+                "average": 0.054,
+                "overall": 0.047,
+                "lead_points": 3.0,
+            },
+        ],
+    },
 }
 
 TOKEN_REQUEST = {"username": "caseworker.wang", "password": "在此填写密码"}
@@ -513,6 +534,7 @@ def request_example(
     return OpenApiExample(
         name, value=value, summary=summary or name, request_only=True, media_type=media_type
     )
+
 
 CHANGE_FEED = {
     "results": [

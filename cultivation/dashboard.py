@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Avg, Count, F, FloatField, Max, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from .dashboard_cache import cached
 from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
 from .models.targets import GAZELLE_POOL
 from .rules.pool import POOL_CHECK_AFTER_YEARS, POOL_GROWTH_FACTOR, PoolStatus
-from .tiers import GROWTH, HARDTECH_POOL, LADDERS, TIERS
+from .tiers import GROWTH, HARDTECH_POOL, LADDERS, QUALITY, TIERS
 from .workflow import Status
 
 GROWTH_TIERS = LADDERS[GROWTH]
@@ -53,6 +54,8 @@ POOL_STATUSES = (
 )
 NO_CLUSTER = "none"
 GAZELLE_POOL_LABEL = gettext_lazy("独角兽和瞪羚企业培育库")
+REGISTER = "register"  # the R&D-intensity comparison's baseline group: every firm in scope
+REGISTER_LABEL = gettext_lazy("全部在库企业")
 SECONDS_PER_DAY = 86400
 
 
@@ -240,6 +243,7 @@ def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | Non
         "pool": _pool(cohorts, year),
         "applications": _applications(via_firm, year),
         "review_times": _review_times(scope, filters),
+        "rd_intensity": _rd_intensity(via_firm, active_q(on, today), year - 1),
     }
 
 
@@ -458,6 +462,56 @@ def _applications(via_firm: Q, year: int) -> dict:
             {"status": s.value, "label": str(s.label), "count": counts.get(s.value, 0)} for s in Status
         ],
     }
+
+
+def _intensity(row: dict) -> tuple[float | None, float | None]:
+    """A group's average of its firms' R&D intensities, and its R&D over its revenue, as fractions."""
+    average = round(row["average"], 4) if row["average"] is not None else None
+    overall = round(float(row["rd"] / row["revenue"]), 4) if row["revenue"] else None
+    return average, overall
+
+
+def _rd_intensity(via_firm: Q, active: Q, fiscal_year: int) -> dict:
+    """R&D intensity (研发费用 / 营业收入) in the last complete fiscal year: every firm in scope, then the
+    holders of each quality-ladder tier on the dashboard's day, each against the register (the 专精特新
+    firms' lead is the programme's headline). Two queries; firms without revenue that year are left out.
+
+    ``average`` is the mean of the firms' own intensities (each firm counts once, as the programme
+    reports it); ``overall`` is the group's R&D over its revenue (weighted by size), shown beside it.
+    """
+    ratio = Cast("rd_expense", FloatField()) / Cast("operating_revenue", FloatField())
+    totals = {"firms": Count("id"), "rd": Sum("rd_expense"), "revenue": Sum("operating_revenue")}
+    figures = AnnualFigures.objects.filter(via_firm, year=fiscal_year, operating_revenue__gt=0)
+    register = figures.aggregate(average=Avg(ratio), **totals)
+    holders = {
+        row["tier"]: row
+        for row in Designation.objects.filter(via_firm, active, tier__in=LADDERS[QUALITY])
+        .filter(firm__figures__year=fiscal_year, firm__figures__operating_revenue__gt=0)
+        .values("tier")
+        .annotate(
+            firms=Count("id"),
+            average=Avg(
+                Cast("firm__figures__rd_expense", FloatField())
+                / Cast("firm__figures__operating_revenue", FloatField())
+            ),
+            rd=Sum("firm__figures__rd_expense"),
+            revenue=Sum("firm__figures__operating_revenue"),
+        )
+        .order_by()
+    }
+    base_average = _intensity(register)[0]
+    groups = [{"code": REGISTER, "label": str(REGISTER_LABEL), "firms": register["firms"], "row": register}]
+    empty = {"firms": 0, "average": None, "rd": None, "revenue": None}
+    for code in LADDERS[QUALITY]:
+        row = holders.get(code, empty)
+        groups.append({"code": code, "label": str(TIERS[code].label), "firms": row["firms"], "row": row})
+    for group in groups:
+        group["average"], group["overall"] = _intensity(group.pop("row"))
+        lead = None
+        if group["average"] is not None and base_average is not None:
+            lead = round(100 * (group["average"] - base_average), 2)
+        group["lead_points"] = lead
+    return {"fiscal_year": fiscal_year, "groups": groups}
 
 
 def dashboard(scope: Scope, filters: Filters, today: datetime.date | None = None) -> dict:

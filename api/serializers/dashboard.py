@@ -95,6 +95,26 @@ class ReviewTimeSerializer(serializers.Serializer):
     average_days = serializers.FloatField(allow_null=True)
 
 
+class IntensityGroupSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text='"register" (every firm in scope) or a quality-ladder tier')
+    label = serializers.CharField()
+    firms = serializers.IntegerField(help_text="firms of the group with revenue in the fiscal year")
+    average = serializers.FloatField(
+        allow_null=True, help_text="mean of the firms' R&D expense / operating revenue (0.054 = 5.4%)"
+    )
+    overall = serializers.FloatField(allow_null=True, help_text="the group's R&D expense / its revenue")
+    lead_points = serializers.FloatField(
+        allow_null=True, help_text="average minus the register's, in percentage points"
+    )
+
+
+class RdIntensitySerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField(
+        help_text="the last complete fiscal year: the dashboard's year - 1"
+    )
+    groups = IntensityGroupSerializer(many=True)
+
+
 class DashboardSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     as_of = serializers.DateField(help_text="the day active designations are counted on")
@@ -106,3 +126,4 @@ class DashboardSerializer(serializers.Serializer):
     pool = PoolSerializer()
     applications = ApplicationsSerializer()
     review_times = ReviewTimeSerializer(many=True)
+    rd_intensity = RdIntensitySerializer(help_text="R&D intensity: the register against each quality tier")

@@ -25,6 +25,7 @@ from registry.spreadsheets import escape_formula
 
 from ..dashboard import Filters, dashboard, parse_filters
 from ..models import Target
+from ..tiers import SRDI_SME
 from .access import staff_page
 
 YEARS_BACK = 4  # the year switcher offers this many past years and the next one
@@ -237,6 +238,29 @@ def tables(data: dict) -> list[dict]:
             "rows": [[a["status"], a["label"], a["count"]] for a in data["applications"]["by_status"]],
         },
         {
+            "name": "rd_intensity",
+            "title": _("研发强度对比（%(year)s 年度）") % {"year": data["rd_intensity"]["fiscal_year"]},
+            "header": [
+                _("代码"),
+                _("企业群体"),
+                _("企业数"),
+                _("平均研发强度（%）"),
+                _("总体研发强度（%）"),
+                _("较全部企业（百分点）"),
+            ],
+            "rows": [
+                [
+                    g["code"],
+                    g["label"],
+                    g["firms"],
+                    _blank(_percent(g["average"])),
+                    _blank(_percent(g["overall"])),
+                    _blank(g["lead_points"]),
+                ]
+                for g in data["rd_intensity"]["groups"]
+            ],
+        },
+        {
             "name": "review_times",
             "title": _("各评审环节平均用时"),
             "header": [_("代码"), _("环节"), _("次数"), _("平均天数")],
@@ -280,6 +304,10 @@ def _context(request: HttpRequest, filters: Filters, data: dict) -> dict:
     query = urlencode(filters.as_query())
     for tier in data["tiers"]:
         tier["percent"] = round(100 * tier["progress"], 1) if tier["progress"] is not None else None
+    intensity = data["rd_intensity"]["groups"]
+    for group in intensity:
+        group["average_percent"] = _percent(group["average"])
+        group["overall_percent"] = _percent(group["overall"])
     return {
         "data": data,
         "filters": filters,
@@ -294,7 +322,19 @@ def _context(request: HttpRequest, filters: Filters, data: dict) -> dict:
         "trajectories": trajectories(data["pool"]["cohorts"]),
         "tables": tables(data),
         "max_status": max((a["count"] for a in data["applications"]["by_status"]), default=0) or 1,
+        "max_intensity": max((g["average_percent"] or 0 for g in intensity), default=0) or 1,
+        "srdi_intensity": next((g for g in intensity if g["code"] == SRDI_SME), None),
     }
+
+
+def _blank(value):
+    """An empty cell, not "None", where a group has no firm with revenue that year."""
+    return "" if value is None else value
+
+
+def _percent(fraction: float | None) -> float | None:
+    """0.0543 → 5.43 (per cent, two decimals), for the page and the print summary."""
+    return round(100 * fraction, 2) if fraction is not None else None
 
 
 @staff_page()

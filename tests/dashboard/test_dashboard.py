@@ -596,4 +596,86 @@ def test_query_count_does_not_depend_on_the_number_of_firms(client, city):
     add_firms(27, 3)
     many = [count_queries(client, url) for url in urls]
     assert few == many
-    assert few[0] <= 14
+    assert few[0] <= 16  # 14, and the R&D-intensity comparison's two
+
+
+# --- R&D intensity: the register against the quality tiers' holders (issue 18). ---
+
+# firm: (operating revenue, R&D expense) in fiscal year Y - 1; f5 and f7 have no row that year, f7 gets a
+# zero-revenue one (left out), f2 and f6 already have one from the pool's figures (values overwritten here).
+INTENSITY = {
+    "f1": (Decimal("1000"), Decimal("80")),  # 8%
+    "f2": (Decimal("1300"), Decimal("13")),  # 1%
+    "f3": (Decimal("4000"), Decimal("200")),  # 5%
+    "f4": (Decimal("2000"), Decimal("60")),  # 3%
+    "f6": (Decimal("3300"), Decimal("66")),  # 2%
+}
+
+
+def intensity_register(firms: dict[str, Firm]) -> None:
+    from registry.models import AnnualFigures
+
+    for name, (revenue, rd) in INTENSITY.items():
+        amounts = {"operating_revenue": revenue, "main_business_revenue": revenue, "rd_expense": rd}
+        if not AnnualFigures.objects.filter(firm=firms[name], year=Y - 1).update(**amounts):
+            FiguresFactory(firm=firms[name], year=Y - 1, **amounts)
+    FiguresFactory(firm=firms["f7"], year=Y - 1, operating_revenue=0, main_business_revenue=0, rd_expense=0)
+
+
+def expected_intensity(names: list[str]) -> tuple[float, float]:
+    """Mean of the firms' own intensities, and their R&D over their revenue, computed by hand."""
+    ratios = [float(INTENSITY[n][1] / INTENSITY[n][0]) for n in names]
+    overall = float(sum(INTENSITY[n][1] for n in names) / sum(INTENSITY[n][0] for n in names))
+    return round(sum(ratios) / len(ratios), 4), round(overall, 4)
+
+
+def test_rd_intensity_of_the_register_and_of_each_quality_tier(client, city, register):
+    intensity_register(register)
+    data = api(client, city).json()["rd_intensity"]
+    assert data["fiscal_year"] == Y - 1
+    groups = {g["code"]: g for g in data["groups"]}
+    assert list(groups) == ["register", "innovative_sme", "srdi_sme", "little_giant", "single_champion"]
+    # Held today: 创新型 f1, f2, f4 (f3's expired); 专精特新 f1 (f5's expired, f6's revoked);
+    # 小巨人 f3; 冠军 f4.
+    holders = {
+        "register": ["f1", "f2", "f3", "f4", "f6"],  # f7's zero revenue is left out
+        "innovative_sme": ["f1", "f2", "f4"],
+        "srdi_sme": ["f1"],
+        "little_giant": ["f3"],
+        "single_champion": ["f4"],
+    }
+    base = expected_intensity(holders["register"])[0]
+    for code, names in holders.items():
+        average, overall = expected_intensity(names)
+        got = groups[code]
+        assert (got["firms"], got["average"], got["overall"]) == (len(names), average, overall), code
+        assert got["lead_points"] == pytest.approx(100 * (average - base), abs=0.01)
+    assert groups["srdi_sme"]["lead_points"] == pytest.approx(4.2)  # 8% against (8+1+5+3+2)/5 = 3.8%
+
+    yubei = {g["code"]: g for g in api(client, city, district=YUBEI).json()["rd_intensity"]["groups"]}
+    assert yubei["register"]["average"] == expected_intensity(["f1", "f2", "f3"])[0]
+    assert yubei["single_champion"] == {**yubei["single_champion"], "firms": 0, "average": None}
+
+
+def test_rd_intensity_on_the_page_in_the_exports_and_in_print(client, city, register):
+    intensity_register(register)
+    client.force_login(city)
+    page = client.get(reverse("portal:dashboard")).content.decode()
+    section = page[page.index('id="rd-intensity"') :]
+    section = section[: section.index("</section>")]
+    assert f"研发强度对比（{Y - 1} 年度）" in section
+    assert "专精特新中小企业平均研发强度 8.0%，全部在库企业 3.8%，相差 4.2 个百分点。" in section
+    assert "+4.2" in section and section.count('class="dash-meter"') == 5  # every group has firms
+
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("portal:dashboard-csv")).content.decode("utf-8-sig")))
+    )
+    start = rows.index(["# rd_intensity", f"研发强度对比（{Y - 1} 年度）"])
+    assert rows[start + 2][:6] == ["register", "全部在库企业", "5", "3.8", "3.61", "0.0"]  # 419 / 11600
+    assert rows[start + 4][:6] == ["srdi_sme", "专精特新中小企业", "1", "8.0", "8.0", "4.2"]
+    book = load_workbook(io.BytesIO(client.get(reverse("portal:dashboard-xlsx")).content))
+    sheet = list(book["rd_intensity"].iter_rows(min_row=2, values_only=True))
+    assert sheet[0][:3] == ("register", "全部在库企业", 5) and sheet[2][3] == 8.0
+
+    printed = client.get(reverse("portal:dashboard-print")).content.decode()
+    assert "专精特新中小企业 8.0%（1 家）" in printed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.dashboard.test_dashboard import Y, make_register
+from tests.dashboard.test_dashboard import Y, intensity_register, make_register
 from tests.factories import UserFactory
 
 pytestmark = [
@@ -18,7 +18,9 @@ pytestmark = [
 @pytest.fixture
 def register(db):
     UserFactory(username="shiji", roles=["caseworker"], is_staff=True)
-    return make_register()
+    firms = make_register()
+    intensity_register(firms)
+    return firms
 
 
 def test_a_city_caseworker_reads_the_dashboard(session, register):
@@ -40,9 +42,18 @@ def test_a_city_caseworker_reads_the_dashboard(session, register):
     expect(trajectory).to_contain_text("目标 2×")
     expect(trajectory.locator(f'g[data-cohort="{Y - 1}"]')).to_have_count(1)
     expect(page.locator("table.dash-breakdown").last.locator("tbody tr")).to_have_count(2)
+    intensity = page.locator("#rd-intensity")
+    expect(intensity).to_contain_text("专精特新中小企业平均研发强度 8.0%，全部在库企业 3.8%")
+    expect(intensity.locator(".dash-meter")).to_have_count(5)
+    widths = intensity.locator(".dash-meter").evaluate_all(
+        "bars => bars.map(b => b.getBoundingClientRect().width)"
+    )
+    assert (
+        widths[2] == max(widths) > widths[0] > 0
+    )  # 专精特新's 8% bar is the longest, the register's shorter
     caseworker.shot("dashboard")
 
-    page.get_by_label("年度").select_option(str(Y - 1))
+    page.get_by_label("年度", exact=True).select_option(str(Y - 1))
     page.get_by_role("button", name="查看").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"数据看板 · {Y - 1}")
     expect(page.locator('tr[data-tier="innovative_sme"] td').nth(1)).to_have_text(

@@ -397,3 +397,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The level of the national SME digital-level self-assessment (1-4) at or above which a firm counts as
+# digitally transformed. The programme's texts name no level: 2 ("二级及以上") is our reading, provisional
+# [U] (docs/DECISIONS.md P13); a programme can set its own.
+DIGITAL_TRANSFORMED_MIN_LEVEL = int(os.environ.get("DIGITAL_TRANSFORMED_MIN_LEVEL", "2"))

@@ -21,12 +21,18 @@ from .designations import (
     renew_designation,
 )
 from .disqualifications import lift_disqualification, record_disqualification
+from .listing import advance_listing, edit_listing_details
+from .maturity import maturity_standing, record_maturity
 from .pool import admit_to_pool, exit_pool, may_override_pool_entry
 from .revocation import revoke_designation
 from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on
 from .stages import settle_stage
 
 __all__ = [
+    "advance_listing",
+    "edit_listing_details",
+    "maturity_standing",
+    "record_maturity",
     "admit_to_pool",
     "application_transition",
     "assign_reviewers",

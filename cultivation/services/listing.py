@@ -46,7 +46,7 @@ def _ensure_recorder(actor, firm: Firm) -> None:
     ensure_can_act_on(actor, firm)
 
 
-def _check_move(track: ListingTrack | None, stage: str, on: datetime.date, firm: Firm) -> None:
+def check_move(track: ListingTrack | None, stage: str, on: datetime.date, firm: Firm) -> None:
     """Refuse (``ValidationError``, on the field at fault) a move that is not forward or not dated right."""
     stages = dict(LISTING_STAGE_CHOICES)
     if stage not in LISTING_STAGES:
@@ -92,7 +92,7 @@ def advance_listing(
     _ensure_recorder(actor, firm)
     firm = Firm.objects.select_for_update().get(pk=firm.pk)  # one move of a firm at a time
     track = ListingTrack.objects.filter(firm=firm).first()
-    _check_move(track, stage, on, firm)
+    check_move(track, stage, on, firm)
     if track is None:
         if not board:
             raise ValidationError({"board": _("开始上市培育时请选择拟上市板块。")})

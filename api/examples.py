@@ -514,6 +514,7 @@ def request_example(
         name, value=value, summary=summary or name, request_only=True, media_type=media_type
     )
 
+
 CHANGE_FEED = {
     "results": [
         {

@@ -492,4 +492,3 @@ def _combine(meta: Meta, metric: Metric, value: Any, parts: list[CriterionResult
     return CriterionResult(
         meta, status, value, unit=metric.unit, message_key="band", parts=parts, lazy=first_gap
     )
-

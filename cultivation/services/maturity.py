@@ -44,7 +44,7 @@ def save_maturity(
     scope, the model's validation, and ``reason`` in its history."""
     with transaction.atomic():
         _ensure_recorder(user, assessment.firm)
-        assessment.full_clean(validate_unique=not force_insert)
+        assessment.full_clean()
         assessment._change_reason = (reason or _("录入数字化水平评测"))[:HISTORY_REASON_LENGTH]
         assessment._history_user = user
         assessment.save(force_insert=force_insert)

@@ -263,8 +263,10 @@ def apply(request: HttpRequest, firm: Firm) -> HttpResponse:
         form = ApplyForm(request.POST)
         if form.is_valid():
             unmet = _unmet(report, form.cleaned_data["tier"])
-            if unmet is not None and request.POST.get("confirm") != "1" and not refusals_to_apply(
-                firm=firm, on=today, **form.cleaned_data
+            if (
+                unmet is not None
+                and request.POST.get("confirm") != "1"
+                and not refusals_to_apply(firm=firm, on=today, **form.cleaned_data)
             ):  # a draft the service would create, for a tier the firm does not qualify for
                 return _confirm_apply(request, firm, form, unmet)
             try:

@@ -330,6 +330,10 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "registry.models.ImportJob.Status",
         "DisqualificationCodeEnum": "cultivation.rules.attestations.DISQUALIFICATION_CHOICES",
         "AttestationCodeEnum": "cultivation.rules.attestations.ATTESTATION_CHOICES",
+        "MaturityLevelEnum": "cultivation.rules.maturity.LEVEL_CHOICES",
+        "ListingStageEnum": "cultivation.rules.listing.LISTING_STAGE_CHOICES",
+        "ListingBoardEnum": "cultivation.rules.listing.BOARD_CHOICES",
+        "FirmStageEnum": "registry.stages.Stage",
         # The eligibility answer's components (api.serializers.eligibility_report):
         "CriterionStatusEnum": "api.serializers.eligibility_report.STATUSES",
         "CriterionKindEnum": "cultivation.rules.criteria.KINDS",

@@ -53,7 +53,6 @@ def lazy_format(message, **params) -> str:
     at import time would stay in the default language (the English attestation page showed Chinese)."""
     return lazy(_format, str)(message, params)
 
-
 class FiguresForm(NumberFieldsMixin, VersionedFormMixin):
     """One fiscal year of a firm's figures, as the firm enters or corrects it (P9).
 

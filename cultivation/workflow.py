@@ -251,7 +251,9 @@ def _covers(user, application) -> bool:
 
 def is_assigned(user, application) -> bool:
     """Whether ``user`` is an expert assigned to the application (uses prefetched assignments)."""
-    return is_reviewer(user) and any(a.reviewer_id == user.pk for a in application.assignments.all())
+    return is_reviewer(user) and any(
+        a.reviewer_id == user.pk for a in application.assignments.all()
+    )
 
 
 def may_be_assigned(user, application) -> bool:

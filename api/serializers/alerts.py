@@ -72,7 +72,7 @@ class PoolMemberSerializer(serializers.ModelSerializer):
     rating_reason = serializers.CharField(read_only=True, help_text="why the stored rating (code)")
     rating_reason_label = serializers.CharField(source="get_rating_reason_display", read_only=True)
     entry_override_reason = serializers.CharField(read_only=True)
-    listing_stage = serializers.SerializerMethodField(help_text="the member's listing track stage (null: none)")
+    listing_stage = serializers.SerializerMethodField(help_text="listing track stage (null: none)")
     listing_stage_label = serializers.SerializerMethodField()
     listing_board = serializers.SerializerMethodField()
 

@@ -38,9 +38,7 @@ class AdmitToPoolForm(ScopedFirmForm):
         required=False,
         max_length=OVERRIDE_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "仅当企业不符合入库条件时填写，且仅市级经办人或项目管理员可以破格入库；理由显示在成员记录和变更历史中。"
-        ),
+        help_text=_("仅当企业不符合入库条件时填写，且仅市级经办人或项目管理员可以破格入库；理由显示在成员记录和变更历史中。"),
     )
 
 

@@ -66,7 +66,7 @@ class DeriveRuleSetForm(forms.Form):
         except json.JSONDecodeError as error:
             raise ValidationError(_("不是有效的 JSON：%(error)s") % {"error": error}) from error
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            raise ValidationError(_('应为 {"称号.条件": {"参数": 值}} 的形式。'))
+            raise ValidationError(_("应为 {\"称号.条件\": {\"参数\": 值}} 的形式。"))
         return value
 
 

@@ -140,7 +140,6 @@ ATTESTATIONS: tuple[AttestationDef, ...] = (
     AttestationDef("local_regional_unique", _("具有区域独特性（地方特色指标）"), "S6"),
 )
 
-
 class BarKind(StrEnum):
     """How long a disqualification bars the firm (P3 refined): the one place the two kinds are told apart.
 
@@ -204,7 +203,6 @@ def label_for(code: str) -> Promise | str:
     """Label of an attestation or disqualification code (the code itself when unknown)."""
     definition = BY_CODE.get(code)
     return definition.label if definition else code
-
 
 # A disqualifying event counts for this many years after it happened (§1.0a "近三年"), unless lifted sooner.
 # A listing has no such limit: it bars until lifted (``BarKind``).

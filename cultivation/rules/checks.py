@@ -492,3 +492,4 @@ def _combine(meta: Meta, metric: Metric, value: Any, parts: list[CriterionResult
     return CriterionResult(
         meta, status, value, unit=metric.unit, message_key="band", parts=parts, lazy=first_gap
     )
+

@@ -44,9 +44,7 @@ COMMON = (
     ),
     common(
         "no_disqualification",
-        _(
-            "无否决事项（未列入经营异常名录、严重失信主体名单或禁止类产品目录；近三年无重大事故、偷漏税、数据造假）"
-        ),
+        _("无否决事项（未列入经营异常名录、严重失信主体名单或禁止类产品目录；近三年无重大事故、偷漏税、数据造假）"),
         "no_disqualification",
         {"flags": [d.code for d in DISQUALIFICATIONS]},
         (*MIIT_TIERS, SINGLE_CHAMPION),

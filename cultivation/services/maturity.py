@@ -44,6 +44,9 @@ def save_maturity(
     scope, the model's validation, and ``reason`` in its history."""
     with transaction.atomic():
         _ensure_recorder(user, assessment.firm)
+        # One writer per firm at a time: two records of the same day meet the uniqueness check in turn
+        # (the second is a 400 on the form or in the API), never the constraint as a 500.
+        list(Firm.objects.select_for_update().filter(pk=assessment.firm_id).values_list("pk", flat=True))
         assessment.full_clean()
         assessment._change_reason = (reason or _("录入数字化水平评测"))[:HISTORY_REASON_LENGTH]
         assessment._history_user = user

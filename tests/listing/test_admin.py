@@ -221,3 +221,15 @@ def test_pool_members_show_their_listing_stage_in_the_pool_list(client, firm, yu
         reverse("admin:cultivation_poolmembership_changelist") + "?firm__listing_track__stage=accepted"
     )
     assert filtered.status_code == 200 and firm.name in filtered.content.decode()
+
+
+def test_listing_tracks_export_in_chinese(client, firm, yubei):
+    advance_listing(firm=firm, stage="tutoring", on=datetime.date(2025, 2, 3), actor=yubei, board="bse")
+    names = ("firm", "board", "stage", "cultivating_on", "tutoring_on")
+    fields = {f"listingtrackresource_{name}": "on" for name in names}
+    response = signed_in(client, yubei).post(
+        reverse("admin:cultivation_listingtrack_export"), {"resource": "0", "format": "0", **fields}
+    )
+    header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[:2]
+    assert header == [*LISTING_HEADERS[:2], "上市进程阶段", *LISTING_HEADERS[2:4]]
+    assert row == [firm.credit_code, "北交所", "辅导备案", "", "2025-02-03"]

@@ -180,13 +180,29 @@ def import_listing_track(track: ListingTrack, *, user, force_insert: bool = Fals
     with transaction.atomic():
         for stage in given:
             if saved is None or stage_index(stage) > stage_index(saved.stage):
-                saved = advance_listing(
-                    firm=track.firm, stage=stage, on=days[stage], actor=user, board=track.board,
-                    stock_code=track.stock_code, note=track.note, reason=_("导入上市培育进程"),
-                )  # fmt: skip
+                saved = _advance_from_file(track, stage, days[stage], user)
         if saved is stored:  # nothing new reached: the board, code and note may still change
             saved = edit_listing_details(
                 track=stored, actor=user, board=track.board, stock_code=track.stock_code, note=track.note
             )
     track.pk, track.stage = saved.pk, saved.stage
     return saved
+
+
+def _advance_from_file(track: ListingTrack, stage: str, on: datetime.date, user) -> ListingTrack:
+    """One stage of an imported row; a refusal names the row's column of that stage's day."""
+    try:
+        return advance_listing(
+            firm=track.firm, stage=stage, on=on, actor=user, board=track.board,
+            stock_code=track.stock_code, note=track.note, reason=_("导入上市培育进程"),
+        )  # fmt: skip
+    except ValidationError as refused:
+        if not hasattr(refused, "error_dict"):
+            raise
+        column = STAGE_DATE_FIELDS[stage]
+        raise ValidationError(
+            {
+                column if field in ("on", "stage") else field: errors
+                for field, errors in refused.error_dict.items()
+            }
+        ) from refused

@@ -233,3 +233,14 @@ def test_listing_tracks_export_in_chinese(client, firm, yubei):
     header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[:2]
     assert header == [*LISTING_HEADERS[:2], "上市进程阶段", *LISTING_HEADERS[2:4]]
     assert row == [firm.credit_code, "北交所", "辅导备案", "", "2025-02-03"]
+
+
+def test_an_imported_day_in_the_future_is_named_by_its_column(client, firm, yubei):
+    future = (today() + 5 * DAY).isoformat()
+    rows = [[firm.credit_code, "创业板", "2024-01-02", future, "", ""]]
+    response = signed_in(client, yubei).post(
+        reverse("admin:cultivation_listingtrack_import"), upload(LISTING_HEADERS, rows, fmt="csv")
+    )
+    [line] = response.context["error_lines"]
+    assert (line["row"], line["column"]) == (1, "辅导备案日期") and "不能晚于今天" in line["messages"][0]
+    assert not ListingTrack.objects.exists()

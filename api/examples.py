@@ -331,6 +331,9 @@ POOL_MEMBER = {
     "judged_on": "2025-06-01",
     "entry_rule_set": "CN-2022",
     "entry_override_reason": "",
+    "listing_stage": "tutoring",
+    "listing_stage_label": "辅导备案",
+    "listing_board": "star",
 }
 
 REVIEW_REQUEST = {"application": 42, "score": 86, "recommendation": "approve", "comment": "研发投入稳定。"}

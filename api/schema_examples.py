@@ -55,6 +55,14 @@ EXAMPLES: dict[str, Any] = {
     "cursor": "cD0xMjM0",  # an opaque position, as a cursor page's next link carries it
     "since": "1234",
     "limit": 100,
+    "level_min": 2,
+    "transformed": True,
+    "latest": True,
+    "assessed_after": "2025-01-01",
+    "assessed_before": "2025-12-31",
+    "board": "star",
+    "listed": False,
+    "pool_member": True,
 }
 
 # (path, name) -> value, where a name means something else on that path.
@@ -70,6 +78,8 @@ PATH_EXAMPLES: dict[tuple[str, str], Any] = {
     ("/api/dashboard/", "year"): 2026,
     ("/api/districts/", "q"): "渝北",
     ("/api/firms/", "ordering"): ["-founded_on", "name"],
+    ("/api/maturity/", "level"): 2,
+    ("/api/listing/", "stage"): "tutoring",
 }
 
 

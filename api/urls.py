@@ -22,6 +22,8 @@ router.register("targets", views.TargetViewSet, basename="target")
 router.register("imports", views.ImportJobViewSet, basename="import")
 router.register("disqualifications", views.DisqualificationViewSet, basename="disqualification")
 router.register("holidays", views.HolidayViewSet, basename="holiday")
+router.register("maturity", views.MaturityViewSet, basename="maturity")
+router.register("listing", views.ListingTrackViewSet, basename="listing")
 
 firm_figures = views.FirmFiguresViewSet.as_view({"get": "list", "post": "create"})
 firm_figures_year = views.FirmFiguresViewSet.as_view(

@@ -330,6 +330,10 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "registry.models.ImportJob.Status",
         "DisqualificationCodeEnum": "cultivation.rules.attestations.DISQUALIFICATION_CHOICES",
         "AttestationCodeEnum": "cultivation.rules.attestations.ATTESTATION_CHOICES",
+        "MaturityLevelEnum": "cultivation.rules.maturity.LEVEL_CHOICES",
+        "ListingStageEnum": "cultivation.rules.listing.LISTING_STAGE_CHOICES",
+        "ListingBoardEnum": "cultivation.rules.listing.BOARD_CHOICES",
+        "FirmStageEnum": "registry.stages.Stage",
         # The eligibility answer's components (api.serializers.eligibility_report):
         "CriterionStatusEnum": "api.serializers.eligibility_report.STATUSES",
         "CriterionKindEnum": "cultivation.rules.criteria.KINDS",
@@ -397,3 +401,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The level of the national SME digital-level self-assessment (1-4) at or above which a firm counts as
+# digitally transformed. The programme's texts name no level: 2 ("二级及以上") is our reading, provisional
+# [U] (docs/DECISIONS.md P13); a programme can set its own.
+DIGITAL_TRANSFORMED_MIN_LEVEL = int(os.environ.get("DIGITAL_TRANSFORMED_MIN_LEVEL", "2"))

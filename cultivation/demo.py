@@ -26,7 +26,8 @@ from registry.credit_code import make_code
 from registry.models import FIGURE_FIELDS, FIRM_FIELDS, AnnualFigures, Cluster, District, Firm, Sector, User
 from registry.roles import Role
 
-from .models import Designation, PoolMembership
+from .demo_listing import LISTING_COLUMNS, MATURITY_COLUMNS, demo_rng, draw_listing, draw_maturity
+from .models import Designation, ListingTrack, MaturityAssessment, PoolMembership
 from .tiers import (
     GAZELLE,
     INNOVATIVE_SME,
@@ -117,6 +118,8 @@ class FirmDraft:
     figures: list[tuple] = field(default_factory=list)
     designations: list[tuple] = field(default_factory=list)
     pool: tuple | None = None  # (cohort_year, baseline_year, baseline_revenue)
+    maturity: list[tuple] = field(default_factory=list)  # MATURITY_COLUMNS
+    listing: tuple | None = None  # LISTING_COLUMNS
 
     @property
     def credit_code(self) -> str:
@@ -167,6 +170,11 @@ def draft_firm(
     if profile == "fast" and rng.random() < 0.05 and len(figures) >= 3:
         baseline = rng.choice(figures[:-1])
         draft.pool = (baseline[_YEAR] + 1, baseline[_YEAR], baseline[_REVENUE])
+    extra, held = demo_rng(seed, index), set(active)
+    draft.maturity = draw_maturity(extra, held, founded, today)
+    draft.listing = draw_listing(
+        extra, held, listed=listed, pool=draft.pool is not None, founded=founded, today=today, index=index
+    )
     return draft
 
 
@@ -298,7 +306,7 @@ def insert_chunk(drafts: list[FirmDraft]) -> int:
     ids = dict(
         Firm.objects.filter(credit_code__in=[d.credit_code for d in new]).values_list("credit_code", "id")
     )
-    figures, designations, pool = [], [], []
+    figures, designations, pool, maturity, listing = [], [], [], [], []
     for draft in new:
         firm_id = ids[draft.credit_code]
         figures += [(firm_id, *row, False, "", now, _demo_filed_on(row[_YEAR], now)) for row in draft.figures]
@@ -306,6 +314,9 @@ def insert_chunk(drafts: list[FirmDraft]) -> int:
         if draft.pool:
             # Demo members are inserted in bulk, not admitted: no admission day, rule set or override.
             pool.append((firm_id, *draft.pool, PoolMembership.Status.UNRATED.value, "", "", ""))
+        maturity += [(firm_id, *row, now) for row in draft.maturity]
+        if draft.listing:
+            listing.append((firm_id, *draft.listing))
     insert_rows(
         AnnualFigures,
         ("firm_id", *FIGURE_COLUMNS, "frozen", "frozen_reason", "updated_at", "filed_on"),
@@ -326,6 +337,8 @@ def insert_chunk(drafts: list[FirmDraft]) -> int:
         ),
         pool,
     )
+    insert_rows(MaturityAssessment, ("firm_id", *MATURITY_COLUMNS, "recorded_at"), maturity)
+    insert_rows(ListingTrack, ("firm_id", *LISTING_COLUMNS), listing)
     return len(new)
 
 
@@ -405,6 +418,22 @@ def seed_demo_firm(ref: Reference, today: datetime.date) -> Firm:
                 "audited": True,
             },
         )
+    # Assessed at 一级 (so the self-check shows the way to 二级) and in the regional market's 专精特新专板
+    # cultivation: the portal home shows both.
+    MaturityAssessment.objects.get_or_create(
+        firm=firm,
+        assessed_on=datetime.date(last_year, 11, 15),
+        defaults={"level": 1, "evidence": f"中小企业数字化水平评测报告 {last_year}-0415"},
+    )
+    ListingTrack.objects.get_or_create(
+        firm=firm,
+        defaults={
+            "board": "regional",
+            "stage": "cultivating",
+            "cultivating_on": datetime.date(last_year, 9, 1),
+            "note": "列入区域性股权市场专精特新专板培育",
+        },
+    )
     return firm
 
 

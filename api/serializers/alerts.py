@@ -72,6 +72,9 @@ class PoolMemberSerializer(serializers.ModelSerializer):
     rating_reason = serializers.CharField(read_only=True, help_text="why the stored rating (code)")
     rating_reason_label = serializers.CharField(source="get_rating_reason_display", read_only=True)
     entry_override_reason = serializers.CharField(read_only=True)
+    listing_stage = serializers.SerializerMethodField(help_text="listing track stage (null: none)")
+    listing_stage_label = serializers.SerializerMethodField()
+    listing_board = serializers.SerializerMethodField()
 
     class Meta:
         model = PoolMembership
@@ -95,8 +98,28 @@ class PoolMemberSerializer(serializers.ModelSerializer):
             "judged_on",
             "entry_rule_set",
             "entry_override_reason",
+            "listing_stage",
+            "listing_stage_label",
+            "listing_board",
         )
         read_only_fields = fields
+
+    @staticmethod
+    def _track(member):
+        return getattr(member.firm, "listing_track", None)
+
+    def get_listing_stage(self, member) -> str | None:
+        """The road to listing next to the doubling path (P14)."""
+        track = self._track(member)
+        return track.stage if track else None
+
+    def get_listing_stage_label(self, member) -> str | None:
+        track = self._track(member)
+        return str(track.get_stage_display()) if track else None
+
+    def get_listing_board(self, member) -> str | None:
+        track = self._track(member)
+        return track.board if track else None
 
     @extend_schema_field(serializers.DecimalField(max_digits=16, decimal_places=2))
     def get_target_revenue(self, member):

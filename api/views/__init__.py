@@ -10,6 +10,8 @@ from .eligibility import EligibilityView
 from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
 from .firms import ClusterViewSet, DistrictViewSet, FirmViewSet
 from .imports import ImportJobViewSet
+from .listing import ListingTrackViewSet
+from .maturity import MaturityViewSet
 from .me import MeView
 from .programme_actions import (
     ApplicationAssignmentsView,
@@ -41,6 +43,8 @@ __all__ = [
     "FirmViewSet",
     "HolidayViewSet",
     "ImportJobViewSet",
+    "ListingTrackViewSet",
+    "MaturityViewSet",
     "MeView",
     "PoolViewSet",
     "ReviewViewSet",

@@ -126,7 +126,7 @@ class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ordering_fields = ("cohort_year", "baseline_revenue")
 
     def get_queryset(self):
-        members = PoolMembership.objects.visible_to(self.request.user).select_related("firm")
+        members = PoolMembership.objects.visible_to(self.request.user).select_related("firm__listing_track")
         return members.order_by("-cohort_year", "firm__name")
 
     @extend_schema(

@@ -4,4 +4,5 @@
 # applications: applications and their review, expert assignments, the holiday calendar;
 # alerts: raised alerts, each person's inbox and email preferences.
 # targets: the programme's targets (P11), read by staff, edited by programme admins.
-from . import alerts, applications, register, rules, targets  # noqa: F401
+# maturity, listing: digital-maturity assessments and listing tracks (issue 18).
+from . import alerts, applications, listing, maturity, register, rules, targets  # noqa: F401

@@ -124,10 +124,11 @@ class PoolMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "status",
         "rating_reason",
         "judged_on",
+        "listing_stage",
         "admitted_by_override",
     )
-    list_select_related = ("firm",)
-    list_filter = ("cohort_year", "status", "rating_reason", "firm__district")
+    list_select_related = ("firm", "firm__listing_track")
+    list_filter = ("cohort_year", "status", "rating_reason", "firm__listing_track__stage", "firm__district")
     search_fields = ("firm__name", "=firm__credit_code")
     raw_id_fields = ("firm",)
     # Admission goes through admit_to_pool (the add page): the entry rule on the day, the baseline
@@ -148,6 +149,14 @@ class PoolMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "judged_on",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("上市进程"))
+    def listing_stage(self, obj) -> str:
+        """The member's road to listing next to its doubling path: stage and board (P14)."""
+        track = getattr(obj.firm, "listing_track", None)
+        if track is None:
+            return "—"
+        return f"{track.get_stage_display()}（{track.get_board_display()}）"
 
     @admin.display(description=_("破格入库"), boolean=True)
     def admitted_by_override(self, obj) -> bool:

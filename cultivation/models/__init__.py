@@ -12,6 +12,8 @@ from .applications import (
 )
 from .attestations import Attestation, Disqualification
 from .designations import Designation
+from .listing import ListingTrack
+from .maturity import MaturityAssessment
 from .pool import PoolMembership
 from .rulesets import RuleSet
 from .scanning import FirmChange, ScanWatermark
@@ -29,6 +31,8 @@ __all__ = [
     "FirmChange",
     "FrozenSnapshotError",
     "Holiday",
+    "ListingTrack",
+    "MaturityAssessment",
     "Objection",
     "PoolMembership",
     "Review",

@@ -30,6 +30,7 @@ class AlertKind(models.TextChoices):
     POOL_INTAKE = "pool_intake", _("帮扶库年度入库不足")
     APPLICATION_UPDATE = "application_update", _("申请进展")
     SCAN_SUMMARY = "scan_summary", _("扫描汇总")
+    LISTING_STAGE = "listing_stage", _("上市进程变化")
 
 
 class AlertQuerySet(ScopedQuerySet):

@@ -21,6 +21,8 @@ from .designations import (
     renew_designation,
 )
 from .disqualifications import lift_disqualification, record_disqualification
+from .listing import advance_listing, edit_listing_details
+from .maturity import maturity_standing, record_maturity
 from .pool import admit_to_pool, exit_pool, may_override_pool_entry
 from .revocation import revoke_designation
 from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on
@@ -28,6 +30,7 @@ from .stages import settle_stage
 
 __all__ = [
     "admit_to_pool",
+    "advance_listing",
     "application_transition",
     "assign_reviewers",
     "claim_attestation",
@@ -35,14 +38,17 @@ __all__ = [
     "decide_attestation",
     "delete_holiday",
     "derive_rule_set",
+    "edit_listing_details",
     "ensure_can_act_on",
     "exit_pool",
     "grant_designation",
     "lift_disqualification",
+    "maturity_standing",
     "may_override_pool_entry",
     "may_record_historical_designations",
     "record_disqualification",
     "record_historical_designation",
+    "record_maturity",
     "refusals_to_apply",
     "renew_designation",
     "revoke_designation",

@@ -36,6 +36,7 @@ from ..models.alerts import (
     EmailMode,
 )
 from ..models.pool import PoolMembership
+from ..rules.listing import BOARD_CHOICES, LISTING_STAGE_CHOICES
 from ..tiers import TIER_CHOICES
 from ..workflow import Action, Status
 
@@ -44,8 +45,9 @@ log = logging.getLogger(__name__)
 FIRM_USERS_TOO = {AlertKind.DESIGNATION_EXPIRING, AlertKind.RENEWAL_WINDOW_OPEN, AlertKind.FIGURES_OVERDUE}
 PROGRAMME_WIDE = {AlertKind.POOL_INTAKE}
 FIRM_ONLY = {AlertKind.APPLICATION_UPDATE}  # the firm's own application: the staff who acted know
+CASEWORKERS_ONLY = {AlertKind.LISTING_STAGE}  # the firm's (and so the pool's) caseworkers follow its listing
 MAX_EMAIL_ATTEMPTS = 5
-NOT_SCANNED = {AlertKind.APPLICATION_UPDATE, AlertKind.SCAN_SUMMARY}
+NOT_SCANNED = {AlertKind.APPLICATION_UPDATE, AlertKind.SCAN_SUMMARY, AlertKind.LISTING_STAGE}
 SCANNED_KINDS = [kind for kind in AlertKind.values if kind not in NOT_SCANNED]
 
 
@@ -100,11 +102,14 @@ class Audience:
         """Promotion and pool alerts: reviewers and the firm's district caseworkers (city ones when the
         district has none); expiry, renewal and overdue figures: also the firm's own users; the
         programme-wide intake alert: the city-level caseworkers; news of an application: only the
-        firm's users."""
+        firm's users; a listing track's new stage: the firm's district caseworkers (city ones when the
+        district has none), who follow the pool members' road to listing."""
         if alert.kind in PROGRAMME_WIDE:
             return set(self.caseworkers_city)
         if alert.kind in FIRM_ONLY:
             return set(self.firm_users.get(alert.firm_id, []))
+        if alert.kind in CASEWORKERS_ONLY:
+            return set(self.caseworkers_by_district.get(district_id, []) or self.caseworkers_city)
         people = set(self.reviewers_city) | set(self.reviewers_by_district.get(district_id, []))
         people |= set(self.caseworkers_by_district.get(district_id, []) or self.caseworkers_city)
         if alert.kind in FIRM_USERS_TOO and alert.firm_id:
@@ -228,6 +233,8 @@ def payload_labels(payload: dict) -> dict[str, str]:
         "stage_to": stages.get(payload.get("to")),
         "action_label": actions.get(payload.get("action")),
         "status_label": statuses.get(payload.get("status")),
+        "listing_stage": dict(LISTING_STAGE_CHOICES).get(payload.get("stage")),
+        "listing_board": dict(BOARD_CHOICES).get(payload.get("board")),
     }
     return {name: str(label) for name, label in pairs.items() if label}
 

@@ -24,13 +24,15 @@ from registry.services import save_figures
 from registry.versions import StaleRecordError
 
 from ..forms import ApplyForm, AttestationClaimForm, FiguresForm, WhatIfForm, attach_errors
-from ..models import Application, Attestation, Designation
+from ..models import Application, Attestation, Designation, ListingTrack
 from ..reports import ELIGIBLE_LABELS, render_eligibility
 from ..rules.facts import Attest, YearFigures
+from ..rules.listing import LISTING_STAGE_CHOICES
 from ..selectors import eligibility_of_firm, facts_for_firm
 from ..selectors import self_check as self_check_report
 from ..services import claim_attestation, create_application, refusals_to_apply
 from ..services.alerts import alert_text, inbox_for
+from ..services.maturity import maturity_standing
 from ..tiers import DESIGNATION_TIER_CHOICES, TIERS, renewal_opens_on
 from ..validators import sniff
 from ..workflow import SNAPSHOT_WRITABLE, STAGES, Action, Status, stage_label
@@ -88,8 +90,22 @@ def firm_home(request: HttpRequest, firm: Firm) -> HttpResponse:
         "applications": applications,
         "due": presenters.due_items(firm, applications, designations, verdicts, today),
         "alerts": alerts,
+        "maturity": maturity_standing(firm),
+        **_listing_context(request.user, firm),
     }
     return render(request, "portal/home.html", context)
+
+
+def _listing_context(user, firm: Firm) -> dict:
+    """The firm's listing track and its road, stage by stage with the day each was reached (P14)."""
+    track = ListingTrack.objects.visible_to(user).filter(firm=firm).first()
+    if track is None:
+        return {"listing": None, "listing_steps": []}
+    steps = [
+        {"label": label, "day": track.reached_on(code), "current": code == track.stage}
+        for code, label in LISTING_STAGE_CHOICES
+    ]
+    return {"listing": track, "listing_steps": steps}
 
 
 @firm_page
@@ -151,6 +167,7 @@ def self_check(request: HttpRequest, firm: Firm) -> HttpResponse:
         "years": years,
         "open_codes": presenters.tiers_to_open(current, set(facts.designations)),
         "renewals": _renewal_refusals(firm, facts),
+        "maturity": maturity_standing(firm),
     }
     status = 200
     if request.method == "POST":
@@ -263,8 +280,10 @@ def apply(request: HttpRequest, firm: Firm) -> HttpResponse:
         form = ApplyForm(request.POST)
         if form.is_valid():
             unmet = _unmet(report, form.cleaned_data["tier"])
-            if unmet is not None and request.POST.get("confirm") != "1" and not refusals_to_apply(
-                firm=firm, on=today, **form.cleaned_data
+            if (
+                unmet is not None
+                and request.POST.get("confirm") != "1"
+                and not refusals_to_apply(firm=firm, on=today, **form.cleaned_data)
             ):  # a draft the service would create, for a tier the firm does not qualify for
                 return _confirm_apply(request, firm, form, unmet)
             try:

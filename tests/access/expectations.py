@@ -222,6 +222,22 @@ ADMIN: dict[str, AdminSpec] = {
     ),
     "cultivation.Attestation": AdminSpec(cw="vac", reviewer="v", admin="vac", hidden=OUT),
     "cultivation.Disqualification": AdminSpec(cw="vac", reviewer="v", admin="vac", hidden=OUT),
+    # digital maturity and listing tracks (issue 18): caseworkers record them in their scope, through the
+    # services; nobody deletes one (a track only moves forward, an assessment is superseded or corrected)
+    "cultivation.MaturityAssessment": AdminSpec(
+        cw="vac",
+        reviewer="v",
+        admin="vac",
+        hidden=OUT,
+        extra={**IMPORT_EXPORT, "simple_history": VERSION_SCOPED},
+    ),
+    "cultivation.ListingTrack": AdminSpec(
+        cw="vac",
+        reviewer="v",
+        admin="vac",
+        hidden=OUT,
+        extra={**IMPORT_EXPORT, "simple_history": VERSION_SCOPED},
+    ),
     "cultivation.Target": AdminSpec(
         cw="v", reviewer="v", admin="vacd", extra={"simple_history": VERSION_ALL}
     ),

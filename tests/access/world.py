@@ -30,6 +30,8 @@ from cultivation.models import (
     Designation,
     Disqualification,
     Holiday,
+    ListingTrack,
+    MaturityAssessment,
     PoolMembership,
     ReviewAssignment,
     RuleSet,
@@ -122,6 +124,12 @@ def _firm_records(key: str, district_code: str, expert: User, staff: list[User])
     )
     disqualification = Disqualification.objects.create(
         firm=firm, code=DISQUALIFICATION_CHOICES[0][0], occurred_on=datetime.date(2015, 1, 1)
+    )
+    MaturityAssessment.objects.create(
+        firm=firm, level=2, assessed_on=datetime.date(2024, 5, 1), evidence="矩阵"
+    )
+    ListingTrack.objects.create(
+        firm=firm, board="bse", stage="cultivating", cultivating_on=datetime.date(2024, 1, 2)
     )
     alert = Alert.objects.create(kind=AlertKind.PROMOTION_DUE, firm=firm, tier=SRDI_SME, period=str(last))
     for person in (user, *staff):
@@ -217,4 +225,6 @@ def firm_object(world: World, label: str, key: str = "a"):
         "cultivation.PoolMembership": records.pool,
         "cultivation.Disqualification": records.disqualification,
         "cultivation.Alert": records.alert,
+        "cultivation.MaturityAssessment": MaturityAssessment.objects.filter(firm=records.firm).first(),
+        "cultivation.ListingTrack": ListingTrack.objects.filter(firm=records.firm).first(),
     }.get(label)

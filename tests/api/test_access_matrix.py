@@ -27,6 +27,8 @@ from cultivation.models import (
     Designation,
     Disqualification,
     Holiday,
+    ListingTrack,
+    MaturityAssessment,
     PoolMembership,
     Review,
     ReviewAssignment,
@@ -336,6 +338,66 @@ EXPECTED: dict[str, Endpoint] = {
             "delete": Case(statuses(403, district_in=204, district_out=204, city=204, admin=204)),
         },
     ),
+    # --- digital maturity and the road to listing (issue 18): everyone reads in scope, caseworkers write ---
+    "maturity-list": Endpoint(
+        methods={
+            "get": Case(statuses(200), shows=a_row("id", lambda w: w.extra["maturity"].pk)),
+            # firm A is out of the other district's sight: an unknown credit code (400)
+            "post": Case(
+                statuses(403, district_in=201, city=201, admin=201, district_out=400),
+                body=lambda w: {
+                    "firm": w.firm_a.credit_code,
+                    "level": 3,
+                    "assessed_on": str(timezone.localdate() - timedelta(days=5)),
+                    "evidence": "矩阵：渝数评〔2025〕1号",
+                },
+            ),
+        }
+    ),
+    "maturity-detail": Endpoint(
+        lambda w: {"pk": w.extra["maturity"].pk},
+        {
+            "get": Case(read_of_a()),
+            "patch": Case(
+                statuses(403, district_in=200, city=200, admin=200, district_out=404),
+                body=lambda w: {"evidence": "矩阵：更正", "reason": "矩阵"},
+            ),
+        },
+    ),
+    "listing-list": Endpoint(
+        methods={
+            "get": Case(statuses(200), shows=a_row("id", lambda w: w.extra["listing"].pk)),
+            # opening firm B's track: B's district and the city; to A's district B is an unknown code (400)
+            "post": Case(
+                statuses(403, district_out=201, city=201, admin=201, district_in=400),
+                body=lambda w: {
+                    "firm": w.firm_b.credit_code,
+                    "board": "bse",
+                    "stage": "cultivating",
+                    "on": str(timezone.localdate()),
+                },
+            ),
+        }
+    ),
+    "listing-detail": Endpoint(
+        lambda w: {"pk": w.extra["listing"].pk},
+        {
+            "get": Case(read_of_a()),
+            "patch": Case(
+                statuses(403, district_in=200, city=200, admin=200, district_out=404),
+                body=lambda w: {"note": "矩阵：保荐机构进场"},
+            ),
+        },
+    ),
+    "listing-advance": Endpoint(
+        lambda w: {"pk": w.extra["listing"].pk},
+        {
+            "post": Case(
+                statuses(403, district_in=200, city=200, admin=200, district_out=404),
+                body=lambda w: {"stage": "tutoring", "on": str(timezone.localdate())},
+            )
+        },
+    ),
     # --- alerts, pool, targets, dashboard ---
     "alert-list": Endpoint(
         methods={"get": Case(statuses(200), shows=a_row("id", lambda w: w.alert_id, alert_recipients))}
@@ -464,7 +526,7 @@ def test_every_routed_endpoint_has_expectations():
 def snapshot() -> dict:
     """Everything an API write could change."""
     models = (Firm, AnnualFigures, Application, ApplicationEvent, Review, Designation, Attestation, Target)
-    models += (ReviewAssignment, Disqualification, PoolMembership, Holiday)
+    models += (ReviewAssignment, Disqualification, PoolMembership, Holiday, MaturityAssessment, ListingTrack)
     rows = {model.__name__: sorted(map(repr, model.objects.values())) for model in models}
     rows["read"] = sorted(map(repr, AlertDelivery.objects.values_list("pk", "read_at")))
     rows["tokens"] = sorted(Token.objects.values_list("user_id", flat=True))

@@ -105,6 +105,21 @@ ADMIN_ROUTES: dict[tuple[str, str], str | Gap] = {
     ("cultivation.AlertDelivery", "action:mark_read"): "alert-read",
     ("cultivation.AlertPreference", "add"): "alert-preferences",
     ("cultivation.AlertPreference", "change"): "alert-preferences",
+    # digital maturity and listing tracks (issue 18): the admin's pages call the services the routes call
+    ("cultivation.MaturityAssessment", "add"): "maturity-list",
+    ("cultivation.MaturityAssessment", "change"): "maturity-detail",
+    ("cultivation.ListingTrack", "add"): "listing-list",
+    ("cultivation.ListingTrack", "change"): "listing-advance",  # board, code and note: PATCH listing-detail
+    **{
+        (label, f"page:cultivation_{name}_{page}"): Gap(
+            "a file of these rows is the admin's (preview, all or nothing); the API records them one by one"
+        )
+        for label, name in (
+            ("cultivation.MaturityAssessment", "maturityassessment"),
+            ("cultivation.ListingTrack", "listingtrack"),
+        )
+        for page in ("import", "process_import")
+    },
     # programme admins: targets (P11); reference data and accounts stay in the admin, a decision
     ("cultivation.Target", "add"): "target-list",
     ("cultivation.Target", "change"): "target-detail",

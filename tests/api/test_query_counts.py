@@ -27,6 +27,8 @@ from cultivation.models import (
     Designation,
     Disqualification,
     Holiday,
+    ListingTrack,
+    MaturityAssessment,
     PoolMembership,
     Review,
     ReviewAssignment,
@@ -63,6 +65,8 @@ PINNED = {
     "import-list": 2,  # count, page (the uploader joined)
     "disqualification-list": 2,  # count, page (firm and recorder joined)
     "holiday-list": 2,
+    "maturity-list": 2,  # count, page (the firm joined)
+    "listing-list": 2,  # count, page (the firm and its pool membership joined)
 }
 # A district caseworker's scope needs their roles: one more query on the scoped lists (a superuser's scope
 # needs none; the workflow of application-list reads everyone's roles; reference lists are not scoped).
@@ -137,6 +141,12 @@ def populate(users: list[User]) -> Firm:
     Disqualification.objects.bulk_create(
         Disqualification(firm=f, code="tax_evasion", occurred_on=today, reason="qc", recorded_by=users[0])
         for f in firms
+    )
+    MaturityAssessment.objects.bulk_create(
+        MaturityAssessment(firm=f, level=2, assessed_on=today, evidence="qc") for f in firms
+    )
+    ListingTrack.objects.bulk_create(
+        ListingTrack(firm=f, board="star", stage="cultivating", cultivating_on=today) for f in firms
     )
     Holiday.objects.bulk_create(
         Holiday(day=datetime.date(2040, 1, 1) + datetime.timedelta(days=n), name="qc") for n in range(ROWS)

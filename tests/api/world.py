@@ -1,6 +1,7 @@
 """A small programme to test the API's access rules on: two firms in two districts, every role, and
 one row of every resource belonging to firm A (figures, applications, a review, a designation, an
-attestation, an alert, a pool membership, a disqualification in ``extra``) plus a target and a holiday.
+attestation, an alert, a pool membership; a disqualification, a maturity assessment and a listing track in
+``extra``) plus a target and a holiday.
 
 Firm A is in 渝北区 (500112), firm B in 渝中区 (500103). "in" staff work in A's district, "out" staff
 in B's; city staff have no district.
@@ -22,6 +23,8 @@ from cultivation.models import (
     Designation,
     Disqualification,
     Holiday,
+    ListingTrack,
+    MaturityAssessment,
     PoolMembership,
     Review,
     ReviewAssignment,
@@ -129,6 +132,12 @@ def build_world() -> World:
         reason="矩阵",
     )
     world.extra["holiday"] = Holiday.objects.create(day=datetime.date(2031, 1, 1), name="元旦")
+    world.extra["maturity"] = MaturityAssessment.objects.create(
+        firm=firm_a, level=2, assessed_on=today - datetime.timedelta(days=60), evidence="矩阵评测"
+    )
+    world.extra["listing"] = ListingTrack.objects.create(
+        firm=firm_a, board="star", stage="cultivating", cultivating_on=today - datetime.timedelta(days=90)
+    )
     return world
 
 

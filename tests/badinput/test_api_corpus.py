@@ -8,9 +8,11 @@ corpus stays fast: a few hundred requests in a few seconds.
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.examples import WHAT_IF_EXAMPLE
@@ -40,6 +42,7 @@ from .corpus import (
 pytestmark = pytest.mark.django_db
 
 LAST_YEAR = THIS_YEAR - 1
+THIS_DAY = timezone.localdate() - datetime.timedelta(days=3)
 AMOUNTS = ("operating_revenue", "main_business_revenue", "rd_expense", "total_assets", "total_liabilities")
 COUNTS = COUNT_FIELDS
 BROKEN_BODIES = [
@@ -279,6 +282,8 @@ JSON_ENDPOINTS = [
     ("post", "/api/eligibility/"),
     ("post", "/api/applications/"),
     ("post", "/api/token/"),
+    ("post", "/api/maturity/"),
+    ("post", "/api/listing/"),
 ]
 
 
@@ -340,3 +345,63 @@ def test_a_huge_body_is_refused_before_parsing(caseworker_api):
     body = json.dumps(new_firm(name="企" * 400_000))
     response = caseworker_api.post("/api/firms/", body, content_type="application/json")
     assert response.status_code == 413
+
+
+# --- digital maturity and the road to listing (issue 18) ---------------------------------------------
+
+MATURITY = {"firm": GOOD_CODE, "level": 2, "assessed_on": "2025-05-10", "evidence": "渝数评〔2025〕1号"}
+MATURITY_CASES = [
+    *bad(MATURITY, "firm", BAD_CODES),
+    *bad(MATURITY, "level", [0, 5, "二级", "2.5", None, "", HUGE, *WRONG_TYPES]),
+    *bad(MATURITY, "assessed_on", [*BAD_DATES, "2010-01-01"]),  # 2010: before the firm was founded
+    *bad(MATURITY, "evidence", ["", "   ", None, *BAD_TEXT]),
+]
+
+
+def test_maturity_create(caseworker_api, firm):
+    send = lambda body: caseworker_api.post("/api/maturity/", body, format="json")  # noqa: E731
+    assert run_table(send, MATURITY_CASES) == []
+
+
+def test_maturity_correct(caseworker_api, firm, caseworker):
+    from cultivation.services import record_maturity
+
+    saved = record_maturity(firm=firm, level=2, assessed_on=THIS_DAY, evidence="原件", actor=caseworker)
+    cases = [(field, {field: body[field]}) for field, body in MATURITY_CASES if field != "firm"]
+    cases += bad({}, "reason", ["x" * 101, *WRONG_TYPES])
+    url = f"/api/maturity/{saved.pk}/"
+    assert run_table(lambda body: caseworker_api.patch(url, body, format="json"), cases) == []
+
+
+LISTING_OPEN = {"firm": GOOD_CODE, "board": "star", "stage": "cultivating", "on": "2025-03-01"}
+LISTING_OPEN_CASES = [
+    *bad(LISTING_OPEN, "firm", BAD_CODES),
+    *bad(LISTING_OPEN, "board", ["nasdaq", "", None, HUGE, *WRONG_TYPES]),
+    *bad(LISTING_OPEN, "stage", ["ipo", "", None, HUGE, *WRONG_TYPES]),
+    *bad(LISTING_OPEN, "on", [*BAD_DATES, "2010-01-01"]),
+    *bad(LISTING_OPEN, "stock_code", ["9" * 13, *WRONG_TYPES]),
+    *bad(LISTING_OPEN, "note", BAD_TEXT),
+    ("stock_code", {**LISTING_OPEN, "stage": "listed"}),  # listing on an exchange needs the code
+]
+
+
+def test_listing_open(caseworker_api, firm):
+    send = lambda body: caseworker_api.post("/api/listing/", body, format="json")  # noqa: E731
+    assert run_table(send, LISTING_OPEN_CASES) == []
+
+
+def test_listing_advance(caseworker_api, firm, caseworker):
+    from cultivation.services import advance_listing
+
+    track = advance_listing(firm=firm, stage="tutoring", on=THIS_DAY, actor=caseworker, board="star")
+    body = {"stage": "accepted", "on": THIS_DAY.isoformat()}
+    cases = [
+        *bad(body, "stage", ["ipo", "", None, "tutoring", "cultivating", HUGE, *WRONG_TYPES]),  # not forward
+        *bad(
+            body, "on", [*BAD_DATES, (THIS_DAY - datetime.timedelta(days=1)).isoformat()]
+        ),  # before 辅导备案
+        *bad(body, "board", ["nasdaq", *WRONG_TYPES]),
+        *bad(body, "reason", ["x" * 101, *WRONG_TYPES]),
+    ]
+    url = f"/api/listing/{track.pk}/advance/"
+    assert run_table(lambda body: caseworker_api.post(url, body, format="json"), cases) == []

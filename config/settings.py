@@ -156,6 +156,8 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
     )
+    # A replica that is down fails a connection within 3 s; the read is then done on the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     # Under the test runner the replica is the test database itself (there is no test replica to create).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     READ_REPLICA = "replica"

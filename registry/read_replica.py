@@ -16,19 +16,21 @@ primary, as before. The mechanism is described in docs/ARCHITECTURE.md (*Read re
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 
 log = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PIN_CACHE = "replica_pins"
+T = TypeVar("T")
 
 
 @dataclass
@@ -83,6 +85,22 @@ def reads_from_replica(user=None) -> Iterator[None]:
 
 def current_state() -> ReadState | None:
     return _state.get()
+
+
+def from_replica_or_primary(read: Callable[[], T], user=None) -> T:
+    """``read()`` inside ``reads_from_replica(user)``; if the replica fails it (down, unreachable, a query
+    cancelled by recovery: ``OperationalError``), ``read()`` again on the primary. A replica that is gone
+    costs a connection timeout per request (``connect_timeout``, 3 s), never the answer."""
+    try:
+        with reads_from_replica(user):
+            return read()
+    except OperationalError:
+        alias = replica_alias()
+        if alias is None:
+            raise
+        # Django closes the broken connection when the request finishes (``close_old_connections``).
+        log.warning("the read replica failed a read; reading the primary", exc_info=True)
+        return read()
 
 
 def _pin_key(user) -> str:

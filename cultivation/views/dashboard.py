@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from registry.models import Cluster, District
-from registry.read_replica import reads_from_replica
+from registry.read_replica import from_replica_or_primary
 from registry.roles import scope_of
 from registry.spreadsheets import escape_formula
 
@@ -269,8 +269,7 @@ def _load(request: HttpRequest) -> tuple[Filters | None, dict | None, HttpRespon
             status=400,
         )
         return None, None, response
-    with reads_from_replica(request.user):  # figures that may lag by the replica's delay
-        data = dashboard(scope, filters)
+    data = from_replica_or_primary(lambda: dashboard(scope, filters), request.user)  # may lag a little
     return filters, data, None
 
 

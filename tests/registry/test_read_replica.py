@@ -12,7 +12,7 @@ import datetime
 
 import pytest
 from django.core.cache import caches
-from django.db import transaction
+from django.db import OperationalError, connections, transaction
 from django.http import JsonResponse
 from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
@@ -160,3 +160,22 @@ def test_the_admin_and_portal_pages_read_the_primary(admin):
     page = client.get("/admin/registry/firm/")
     assert page.status_code == 200
     assert "主库企业" in page.text and "只读副本企业" not in page.text
+
+
+def test_a_replica_that_fails_is_stood_in_for_by_the_primary(admin, caplog):
+    """The replica refuses every query (as a stopped or unreachable server does: ``OperationalError``):
+    the list and the dashboard are answered from the primary, and the failure is logged."""
+    make_firm(name="主库企业")
+    only_on_replica("只读副本企业", 900001)
+    client = token_client(admin)
+
+    def refused(execute, sql, params, many, context):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    with connections["replica"].execute_wrapper(refused):
+        assert names(client.get("/api/firms/")) == {"主库企业"}
+        dashboard = client.get("/api/dashboard/")
+    assert dashboard.status_code == 200
+    assert {row["code"]: row["firms"] for row in dashboard.json()["districts"]}.get("500112") == 1
+    assert "the read replica failed a read" in caplog.text
+    assert names(client.get("/api/firms/")) == {"只读副本企业"}  # back as soon as it answers

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from config.middleware import ReadReplicaMiddleware
 from registry.credit_code import make_code
-from registry.models import Cluster, District, Firm
+from registry.models import Change, Cluster, District, Firm
 from registry.read_replica import PIN_CACHE, reads_from_replica
 from tests.factories import UserFactory, make_firm
 
@@ -130,6 +130,20 @@ def test_a_read_after_a_write_in_the_same_request_reads_the_primary(admin):
     request.user = admin
     ReadReplicaMiddleware(view)(request)
     assert seen == {"before": ["只读副本企业"], "after": ["本请求新建企业"]}
+
+
+def test_the_change_feed_reads_the_same_copy_as_the_lists(admin):
+    """A client takes a cursor, reads the lists, then follows the feed: all from the replica, so a change
+    the lagging replica lacks is neither in the lists nor behind the cursor (it comes later)."""
+    firm = only_on_replica("只读副本企业", 900001)
+    Change.objects.using("replica").bulk_create(
+        [Change(seq=1, kind="firm", key=firm.credit_code, record_id=firm.pk, action="created", firm=firm)]
+    )
+    make_firm(name="主库企业")  # its change is numbered on the primary only: not yet replicated
+    client = token_client(admin)
+    assert client.get("/api/changes/", {"since": "latest"}).json()["next"] == "1"
+    feed = client.get("/api/changes/", {"since": "0"}).json()
+    assert [(row["kind"], row["key"]) for row in feed["results"]] == [("firm", firm.credit_code)]
 
 
 def test_transactions_and_row_locks_read_the_primary(admin):

@@ -145,9 +145,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serves the demo, the worker and beat at once: wait for locks instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-# A PostgreSQL streaming replica for reads that may lag (the dashboard, the API's lists), when
-# DATABASE_REPLICA_URL is set; without it every read goes to the primary, as it always did. Which reads go
-# where is decided by registry.read_replica (docs/ARCHITECTURE.md, docs/OPERATIONS.md "More machines"):
+# A PostgreSQL streaming replica for reads that may lag (the dashboard, the API's lists and change feed),
+# when DATABASE_REPLICA_URL is set; without it every read goes to the primary, as it always did. Which reads
+# go where is decided by registry.read_replica (docs/ARCHITECTURE.md, docs/OPERATIONS.md "More machines"):
 # writes, transactions, the admin, the portal and anything after a write stay on the primary, and a person
 # who wrote reads the primary for DATABASE_REPLICA_PIN_SECONDS (keep it above the replica's usual lag).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")

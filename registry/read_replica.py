@@ -1,7 +1,8 @@
 """Reads that may go to a PostgreSQL streaming replica, and everything else that must not.
 
 A replica lags the primary by a fraction of a second to seconds, so only reads that can bear that are sent
-to it, and only when a view asks: the dashboard's figures and the API's lists (``reads_from_replica``).
+to it, and only when a view asks: the dashboard's figures, the API's lists and its change feed
+(``reads_from_replica``, or ``from_replica_or_primary``, which reads the primary when the replica fails).
 Everything else reads the primary: writes; anything inside a transaction (``select_for_update`` needs one);
 the rest of a request once it has written anything (read your own writes); the admin, the portal's pages,
 authentication and permission checks (they never ask); Celery tasks and management commands (no request);
@@ -83,10 +84,6 @@ def reads_from_replica(user=None) -> Iterator[None]:
             _state.reset(token)
 
 
-def current_state() -> ReadState | None:
-    return _state.get()
-
-
 def from_replica_or_primary(read: Callable[[], T], user=None) -> T:
     """``read()`` inside ``reads_from_replica(user)``; if the replica fails it (down, unreachable, a query
     cancelled by recovery: ``OperationalError``), ``read()`` again on the primary. A replica that is gone
@@ -161,5 +158,5 @@ class ReadReplicaRouter:
         return True if dbs <= {DEFAULT_DB_ALIAS, replica_alias()} else None
 
     def allow_migrate(self, db, app_label, **hints) -> bool | None:
-        """A real replica is read-only and copies the primary's schema; the tests' stand-in is migrated."""
+        """No opinion: ``migrate`` is run against the primary only, and a real replica copies its schema."""
         return None

@@ -8,7 +8,9 @@ has; a row only on the primary is one the replica has not received yet (lag).
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core.cache import caches
@@ -164,6 +166,29 @@ def test_the_dashboard_counts_on_the_replica(admin):
     assert answer.status_code == 200
     by_district = {row["code"]: row["firms"] for row in answer.json()["districts"]}
     assert by_district.get("500112") == 2
+
+
+def test_the_dashboard_page_export_counts_on_the_replica(admin):
+    make_firm(name="主库企业")
+    only_on_replica("只读副本企业一", 900001)
+    only_on_replica("只读副本企业二", 900002)
+    client = APIClient()
+    client.force_login(admin)
+    answer = client.get("/dashboard/export.csv")
+    assert answer.status_code == 200
+    rows = csv.reader(io.StringIO(answer.content.decode("utf-8-sig")))
+    assert {row[0]: row[2] for row in rows if len(row) > 2}.get("500112") == "2"
+
+
+def test_the_firm_portal_reads_the_primary(firm_user):
+    """A firm's own pages: what the firm just saved, never a lagging copy (the replica has no such firm)."""
+    only_on_replica("只读副本企业", 900001)
+    client = APIClient()
+    client.force_login(firm_user)
+    page = client.get("/figures/")
+    assert page.status_code == 200
+    year = firm_user.firm.figures.order_by("-year").values_list("year", flat=True).first()
+    assert str(year) in page.text
 
 
 def test_the_admin_and_portal_pages_read_the_primary(admin):

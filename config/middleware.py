@@ -1,5 +1,5 @@
 """Refuse oversized request bodies before anything reads them; send the Content-Security-Policy; keep
-personal answers out of caches."""
+personal answers out of caches; keep a request that wrote, and its author, on the primary database."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from api.exceptions import error_response
+from registry.read_replica import pin_to_primary, request_reads
 
 
 class BodySizeLimitMiddleware:
@@ -73,4 +74,21 @@ class NoStoreMiddleware:
         user = getattr(request, "user", None)
         if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class ReadReplicaMiddleware:
+    """Give each request its read state (``registry.read_replica``): only a GET, HEAD or OPTIONS may read
+    the replica, and only where a view asks; once the request writes, it reads the primary. After a request
+    that wrote, its author reads the primary for ``DATABASE_REPLICA_PIN_SECONDS``, so the list they open
+    next shows what they just saved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_reads(request.method) as state:
+            response = self.get_response(request)
+        if state.wrote:
+            pin_to_primary(getattr(request, "user", None))
         return response

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the session's save: a request's replica reads stop once it writes (registry.read_replica).
+    "config.middleware.ReadReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -143,6 +145,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serves the demo, the worker and beat at once: wait for locks instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A PostgreSQL streaming replica for reads that may lag (the dashboard, the API's lists and change feed),
+# when DATABASE_REPLICA_URL is set; without it every read goes to the primary, as it always did. Which reads
+# go where is decided by registry.read_replica (docs/ARCHITECTURE.md, docs/OPERATIONS.md "More machines"):
+# writes, transactions, the admin, the portal and anything after a write stay on the primary, and a person
+# who wrote reads the primary for DATABASE_REPLICA_PIN_SECONDS (keep it above the replica's usual lag).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+READ_REPLICA: str | None = None
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+    )
+    # A replica that is down fails a connection within 3 s; the read is then done on the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Under the test runner the replica is the test database itself (there is no test replica to create).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    READ_REPLICA = "replica"
+DATABASE_REPLICA_PIN_SECONDS = max(1, int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10")))
+DATABASE_ROUTERS = ["registry.read_replica.ReadReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registry.User"
@@ -270,6 +290,16 @@ CACHES = {
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+    # Who wrote in the last DATABASE_REPLICA_PIN_SECONDS and so reads the primary (registry.read_replica):
+    # shared by every web process, as the person's next request may reach any of them.
+    "replica_pins": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tiermark-pins",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "replica_pins"},
 }
 
 # --- REST framework and the OpenAPI schema. ---

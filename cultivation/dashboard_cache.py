@@ -8,7 +8,8 @@ result is cached per (scope, filters, day, language) under a *data version*:
 * writes that bypass model signals (``QuerySet.update``, ``bulk_update`` in the nightly scans) call
   ``invalidate_dashboard()`` or, at worst, show after ``CACHE_SECONDS``; so does the rare request that
   computes the figures between another request's write and its commit (it reads the rows before the
-  write and stores them under the bumped version).
+  write and stores them under the bumped version), and the one that computes them on a read replica that
+  has not received the write yet (``registry.read_replica``).
 
 The cache is the ``dashboard`` alias in ``settings.CACHES``: Redis when ``REDIS_URL`` is set, so every
 gunicorn worker and Celery process shares one version; process memory otherwise (a single ``runserver``).

@@ -16,3 +16,19 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
 from config.settings import *  # noqa: F403
+
+# A second PostgreSQL database standing in for the read replica (tests/registry/test_read_replica.py):
+# the same server, a test database of its own, which pytest-django creates only when a collected test
+# asks for the ``replica`` alias, so other runs neither create nor build it. ``READ_REPLICA`` stays off:
+# every other test reads the primary, as a deployment without DATABASE_REPLICA_URL does; the replica tests
+# switch it on.
+READ_REPLICA = None
+DATABASES.pop("replica", None)  # noqa: F405  (a DATABASE_REPLICA_URL in the environment is not for tests)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    _primary = DATABASES["default"]  # noqa: F405
+    DATABASES["replica"] = {  # noqa: F405
+        **_primary,
+        # Tables made from the models, not by replaying every migration: seconds instead of a quarter
+        # of a minute; the tests copy in the reference data a real replica would have.
+        "TEST": {"NAME": f"test_{_primary['NAME']}_replica", "MIGRATE": False},
+    }

@@ -25,6 +25,7 @@ from ..programme_examples import (
     POOL_ADMITTED,
     POOL_EXIT_REQUEST,
 )
+from ..replica import ReplicaListMixin
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.alerts import (
     AlertSerializer,
@@ -46,7 +47,9 @@ from ..serializers.programme_actions import PoolAdmitSerializer, PoolExitSeriali
         request=None, summary="Mark an alert read", examples=[response_example("已读", ALERT_READ)]
     ),
 )
-class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AlertViewSet(
+    ReplicaListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Alerts delivered to the signed-in user's inbox, newest first."""
 
     serializer_class = AlertSerializer
@@ -113,7 +116,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         examples=[response_example("2024 年入库，进度正常", POOL_MEMBER)],
     )
 )
-class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PoolViewSet(ReplicaListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Hard-tech pool members the user may see: baseline, target, and the rating stored by the pool scan.
 
     Admission and exit call ``admit_to_pool`` and ``exit_pool``, the services behind the admin's add and

@@ -21,6 +21,7 @@ from ..examples import (
     response_example,
 )
 from ..programme_examples import DESIGNATION_RECORD_REQUEST, DESIGNATION_RECORDED
+from ..replica import ReplicaListMixin
 from ..serializers import (
     ApplicationCreateSerializer,
     ApplicationDetailSerializer,
@@ -49,7 +50,11 @@ ERRORS = {
     ),
 )
 class ApplicationViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ReplicaListMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Applications the user may see; each says which actions the user can take on it now."""
 
@@ -131,7 +136,7 @@ class ApplicationViewSet(
         summary="One designation", examples=[response_example("有效的专精特新称号", DESIGNATION)]
     ),
 )
-class DesignationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class DesignationViewSet(ReplicaListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Designations of the firms the user may see; filter with ``?firm=<credit code>``.
 
     ``POST`` records one granted outside Tiermark through ``record_historical_designation``, the service

@@ -21,6 +21,7 @@ from ..examples import (
     response_example,
 )
 from ..permissions import EditsFigures
+from ..replica import ReplicaListMixin
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.attestations import (
     AttestationClaimSerializer,
@@ -41,7 +42,11 @@ from ..serializers.attestations import (
     ),
 )
 class AttestationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ReplicaListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Claims that a firm meets an attested criterion (P3): firm users and caseworkers claim with
     evidence; caseworkers confirm or reject. Only confirmed claims count in eligibility."""

@@ -14,6 +14,7 @@ from cultivation.services import delete_holiday, save_holiday
 from ..examples import request_example, response_example
 from ..permissions import EditsRegister
 from ..programme_examples import HOLIDAY, HOLIDAY_REQUEST, MAKE_UP_DAY
+from ..replica import ReplicaListMixin
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.calendar import HolidaySerializer
 
@@ -52,7 +53,7 @@ WRITE_ERRORS = {**ERRORS, 404: ErrorSerializer}
         summary="Remove a calendar day",
     ),
 )
-class HolidayViewSet(viewsets.ModelViewSet):
+class HolidayViewSet(ReplicaListMixin, viewsets.ModelViewSet):
     serializer_class = HolidaySerializer
     permission_classes = [IsAuthenticated, EditsRegister]
     queryset = Holiday.objects.order_by("day")

@@ -19,6 +19,7 @@ from ..examples import FIGURES, FIGURES_REQUEST, FIGURES_UPDATE_REQUEST, request
 from ..filtering import StrictOrderingFilter
 from ..pagination import PageOrCursorPagination
 from ..permissions import EditsFigures
+from ..replica import ReplicaListMixin
 from ..serializers import AnnualFiguresSerializer, AnnualFiguresUpdateSerializer
 from ..serializers.model_clean import model_errors
 
@@ -72,6 +73,7 @@ YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="fiscal 
     ),
 )
 class FirmFiguresViewSet(
+    ReplicaListMixin,
     ConditionalWriteMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -124,7 +126,7 @@ class FirmFiguresViewSet(
         examples=[response_example("2024 年度（已审计）", FIGURES)],
     )
 )
-class AnnualFiguresViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class AnnualFiguresViewSet(ReplicaListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Annual figures of every firm the user may see; filter with ``?firm=<credit code>&year=``."""
 
     serializer_class = AnnualFiguresSerializer

@@ -28,6 +28,7 @@ from ..examples import (
 )
 from ..pagination import PageOrCursorPagination
 from ..permissions import EditsRegister
+from ..replica import ReplicaListMixin
 from ..serializers import (
     ClusterSerializer,
     DistrictSerializer,
@@ -76,6 +77,7 @@ from ..serializers.eligibility_report import EligibilityReportSerializer
     ),
 )
 class FirmViewSet(
+    ReplicaListMixin,
     ConditionalWriteMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -134,7 +136,7 @@ class FirmViewSet(
     ),
     retrieve=extend_schema(summary="One cluster", examples=[response_example("智能装备及智能制造", CLUSTER)]),
 )
-class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
+class ClusterViewSet(ReplicaListMixin, viewsets.ReadOnlyModelViewSet):
     """The 30 "33618" clusters; ``provisional`` marks names not yet confirmed in public texts."""
 
     queryset = Cluster.objects.order_by("position")
@@ -148,7 +150,7 @@ class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Districts and counties", examples=[response_example("渝北区", DISTRICT)]),
     retrieve=extend_schema(summary="One district", examples=[response_example("渝北区", DISTRICT)]),
 )
-class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
+class DistrictViewSet(ReplicaListMixin, viewsets.ReadOnlyModelViewSet):
     """The city's districts and counties (GB/T 2260 codes); district staff and firms belong to one."""
 
     queryset = District.objects.order_by("code")

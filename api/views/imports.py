@@ -27,6 +27,7 @@ from ..examples import (
     response_example,
 )
 from ..permissions import ImportsFiles
+from ..replica import ReplicaListMixin
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.imports import ImportJobSerializer, ImportUploadSerializer
 
@@ -46,7 +47,11 @@ from ..serializers.imports import ImportJobSerializer, ImportUploadSerializer
     ),
 )
 class ImportJobViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ReplicaListMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Import jobs of caseworkers and programme admins (who may edit the register, as in the admin)."""
 

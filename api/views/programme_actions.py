@@ -41,6 +41,7 @@ from ..programme_examples import (
     LIFT_REQUEST,
     REVOKE_REQUEST,
 )
+from ..replica import ReplicaListMixin
 from ..serializers import DesignationSerializer, ErrorSerializer
 from ..serializers.programme_actions import (
     AssignmentSerializer,
@@ -159,7 +160,11 @@ class DesignationRevokeView(APIView):
     ),
 )
 class DisqualificationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ReplicaListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Negative common conditions (P3): caseworkers record and lift them; programme staff read them."""
 

@@ -12,6 +12,7 @@ from cultivation.services import application_transition
 from cultivation.workflow import Action
 
 from ..examples import REVIEW_RECORD, REVIEW_REQUEST, request_example, response_example
+from ..replica import ReplicaListMixin
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.reviews import ReviewCreateSerializer, ReviewRecordSerializer
 
@@ -28,7 +29,11 @@ from ..serializers.reviews import ReviewCreateSerializer, ReviewRecordSerializer
     ),
 )
 class ReviewViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ReplicaListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Expert reviews (专家评审意见) of the city review. An assigned expert submits one per revision;
     it is the workflow's ``review`` action, so the same checks apply as on the transition endpoint."""

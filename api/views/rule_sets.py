@@ -13,6 +13,7 @@ from cultivation.rules.ruleset import effective_until, in_force
 from cultivation.selectors import rule_sets
 
 from ..examples import RULE_SET, RULE_SET_DETAIL, response_example
+from ..replica import ReplicaListMixin
 from ..serializers import RuleSetDetailSerializer, RuleSetSerializer
 
 
@@ -25,7 +26,9 @@ from ..serializers import RuleSetDetailSerializer, RuleSetSerializer
         examples=[response_example("CN-2022（节选）", RULE_SET_DETAIL)],
     ),
 )
-class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RuleSetViewSet(
+    ReplicaListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Every stored rule-set version; the detail includes each tier's criteria and thresholds."""
 
     queryset = RuleSetRecord.objects.select_related("based_on").order_by("effective_from")

@@ -11,6 +11,7 @@ from cultivation.models import Target
 
 from ..examples import TARGET, TARGET_REQUEST, request_example, response_example
 from ..permissions import AdminWrites, IsProgrammeStaff
+from ..replica import ReplicaListMixin
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.targets import TargetSerializer
 
@@ -52,7 +53,7 @@ from ..serializers.targets import TargetSerializer
         summary="Delete a target (programme admins)", responses={204: None, 403: ErrorSerializer}
     ),
 )
-class TargetViewSet(viewsets.ModelViewSet):
+class TargetViewSet(ReplicaListMixin, viewsets.ModelViewSet):
     """Programme targets: all programme staff read them, programme admins edit them (as in the admin)."""
 
     queryset = Target.objects.order_by("year", "kind", "subject")

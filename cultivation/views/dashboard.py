@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from registry.models import Cluster, District
+from registry.read_replica import from_replica_or_primary
 from registry.roles import scope_of
 from registry.spreadsheets import escape_formula
 
@@ -292,7 +293,8 @@ def _load(request: HttpRequest) -> tuple[Filters | None, dict | None, HttpRespon
             status=400,
         )
         return None, None, response
-    return filters, dashboard(scope, filters), None
+    data = from_replica_or_primary(lambda: dashboard(scope, filters), request.user)  # may lag a little
+    return filters, data, None
 
 
 def _context(request: HttpRequest, filters: Filters, data: dict) -> dict:

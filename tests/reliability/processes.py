@@ -131,9 +131,11 @@ def worker_env(broker_url: str, mailbox: Path, extra: dict[str, str] | None = No
     }
 
 
-def celery_worker(log_path: Path, env: dict[str, str]) -> Process:
-    """A `celery worker` (solo pool: one task at a time), ready to consume when this returns."""
+def celery_worker(log_path: Path, env: dict[str, str], *options: str) -> Process:
+    """A `celery worker` (solo pool: one task at a time), ready to consume when this returns; ``options``
+    are more command-line options (e.g. ``-n name@host``)."""
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"]
+    command += options
     worker = Process(command, log_path, env)
     worker.wait_for_output(b"ready.")
     return worker
@@ -231,7 +233,7 @@ class Nginx:
         finally:
             if not self.server.running:
                 log = (self.folder / "nginx.log").read_text(errors="replace")
-                errors = (self.folder / "error.log")
+                errors = self.folder / "error.log"
                 log += errors.read_text(errors="replace") if errors.exists() else ""
                 raise RuntimeError(f"nginx did not start:\n{log}")
 

@@ -19,6 +19,7 @@ from cultivation.services import advance_listing, edit_listing_details
 from ..examples import request_example, response_example
 from ..listing_examples import LISTING, LISTING_ADVANCE_REQUEST, LISTING_OPEN_REQUEST, LISTING_PATCH
 from ..permissions import EditsRegister
+from ..replica import ReplicaListMixin
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.listing import (
     ListingAdvanceSerializer,
@@ -37,7 +38,9 @@ from ..serializers.listing import (
         summary="One listing track", examples=[response_example("科创板，辅导备案", LISTING)]
     ),
 )
-class ListingTrackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ListingTrackViewSet(
+    ReplicaListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = ListingTrackSerializer
     filterset_class = ListingFilter
     permission_classes = [IsAuthenticated, EditsRegister]

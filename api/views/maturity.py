@@ -15,6 +15,7 @@ from cultivation.services.maturity import record_maturity, save_maturity
 from ..examples import request_example, response_example
 from ..listing_examples import MATURITY, MATURITY_PATCH, MATURITY_REQUEST
 from ..permissions import EditsRegister
+from ..replica import ReplicaListMixin
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.maturity import MaturityCreateSerializer, MaturityPatchSerializer, MaturitySerializer
 
@@ -28,7 +29,9 @@ from ..serializers.maturity import MaturityCreateSerializer, MaturityPatchSerial
         summary="One digital-maturity assessment", examples=[response_example("三级", MATURITY)]
     ),
 )
-class MaturityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MaturityViewSet(
+    ReplicaListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = MaturitySerializer
     filterset_class = MaturityFilter
     permission_classes = [IsAuthenticated, EditsRegister]

@@ -218,3 +218,14 @@ def test_a_replica_that_fails_is_stood_in_for_by_the_primary(admin, caplog):
     assert {row["code"]: row["firms"] for row in dashboard.json()["districts"]}.get("500112") == 1
     assert "the read replica failed a read" in caplog.text
     assert names(client.get("/api/firms/")) == {"只读副本企业"}  # back as soon as it answers
+
+
+def test_every_api_list_may_read_the_replica():
+    """A new resource's list gets the same routing as the others: each viewset of the API's router that
+    lists takes ``ReplicaListMixin`` (which the tests above show reading the replica)."""
+    from api.replica import ReplicaListMixin
+    from api.urls import router
+
+    listing = [(prefix, viewset) for prefix, viewset, _name in router.registry if hasattr(viewset, "list")]
+    assert len(listing) >= 17
+    assert [prefix for prefix, viewset in listing if not issubclass(viewset, ReplicaListMixin)] == []

@@ -68,9 +68,7 @@ class Cluster(BilingualName):
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
-    provisional = models.BooleanField(
-        _("待核实"), default=False, help_text=_("名称尚未在公开文件中核实。")
-    )
+    provisional = models.BooleanField(_("待核实"), default=False, help_text=_("名称尚未在公开文件中核实。"))
     history = HistoricalRecords()
 
     class Meta:
@@ -184,7 +182,6 @@ class Firm(models.Model):
         errors.update(self._niche_month_errors())
         if errors:
             raise ValidationError(errors)
-
 
     def _niche_month_errors(self) -> dict[str, object]:
         """The entry month needs its year, and lies neither before the founding month nor in the future."""
@@ -477,6 +474,13 @@ class AnnualFigures(models.Model):
     def clean(self) -> None:
         """The same rules as the database constraints, as form messages people can act on."""
         super().clean()
+        self.check_rules()
+        self.refuse_if_frozen()
+
+    def check_rules(self) -> None:
+        """The rules between fields (and the year's range), without reading the database: with the
+        fields' own validators they state every check constraint of ``Meta`` (a test pins it), so the
+        import validates rows without Django's one query per constraint."""
         errors: dict[str, str] = {}
         if self.year is not None and not FIRST_YEAR <= self.year <= timezone.localdate().year:
             errors["year"] = _("年度应在 %(first)d 至今年之间。") % {"first": FIRST_YEAR}
@@ -490,7 +494,6 @@ class AnnualFigures(models.Model):
             errors["main_business_revenue"] = _("主营业务收入不能高于营业收入。")
         if errors:
             raise ValidationError(errors)
-        self.refuse_if_frozen()
 
     def refuse_if_frozen(self) -> None:
         """A frozen year cannot be changed: a reviewer relied on it (P9).
@@ -501,7 +504,10 @@ class AnnualFigures(models.Model):
         """
         if not self.pk or self._state.adding:
             return
-        stored = AnnualFigures.objects.filter(pk=self.pk).for_write().first()
+        self.refuse_if_frozen_as(AnnualFigures.objects.filter(pk=self.pk).for_write().first())
+
+    def refuse_if_frozen_as(self, stored: AnnualFigures | None) -> None:
+        """``refuse_if_frozen`` against a stored row the caller has already read under its lock."""
         if stored is not None and stored.frozen and self.changes_from(stored):
             raise FrozenFiguresError.editing(stored, for_firm=self.refusal_for_firm)
 

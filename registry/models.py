@@ -607,7 +607,9 @@ class ImportJobQuerySet(models.QuerySet):
 
 
 class ImportJob(models.Model):
-    """A large admin import run by a Celery worker (``registry.imports``), with its progress and result.
+    """A large admin import run by a Celery worker (``registry.imports``), with its progress and result:
+    first a dry run whose counts and sample of changes wait for the user's 确认导入 (or 取消), then the
+    import itself.
 
     The file lives under ``MEDIA_ROOT/imports/`` (never served) until the job finishes, then it is deleted:
     the result keeps the counts and every refused row with its reasons."""
@@ -619,8 +621,10 @@ class ImportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("导入中")
+        AWAITING = "awaiting", _("待确认")
         SUCCEEDED = "succeeded", _("已完成")
         FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
 
     user = models.ForeignKey(
         "User", on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("导入人")
@@ -637,7 +641,12 @@ class ImportJob(models.Model):
     skipped_count = models.PositiveIntegerField(_("未变化"), default=0)
     error_count = models.PositiveIntegerField(_("错误行数"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    # The dry run's sample of what the import would change: ``[{"row", "action", "changes": [...]}]``.
+    changes = models.JSONField(_("变更示例"), default=list, blank=True)
     detail = models.TextField(_("说明"), blank=True)
+    # A job that previews first (the admin's) runs a dry run, waits as ``awaiting``, and imports once
+    # confirmed; one created without a preview (the API's default) is confirmed when it is created.
+    confirmed_at = models.DateTimeField(_("确认导入时间"), null=True, blank=True)
     attempt = models.PositiveSmallIntegerField(_("执行次数"), default=0)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
@@ -656,7 +665,17 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def previewing(self) -> bool:
+        """The job's current run is the dry run (no row will be written by it)."""
+        return self.confirmed_at is None
+
+    @property
+    def waiting(self) -> bool:
+        """Between the dry run and the confirmation: nothing runs, the page asks the user."""
+        return self.status == self.Status.AWAITING
 
     @property
     def percent(self) -> int:

@@ -12,10 +12,14 @@ model instances in the web worker. Then:
 
 ``run_job`` imports with the same resources (``registry.resources``) as the preview, as the user who
 started it (their district scope, their name in the history): one transaction, all or nothing, every
-refused row listed with its field and reasons. Progress goes to the job row every ``PROGRESS_EVERY``
+refused row listed with its field and reasons. A job started with ``preview`` (the admin's) runs twice:
+first as a dry run that ends ``awaiting`` with the counts and the first ``SAMPLE_ROWS`` changed rows
+(or ``failed`` with the refused rows), then, once its owner confirms (``confirm_job``), as the import;
+``cancel_job`` drops it. Progress goes to the job row every ``PROGRESS_EVERY``
 rows over a second database connection, in its own short transaction, so the page can show it while
 the import's transaction is still open (PostgreSQL; on SQLite the page shows the result at the end).
-The file is deleted when the job ends: the job keeps the counts and the errors, the user keeps the file.
+The file is deleted when the job ends (a preview waiting for its confirmation keeps it): the job keeps
+the counts and the errors, the user keeps the file.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ Three promises hold here rather than in the admin, so any caller gets them:
 * two rows of one file with the same key (credit code; firm and year) are
   refused, naming the earlier row -- otherwise the later row would silently
   overwrite the earlier one;
+* annual figures are validated without a query per row and written a chunk at a time
+  (``AnnualFiguresResource.read_file``, ``clean_instance``, ``save_figures_in_bulk``), with the messages,
+  scope, frozen-year refusal and audit of a row saved alone;
 * exported text cells that a spreadsheet would run as a formula (leading
   ``= + - @``, tab or carriage return) are prefixed with an apostrophe;
 * the file speaks Chinese: column headers are the fields' Chinese names and district, cluster, sector
@@ -335,7 +338,7 @@ class AnnualFiguresResource(ScopedResource):
         for batch in batches(sorted(codes)):
             firms.update((firm.credit_code, firm) for firm in Firm.objects.filter(credit_code__in=batch))
         self.fields["firm"].widget.firms = firms
-        years = {year for year in map(year_of, self._column(dataset, "year")) if year is not None}
+        years = self._years(dataset)
         by_id = {firm.pk: firm for firm in firms.values()}
         self._firm_ids = set(by_id)
         keys: dict[int, tuple[int, int]] = {}
@@ -357,6 +360,21 @@ class AnnualFiguresResource(ScopedResource):
         if not dataset.headers or header not in dataset.headers:
             return []
         return ["".join(str(value).split()).upper() if value is not None else "" for value in dataset[header]]
+
+    def _years(self, dataset) -> set[int]:
+        """The file's years as the year field reads them (a cell it refuses is that row's error)."""
+        field = self.fields["year"]
+        if not dataset.headers or field.column_name not in dataset.headers:
+            return set()
+        years = set()
+        for value in dataset[field.column_name]:
+            try:
+                year = field.clean({field.column_name: value})
+            except (ValueError, TypeError, ArithmeticError):
+                continue
+            if isinstance(year, int):
+                years.add(year)
+        return years
 
     def stored_copy(self, row) -> AnnualFigures | None:
         """The stored year of ``row`` (a copy the import may change), or None when it is new."""
@@ -415,9 +433,3 @@ def batches(values: list, size: int = READ_BATCH):
     """``values`` in slices of ``size`` (one query each)."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def year_of(value) -> int | None:
-    """A year cell as the import would read it, or None (the row's own error says why)."""
-    text = str(value).strip().removesuffix(".0") if value is not None else ""
-    return int(text) if text.isdigit() else None

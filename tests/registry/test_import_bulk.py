@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cultivation.dashboard_cache import data_version
 from cultivation.models import FirmChange
 from registry.models import AnnualFigures, Change
 from registry.resources import CHUNK_ROWS, AnnualFiguresResource
@@ -83,9 +84,11 @@ def test_imported_years_leave_the_audit_of_a_single_save(caseworker):
     stored = add_figures(firms[0], 2016, revenue="100")
     history_before = stored.history.count()
     rows = [figure_row(firm, 2016) for firm in firms]
+    version = data_version()
 
     result = run(caseworker, rows)
 
+    assert data_version() != version  # the dashboards' cached counts are out of date
     assert result.totals["new"] == 2 and result.totals["update"] == 1
     created = AnnualFigures.objects.exclude(pk=stored.pk)
     for row in created:

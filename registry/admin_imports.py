@@ -210,9 +210,9 @@ class ImportJobAdmin(admin.ModelAdmin):
         return self._act(request, object_id, cancel_job, gettext("已取消导入，未导入任何数据。"))
 
     def _act(self, request, object_id, action, done: str):
+        job = self._job_or_404(request, object_id)  # another user's job: 404 whatever the method
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        job = self._job_or_404(request, object_id)
         if action(job.pk, request.user) is None:
             messages.warning(request, gettext("该导入任务当前不在待确认状态，未作任何处理。"))
         else:

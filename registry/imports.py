@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 200  # rows between two progress writes (a few seconds apart)
 STALE_AFTER = datetime.timedelta(minutes=10)  # no progress for this long: the attempt's worker is gone
+WAITING_KEPT = datetime.timedelta(days=7)  # a preview nobody confirmed is cancelled after this long
 MAX_ERRORS_KEPT = 500  # refused rows listed on the job page (the count says how many there were)
 SAMPLE_ROWS = 20  # changed rows shown by a preview (the counts say how many there are)
 MAX_SHEET_BYTES = 256 << 20  # uncompressed worksheet XML scanned for rows: beyond it, a ZIP bomb
@@ -200,7 +201,16 @@ def requeue_stale_jobs() -> int:
     ids = list(ImportJob.objects.filter(queued | dead).values_list("pk", flat=True))
     for job_id in ids:
         queue(job_id)
+    expire_waiting_jobs()
     return len(ids)
+
+
+def expire_waiting_jobs() -> int:
+    """Cancel the previews nobody confirmed within ``WAITING_KEPT`` (their stored files deleted)."""
+    cutoff = timezone.now() - WAITING_KEPT
+    detail = _("预览后 %(days)d 天内未确认，已自动取消，未导入任何数据。") % {"days": WAITING_KEPT.days}
+    waiting = ImportJob.objects.filter(status=ImportJob.Status.AWAITING, heartbeat_at__lt=cutoff)
+    return sum(_cancel(job_id, detail) is not None for job_id in waiting.values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -216,19 +226,23 @@ def confirm_job(job_id: int, user) -> ImportJob | None:
     return job
 
 
-@transaction.atomic
 def cancel_job(job_id: int, user) -> ImportJob | None:
     """Drop a previewed job (its owner's 取消): nothing imported, the stored file deleted."""
-    job = _waiting_job(job_id, user)
+    with transaction.atomic():
+        if _waiting_job(job_id, user) is None:
+            return None
+        return _cancel(job_id, _("已取消，未导入任何数据。"))
+
+
+@transaction.atomic
+def _cancel(job_id: int, detail: str) -> ImportJob | None:
+    """End a job still ``awaiting`` as ``cancelled`` and delete its file; None if it is not waiting."""
+    job = ImportJob.objects.select_for_update().filter(pk=job_id, status=ImportJob.Status.AWAITING).first()
     if job is None:
         return None
     if job.file:
         job.file.delete(save=False)
-    job.status, job.finished_at, job.detail = (
-        ImportJob.Status.CANCELLED,
-        timezone.now(),
-        _("已取消，未导入任何数据。"),
-    )
+    job.status, job.finished_at, job.detail = ImportJob.Status.CANCELLED, timezone.now(), detail
     job.save(update_fields=["status", "file", "finished_at", "detail"])
     return job
 

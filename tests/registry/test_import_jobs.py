@@ -432,3 +432,26 @@ def test_only_the_owner_confirms_and_only_by_post(client, caseworker, django_cap
     assert client.post(url).status_code == 404
     job.refresh_from_db()
     assert job.status == "awaiting" and job.confirmed_at is None
+
+
+def test_a_preview_nobody_confirms_is_cancelled_after_a_week(
+    client, caseworker, django_capture_on_commit_callbacks
+):
+    firms = make_firms(2)
+    job = start(
+        client,
+        caseworker,
+        IMPORT_FIGURES,
+        upload(FIGURE_HEADERS, figure_rows(firms, 6)),
+        django_capture_on_commit_callbacks,
+    )
+    assert run_import_job(job.pk) == "awaiting"
+    stored = ImportJob.objects.get(pk=job.pk).file.path
+    assert requeue_stale_jobs() == 0 and ImportJob.objects.get(pk=job.pk).status == "awaiting"
+
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(days=7, minutes=1))
+    requeue_stale_jobs()
+
+    job.refresh_from_db()
+    assert job.status == "cancelled" and "7 天内未确认，已自动取消" in job.detail
+    assert not Path(stored).exists() and not AnnualFigures.objects.exists()

@@ -392,8 +392,11 @@ IMPORT_JOB = {
     "progress": {"processed": 0, "total": 3200, "percent": 0},
     "counts": {"new": 0, "updated": 0, "skipped": 0, "refused": 0},
     "errors": [],
+    "awaiting_confirmation": False,
+    "changes": [],
     "detail": "",
     "created_at": "2025-03-02T10:00:00+08:00",
+    "confirmed_at": "2025-03-02T10:00:00+08:00",
     "started_at": None,
     "finished_at": None,
 }
@@ -414,6 +417,40 @@ IMPORT_JOB_FAILED = {
     "counts": {"new": 0, "updated": 0, "skipped": 0, "refused": 1},
     "errors": [{"row": 235, "field": "rd_staff", "messages": ["研发人员数不能超过从业人员数。"]}],
     "detail": "有 1 行数据未通过校验，未导入任何数据。请修改后重新导入。",
+}
+IMPORT_JOB_AWAITING = {
+    **IMPORT_JOB,
+    "status": "awaiting",
+    "status_label": "待确认",
+    "progress": {"processed": 3200, "total": 3200, "percent": 100},
+    "counts": {"new": 3150, "updated": 40, "skipped": 10, "refused": 0},
+    "awaiting_confirmation": True,
+    "changes": [
+        {
+            "row": 12,
+            "action": "update",
+            "changes": [{"column": "营业收入（万元）", "old": "5000.00", "new": "5200.00"}],
+        }
+    ],
+    "detail": "校验通过：确认后将新增 3150 条、更新 40 条，10 条未变化。请核对后点击“确认导入”，或取消。",
+    "started_at": "2025-03-02T10:00:01+08:00",
+}
+IMPORT_JOB_CONFIRMED = {
+    **IMPORT_JOB_AWAITING,
+    "status": "queued",
+    "status_label": "排队中",
+    "progress": {"processed": 0, "total": 3200, "percent": 0},
+    "awaiting_confirmation": False,
+    "confirmed_at": "2025-03-02T10:02:00+08:00",
+}
+IMPORT_JOB_CANCELLED = {
+    **IMPORT_JOB_AWAITING,
+    "status": "cancelled",
+    "status_label": "已取消",
+    "finished": True,
+    "awaiting_confirmation": False,
+    "detail": "已取消，未导入任何数据。",
+    "finished_at": "2025-03-02T10:02:00+08:00",
 }
 
 TARGET_REQUEST = {"subject": "little_giant", "year": 2027, "kind": "active_by", "count": 500, "note": ""}

@@ -26,6 +26,7 @@ from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 
 from registry.models import AnnualFigures, Cluster, District, Firm
+from registry.signals import figures_saved_in_bulk
 
 from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
 
@@ -109,3 +110,7 @@ def connect_invalidation() -> None:
         uid = f"dashboard-invalidate-{model._meta.label_lower}"
         post_save.connect(invalidate_dashboard, sender=model, dispatch_uid=f"{uid}-save", weak=False)
         post_delete.connect(invalidate_dashboard, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+    # The figures import writes a chunk in bulk (no post_save): one bump for the chunk.
+    figures_saved_in_bulk.connect(
+        invalidate_dashboard, dispatch_uid="dashboard-invalidate-figures-bulk", weak=False
+    )

@@ -11,22 +11,24 @@ library's red badges.
 
 ``ImportJobAdmin`` lists a user's own jobs (programme admins see all) and shows one job: its status, a
 progress bar refreshed by ``<meta http-equiv="refresh">`` while it runs (no script: the
-Content-Security-Policy allows none inline), and its counts or refused rows when it ends. Another
-user's job is a 404, whoever asks.
+Content-Security-Policy allows none inline), and its counts or refused rows when it ends. A large file
+is first checked by a dry run: the page then shows what the import would do (new / changed / unchanged
+counts and a sample of the changes) with 确认导入 and 取消 (``confirm_view``, ``cancel_view``, POST
+only). Another user's job is a 404, whoever asks.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .imports import RESOURCES, kind_of, runs_as_job, start_job
+from .imports import RESOURCES, cancel_job, confirm_job, kind_of, runs_as_job, start_job
 from .models import ImportJob
 from .roles import can_edit_register
 
@@ -111,10 +113,11 @@ class BackgroundImportMixin:
             file_name=form.cleaned_data["import_file"].name,
             binary=file_format.is_binary(),
             rows=form.row_count,
+            preview=True,
         )
         messages.info(
             request,
-            gettext("文件共 %(rows)s 行，已转为后台导入任务；完成后可在本页查看结果。")
+            gettext("文件共 %(rows)s 行，已转为后台任务：先校验全部数据，校验通过后在本页核对并确认导入。")
             % {"rows": f"{job.rows_total:,}"},
         )
         return redirect(reverse("admin:registry_importjob_change", args=[job.pk]))
@@ -176,12 +179,45 @@ class ImportJobAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "job": job,
             "job_errors": job_error_lines(job),
-            "refresh": None if job.finished else REFRESH_SECONDS,
+            "job_changes": self.job_changes(job),
+            "refresh": None if job.finished or job.waiting else REFRESH_SECONDS,
             "import_url": reverse(IMPORT_PAGES[job.kind]),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.job_template, context)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/confirm/", wrap(self.confirm_view), name="registry_importjob_confirm"),
+            path("<path:object_id>/cancel/", wrap(self.cancel_view), name="registry_importjob_cancel"),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def job_changes(job: ImportJob) -> list[dict]:
+        """The preview's sample rows, each with its action in words."""
+        actions = {"new": _("新增"), "update": _("更新")}
+        return [{**change, "label": actions.get(change.get("action"), "")} for change in job.changes or []]
+
+    def confirm_view(self, request, object_id):
+        """确认导入: the previewed file is imported by the worker; back to the job's page."""
+        return self._act(request, object_id, confirm_job, gettext("已确认，正在后台导入。"))
+
+    def cancel_view(self, request, object_id):
+        """取消: nothing is imported and the stored file is deleted."""
+        return self._act(request, object_id, cancel_job, gettext("已取消导入，未导入任何数据。"))
+
+    def _act(self, request, object_id, action, done: str):
+        job = self._job_or_404(request, object_id)  # another user's job: 404 whatever the method
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if action(job.pk, request.user) is None:
+            messages.warning(request, gettext("该导入任务当前不在待确认状态，未作任何处理。"))
+        else:
+            messages.success(request, done)
+        return redirect(reverse("admin:registry_importjob_change", args=[job.pk]))
 
     def history_view(self, request, object_id, extra_context=None):
         self._job_or_404(request, object_id)

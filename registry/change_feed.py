@@ -30,6 +30,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from .models import AnnualFigures, Change, ChangeFeedHorizon, Firm
+from .signals import figures_saved_in_bulk
 
 
 def record_change(kind: str, key: str, record_id: int, action: str, firm_id: int, status: str = "") -> None:
@@ -105,6 +106,24 @@ def _figures_saved(sender, instance: AnnualFigures, created: bool, raw: bool = F
         record_change(Change.Kind.FIGURES, key, instance.pk, _action(created), instance.firm_id)
 
 
+def _figures_saved_in_bulk(sender, created: list, updated: list, **kwargs) -> None:
+    """The rows ``post_save`` would have written, one per year, in one insert."""
+    actions = [
+        *((row, Change.Action.CREATED) for row in created),
+        *((row, Change.Action.UPDATED) for row in updated),
+    ]
+    Change.objects.bulk_create(
+        Change(
+            kind=Change.Kind.FIGURES,
+            key=_figures_key(row),
+            record_id=row.pk,
+            action=action,
+            firm_id=row.firm_id,
+        )
+        for row, action in actions
+    )
+
+
 def _figures_deleted(sender, instance: AnnualFigures, **kwargs) -> None:
     key = _figures_key(instance)
     record_change(Change.Kind.FIGURES, key, instance.pk, Change.Action.DELETED, instance.firm_id)
@@ -113,10 +132,11 @@ def _figures_deleted(sender, instance: AnnualFigures, **kwargs) -> None:
 def connect_register_feed() -> None:
     """Log the register's own records (firms, figures); cultivation logs designations and applications.
 
-    Writes that bypass ``save()``/``delete()`` (bulk inserts, ``QuerySet.update``) are not logged; the
-    services and imports save row by row.
+    Writes that bypass ``save()``/``delete()`` (bulk inserts, ``QuerySet.update``) are not logged,
+    except the figures import's bulk writes, which send ``figures_saved_in_bulk``.
     """
     post_save.connect(_firm_saved, sender=Firm, dispatch_uid="change-feed-firm-save")
     post_delete.connect(_firm_deleted, sender=Firm, dispatch_uid="change-feed-firm-delete")
     post_save.connect(_figures_saved, sender=AnnualFigures, dispatch_uid="change-feed-figures-save")
     post_delete.connect(_figures_deleted, sender=AnnualFigures, dispatch_uid="change-feed-figures-delete")
+    figures_saved_in_bulk.connect(_figures_saved_in_bulk, dispatch_uid="change-feed-figures-bulk")

@@ -12,10 +12,14 @@ model instances in the web worker. Then:
 
 ``run_job`` imports with the same resources (``registry.resources``) as the preview, as the user who
 started it (their district scope, their name in the history): one transaction, all or nothing, every
-refused row listed with its field and reasons. Progress goes to the job row every ``PROGRESS_EVERY``
+refused row listed with its field and reasons. A job started with ``preview`` (the admin's) runs twice:
+first as a dry run that ends ``awaiting`` with the counts and the first ``SAMPLE_ROWS`` changed rows
+(or ``failed`` with the refused rows), then, once its owner confirms (``confirm_job``), as the import;
+``cancel_job`` drops it. Progress goes to the job row every ``PROGRESS_EVERY``
 rows over a second database connection, in its own short transaction, so the page can show it while
 the import's transaction is still open (PostgreSQL; on SQLite the page shows the result at the end).
-The file is deleted when the job ends: the job keeps the counts and the errors, the user keeps the file.
+The file is deleted when the job ends (a preview waiting for its confirmation keeps it): the job keeps
+the counts and the errors, the user keeps the file.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
+from import_export.resources import Diff
 from import_export.results import Result
 from tablib import Dataset
 
@@ -55,7 +60,9 @@ log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 200  # rows between two progress writes (a few seconds apart)
 STALE_AFTER = datetime.timedelta(minutes=10)  # no progress for this long: the attempt's worker is gone
+WAITING_KEPT = datetime.timedelta(days=7)  # a preview nobody confirmed is cancelled after this long
 MAX_ERRORS_KEPT = 500  # refused rows listed on the job page (the count says how many there were)
+SAMPLE_ROWS = 20  # changed rows shown by a preview (the counts say how many there are)
 MAX_SHEET_BYTES = 256 << 20  # uncompressed worksheet XML scanned for rows: beyond it, a ZIP bomb
 ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
 ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']\s*(\d+)""")
@@ -151,8 +158,13 @@ def kind_of(resource_class) -> str:
     raise ValueError(f"no import job kind for {resource_class!r}")
 
 
-def start_job(*, user, kind: str, data: bytes, file_name: str, binary: bool, rows: int) -> ImportJob:
-    """Store the file privately, record the job and queue it once the job row is committed."""
+def start_job(
+    *, user, kind: str, data: bytes, file_name: str, binary: bool, rows: int, preview: bool = False
+) -> ImportJob:
+    """Store the file privately, record the job and queue it once the job row is committed.
+
+    With ``preview`` the worker first runs the import as a dry run and the job waits (``awaiting``)
+    with its counts and a sample of the changes until ``confirm_job`` (or ``cancel_job``)."""
     if not can_edit_register(user):
         raise PermissionError("only caseworkers and programme admins import")
     with transaction.atomic():
@@ -162,6 +174,7 @@ def start_job(*, user, kind: str, data: bytes, file_name: str, binary: bool, row
             file_name=file_name[:255],
             file_format="xlsx" if binary else "csv",
             rows_total=rows,
+            confirmed_at=None if preview else timezone.now(),
         )
         job.file.save("upload", ContentFile(data), save=False)
         job.save()
@@ -182,12 +195,64 @@ def requeue_stale_jobs() -> int:
     """Queue again the jobs still queued ``STALE_AFTER`` after they were submitted (a message lost with
     the broker) and the running ones whose progress stopped that long ago (a worker lost mid-import)."""
     cutoff = timezone.now() - STALE_AFTER
-    queued = Q(status=ImportJob.Status.QUEUED, created_at__lt=cutoff)
+    waited = Q(confirmed_at__lt=cutoff) | Q(confirmed_at=None, created_at__lt=cutoff)
+    queued = Q(status=ImportJob.Status.QUEUED) & waited
     dead = Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=cutoff)
     ids = list(ImportJob.objects.filter(queued | dead).values_list("pk", flat=True))
     for job_id in ids:
         queue(job_id)
+    expire_waiting_jobs()
     return len(ids)
+
+
+def expire_waiting_jobs() -> int:
+    """Cancel the previews nobody confirmed within ``WAITING_KEPT`` (their stored files deleted)."""
+    cutoff = timezone.now() - WAITING_KEPT
+    detail = _("预览后 %(days)d 天内未确认，已自动取消，未导入任何数据。") % {"days": WAITING_KEPT.days}
+    waiting = ImportJob.objects.filter(status=ImportJob.Status.AWAITING, heartbeat_at__lt=cutoff)
+    return sum(_cancel(job_id, detail) is not None for job_id in waiting.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def confirm_job(job_id: int, user) -> ImportJob | None:
+    """Import a previewed job's file (its owner's 确认导入): queued again, now to write the rows.
+    None unless the job is ``user``'s and waiting for them."""
+    job = _waiting_job(job_id, user)
+    if job is None:
+        return None
+    job.status, job.confirmed_at, job.rows_processed = ImportJob.Status.QUEUED, timezone.now(), 0
+    job.save(update_fields=["status", "confirmed_at", "rows_processed"])
+    transaction.on_commit(lambda: queue(job.pk))
+    return job
+
+
+def cancel_job(job_id: int, user) -> ImportJob | None:
+    """Drop a previewed job (its owner's 取消): nothing imported, the stored file deleted."""
+    with transaction.atomic():
+        if _waiting_job(job_id, user) is None:
+            return None
+        return _cancel(job_id, _("已取消，未导入任何数据。"))
+
+
+@transaction.atomic
+def _cancel(job_id: int, detail: str) -> ImportJob | None:
+    """End a job still ``awaiting`` as ``cancelled`` and delete its file; None if it is not waiting."""
+    job = ImportJob.objects.select_for_update().filter(pk=job_id, status=ImportJob.Status.AWAITING).first()
+    if job is None:
+        return None
+    if job.file:
+        job.file.delete(save=False)
+    job.status, job.finished_at, job.detail = ImportJob.Status.CANCELLED, timezone.now(), detail
+    job.save(update_fields=["status", "file", "finished_at", "detail"])
+    return job
+
+
+def _waiting_job(job_id: int, user) -> ImportJob | None:
+    """The job, locked, if it waits for a confirmation and ``user`` owns it (a programme admin may act
+    on anyone's)."""
+    jobs = ImportJob.objects.select_for_update().visible_to(user).filter(pk=job_id)
+    job = jobs.filter(status=ImportJob.Status.AWAITING).first()
+    return job if job is not None and can_edit_register(user) else None
 
 
 # --- running a job -----------------------------------------------------------------------------------
@@ -201,25 +266,71 @@ class JobResult(Result):
             super().append_row_result(row_result)
 
 
+class SampleDiff(Diff):
+    """A row's before and after, noted by the job's resource for the preview's sample of changes; once
+    the sample is full, not read at all (rendering every cell twice was a quarter of a row's time)."""
+
+    def __init__(self, resource, instance, new):
+        self.sampled = not resource.sample_full()
+        if self.sampled:
+            super().__init__(resource, instance, new)
+        else:
+            self.left, self.right, self.new = [], [], new
+
+    def compare_with(self, resource, instance):
+        if self.sampled:
+            super().compare_with(resource, instance)
+            resource.note_change(self)
+
+
 def job_resource(kind: str, user, progress: Callable[[int], None]):
     """The resource of ``kind`` as the job runs it: the very same validation as the admin's preview,
-    without the preview's HTML diffs, reporting every ``PROGRESS_EVERY`` rows."""
+    without the preview's HTML diffs, reporting every ``PROGRESS_EVERY`` rows and keeping the first
+    ``SAMPLE_ROWS`` changes for the preview."""
     base = RESOURCES[kind]
 
     class JobResource(base):
         class Meta:
             skip_html_diff = True  # the other options are the admin resource's
 
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.samples: list[dict] = []
+            self.row_number = 0
+
         @classmethod
         def get_result_class(cls):
             return JobResult
 
+        @classmethod
+        def get_diff_class(cls):
+            return SampleDiff
+
         def import_row(self, row, instance_loader, **kwargs):
+            self.row_number = kwargs.get("row_number") or 0
             result = super().import_row(row, instance_loader, **kwargs)
-            number = kwargs.get("row_number") or 0
-            if number % PROGRESS_EVERY == 0:
-                progress(number)
+            if self.row_number % PROGRESS_EVERY == 0:
+                progress(self.row_number)
             return result
+
+        def sample_full(self) -> bool:
+            return len(self.samples) >= SAMPLE_ROWS
+
+        def note_change(self, diff: Diff) -> None:
+            """Keep the row's changed cells (a new row's filled ones) while the sample has room."""
+            samples = self.samples
+            if len(samples) >= SAMPLE_ROWS:
+                return
+            headers = [str(field.column_name) for field in self.get_import_fields()]
+            left = diff.left if not diff.new else [""] * len(headers)
+            cells = [
+                {"column": header, "old": _cell(old), "new": _cell(new)}
+                for header, old, new in zip(headers, left, diff.right, strict=False)
+                if _cell(old) != _cell(new)
+            ]
+            if cells:
+                action = "new" if diff.new else "update"
+                samples.append({"row": self.row_number, "action": action, "changes": cells})
 
         def before_save_instance(self, instance, row, **kwargs):
             """No request here: name the job's user in the history (as the middleware would)."""
@@ -236,7 +347,7 @@ def claim(job_id: int) -> ImportJob | None:
     now = timezone.now()
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("user").filter(pk=job_id).first()
-        if job is None or job.finished:
+        if job is None or job.finished or job.waiting:
             return None
         alive = job.heartbeat_at is not None and job.heartbeat_at > now - STALE_AFTER
         if job.status == ImportJob.Status.RUNNING and alive:
@@ -275,15 +386,17 @@ def _import(job: ImportJob) -> dict:
     limit_error = row_limit_error(len(dataset))
     if limit_error:  # the stored count was of the same bytes; this guards a changed setting
         return {"status": ImportJob.Status.FAILED, "detail": limit_error}
+    dry_run = job.previewing
     with ProgressWriter(job) as progress:
         resource = job_resource(job.kind, user, progress)
-        result = resource.import_data(dataset, dry_run=False, raise_errors=False, file_name=job.file_name)
+        result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, file_name=job.file_name)
     totals = result.totals
     outcome = {
         "rows_processed": len(dataset),
         "new_count": totals["new"],
         "updated_count": totals["update"],
         "skipped_count": totals["skip"],
+        "changes": resource.samples,
     }
     errors = row_errors(result)
     if errors or result.has_errors() or result.has_validation_errors():
@@ -299,9 +412,17 @@ def _import(job: ImportJob) -> dict:
             new_count=0,  # rolled back: nothing new, updated or confirmed unchanged
             updated_count=0,
             skipped_count=0,
+            changes=[],
         )
+    elif dry_run:
+        outcome["status"] = ImportJob.Status.AWAITING
+        outcome["detail"] = _(
+            "校验通过：确认后将新增 %(new)d 条、更新 %(updated)d 条，%(skipped)d 条未变化。"
+            "请核对后点击“确认导入”，或取消。"
+        ) % {"new": totals["new"], "updated": totals["update"], "skipped": totals["skip"]}
     else:
         outcome["status"] = ImportJob.Status.SUCCEEDED
+        outcome["detail"] = ""
     return outcome
 
 
@@ -331,6 +452,10 @@ def row_errors(result) -> list[dict]:
     for error in result.base_errors:
         errors.append({"row": 0, "field": "", "messages": [error_text(error.error)]})
     return sorted(errors, key=lambda e: (e["row"], e["field"]))
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)[:100]
 
 
 def error_text(error: Exception) -> str:
@@ -386,14 +511,18 @@ class ProgressWriter:
 
 
 def _finish(job: ImportJob, outcome: dict) -> ImportJob:
-    """Record the outcome and delete the stored file, unless a later attempt took the job over."""
+    """Record the outcome and delete the stored file, unless a later attempt took the job over; a
+    preview that passed keeps the file for the import its confirmation starts."""
     with transaction.atomic():
         current = ImportJob.objects.select_for_update().filter(pk=job.pk, attempt=job.attempt).first()
         if current is None:
             return job
-        if current.file:
-            current.file.delete(save=False)
-        ImportJob.objects.filter(pk=job.pk).update(**outcome, file="", finished_at=timezone.now())
+        if outcome["status"] == ImportJob.Status.AWAITING:
+            ImportJob.objects.filter(pk=job.pk).update(**outcome)
+        else:
+            if current.file:
+                current.file.delete(save=False)
+            ImportJob.objects.filter(pk=job.pk).update(**outcome, file="", finished_at=timezone.now())
     job.refresh_from_db()
     return job
 

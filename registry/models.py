@@ -68,9 +68,7 @@ class Cluster(BilingualName):
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
-    provisional = models.BooleanField(
-        _("待核实"), default=False, help_text=_("名称尚未在公开文件中核实。")
-    )
+    provisional = models.BooleanField(_("待核实"), default=False, help_text=_("名称尚未在公开文件中核实。"))
     history = HistoricalRecords()
 
     class Meta:
@@ -184,7 +182,6 @@ class Firm(models.Model):
         errors.update(self._niche_month_errors())
         if errors:
             raise ValidationError(errors)
-
 
     def _niche_month_errors(self) -> dict[str, object]:
         """The entry month needs its year, and lies neither before the founding month nor in the future."""
@@ -477,6 +474,13 @@ class AnnualFigures(models.Model):
     def clean(self) -> None:
         """The same rules as the database constraints, as form messages people can act on."""
         super().clean()
+        self.check_rules()
+        self.refuse_if_frozen()
+
+    def check_rules(self) -> None:
+        """The rules between fields (and the year's range), without reading the database: with the
+        fields' own validators they state every check constraint of ``Meta`` (a test pins it), so the
+        import validates rows without Django's one query per constraint."""
         errors: dict[str, str] = {}
         if self.year is not None and not FIRST_YEAR <= self.year <= timezone.localdate().year:
             errors["year"] = _("年度应在 %(first)d 至今年之间。") % {"first": FIRST_YEAR}
@@ -490,7 +494,6 @@ class AnnualFigures(models.Model):
             errors["main_business_revenue"] = _("主营业务收入不能高于营业收入。")
         if errors:
             raise ValidationError(errors)
-        self.refuse_if_frozen()
 
     def refuse_if_frozen(self) -> None:
         """A frozen year cannot be changed: a reviewer relied on it (P9).
@@ -501,7 +504,10 @@ class AnnualFigures(models.Model):
         """
         if not self.pk or self._state.adding:
             return
-        stored = AnnualFigures.objects.filter(pk=self.pk).for_write().first()
+        self.refuse_if_frozen_as(AnnualFigures.objects.filter(pk=self.pk).for_write().first())
+
+    def refuse_if_frozen_as(self, stored: AnnualFigures | None) -> None:
+        """``refuse_if_frozen`` against a stored row the caller has already read under its lock."""
         if stored is not None and stored.frozen and self.changes_from(stored):
             raise FrozenFiguresError.editing(stored, for_firm=self.refusal_for_firm)
 
@@ -601,7 +607,9 @@ class ImportJobQuerySet(models.QuerySet):
 
 
 class ImportJob(models.Model):
-    """A large admin import run by a Celery worker (``registry.imports``), with its progress and result.
+    """A large admin import run by a Celery worker (``registry.imports``), with its progress and result:
+    first a dry run whose counts and sample of changes wait for the user's 确认导入 (or 取消), then the
+    import itself.
 
     The file lives under ``MEDIA_ROOT/imports/`` (never served) until the job finishes, then it is deleted:
     the result keeps the counts and every refused row with its reasons."""
@@ -613,8 +621,10 @@ class ImportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("导入中")
+        AWAITING = "awaiting", _("待确认")
         SUCCEEDED = "succeeded", _("已完成")
         FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
 
     user = models.ForeignKey(
         "User", on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("导入人")
@@ -631,7 +641,12 @@ class ImportJob(models.Model):
     skipped_count = models.PositiveIntegerField(_("未变化"), default=0)
     error_count = models.PositiveIntegerField(_("错误行数"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    # The dry run's sample of what the import would change: ``[{"row", "action", "changes": [...]}]``.
+    changes = models.JSONField(_("变更示例"), default=list, blank=True)
     detail = models.TextField(_("说明"), blank=True)
+    # A job that previews first (the admin's) runs a dry run, waits as ``awaiting``, and imports once
+    # confirmed; one created without a preview (the API's default) is confirmed when it is created.
+    confirmed_at = models.DateTimeField(_("确认导入时间"), null=True, blank=True)
     attempt = models.PositiveSmallIntegerField(_("执行次数"), default=0)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
@@ -650,7 +665,17 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.CANCELLED)
+
+    @property
+    def previewing(self) -> bool:
+        """The job's current run is the dry run (no row will be written by it)."""
+        return self.confirmed_at is None
+
+    @property
+    def waiting(self) -> bool:
+        """Between the dry run and the confirmation: nothing runs, the page asks the user."""
+        return self.status == self.Status.AWAITING
 
     @property
     def percent(self) -> int:

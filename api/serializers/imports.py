@@ -36,6 +36,12 @@ class ImportUploadSerializer(serializers.Serializer):
 
     file = serializers.FileField(help_text="CSV (UTF-8) or XLSX, with the admin import's column headers")
     kind = serializers.ChoiceField(choices=ImportJob.Kind.choices)
+    preview = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: first a dry run; the job then waits (`awaiting`) with its counts and a sample of "
+        "the changes until you POST `confirm/` (import) or `cancel/`. false (default): import at once.",
+    )
 
     def validate_file(self, upload) -> CheckedUpload:
         binary = BINARY_BY_SUFFIX.get(PurePath(upload.name).suffix.lower())
@@ -72,8 +78,25 @@ class ImportRowErrorSerializer(serializers.Serializer):
     messages = serializers.ListField(child=serializers.CharField())
 
 
+class ImportCellChangeSerializer(serializers.Serializer):
+    """One cell the import would change: the column's header, the stored value and the file's."""
+
+    column = serializers.CharField()
+    old = serializers.CharField(allow_blank=True)
+    new = serializers.CharField(allow_blank=True)
+
+
+class ImportRowChangeSerializer(serializers.Serializer):
+    """One row of the preview's sample: its number, ``new`` or ``update``, and the cells it changes."""
+
+    row = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=["new", "update"])
+    changes = ImportCellChangeSerializer(many=True)
+
+
 class ImportJobSerializer(serializers.ModelSerializer):
-    """An import job: its status, progress, counts and refused rows (at most 500 listed)."""
+    """An import job: its status, progress, counts and refused rows (at most 500 listed); a previewed job
+    also its sample of changes while it waits for ``confirm/``."""
 
     url = serializers.HyperlinkedIdentityField(view_name="import-detail")
     user = serializers.CharField(source="user.username", read_only=True)
@@ -85,6 +108,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
     progress = ImportProgressSerializer(source="*", read_only=True)
     counts = ImportCountsSerializer(source="*", read_only=True)
     errors = ImportRowErrorSerializer(many=True, read_only=True)
+    awaiting_confirmation = serializers.BooleanField(source="waiting", read_only=True)
+    changes = ImportRowChangeSerializer(many=True, read_only=True, help_text="the first 20 rows that change")
 
     class Meta:
         model = ImportJob
@@ -102,8 +127,11 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "progress",
             "counts",
             "errors",
+            "awaiting_confirmation",
+            "changes",
             "detail",
             "created_at",
+            "confirmed_at",
             "started_at",
             "finished_at",
         )

@@ -27,6 +27,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import AnnualFigures, Firm
+from registry.signals import figures_saved_in_bulk
 
 from .applications import Application
 from .attestations import Attestation, Disqualification
@@ -81,6 +82,12 @@ def connect_change_log() -> None:
         post_delete.connect(_log_change, sender=model, dispatch_uid=f"firm-change-delete-{model.__name__}")
     # A deleted firm has nothing left to alert about, so only its saves are logged.
     post_save.connect(_log_change, sender=Firm, dispatch_uid="firm-change-save-Firm")
+    figures_saved_in_bulk.connect(_log_bulk_figures, dispatch_uid="firm-change-figures-bulk")
+
+
+def _log_bulk_figures(sender, created: list, updated: list, **kwargs) -> None:
+    """The figures import's bulk writes send no ``post_save``: log their firms in one insert."""
+    mark_changed(row.firm_id for row in (*created, *updated))
 
 
 connect_change_log()

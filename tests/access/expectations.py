@@ -138,6 +138,7 @@ IMPORT_EXPORT = {
 VERSION_SCOPED = row(LOGIN, LOGIN, LOGIN, OK, NF, OK, OK, OK)
 VERSION_ALL = ADMIN_SITE
 OWN_JOB = row(LOGIN, LOGIN, LOGIN, OK, NF, NF, DENY, OK)  # an import job's page (and its history)
+OWN_JOB_ACTION = row(LOGIN, LOGIN, LOGIN, POST_ONLY, NF, NF, DENY, POST_ONLY)  # 确认导入 / 取消 (POST)
 
 ADMIN: dict[str, AdminSpec] = {
     "auth.Group": superuser_only(),
@@ -170,7 +171,7 @@ ADMIN: dict[str, AdminSpec] = {
         reviewer="",
         admin="v",
         hidden=frozenset({"cw_out", "cw_city"}),
-        extra={"change": OWN_JOB, "history": OWN_JOB},
+        extra={"change": OWN_JOB, "history": OWN_JOB, "confirm": OWN_JOB_ACTION, "cancel": OWN_JOB_ACTION},
     ),
     "registry.District": AdminSpec(cw="v", reviewer="v", admin="vacd", extra={"simple_history": VERSION_ALL}),
     "registry.Cluster": AdminSpec(cw="v", reviewer="v", admin="vacd", extra={"simple_history": VERSION_ALL}),

@@ -467,6 +467,15 @@ EXPECTED: dict[str, Endpoint] = {
         lambda w: {"pk": import_job(w).pk},
         {"get": Case(statuses(403, district_in=404, district_out=404, city=200, admin=200))},
     ),
+    # The world's job is queued, not awaiting a confirmation: its owner and admins get 409.
+    "import-confirm": Endpoint(
+        lambda w: {"pk": import_job(w).pk},
+        {"post": Case(statuses(403, district_in=404, district_out=404, city=409, admin=409))},
+    ),
+    "import-cancel": Endpoint(
+        lambda w: {"pk": import_job(w).pk},
+        {"post": Case(statuses(403, district_in=404, district_out=404, city=409, admin=409))},
+    ),
     # The change feed is scoped like the lists: firm A's registration is in the feed of those who see A.
     "changes": Endpoint(
         changes_numbered, {"get": Case(statuses(200), shows=a_row("key", lambda w: w.firm_a.credit_code))}

@@ -252,3 +252,57 @@ def test_a_job_is_its_owners_and_the_programme_admins(
 def test_a_malformed_job_id_is_404_not_500(caseworker, bad):
     response = api(caseworker).get(f"{IMPORTS}{bad}/")
     assert response.status_code == 404 and set(response.json()) == {"detail", "fields"}
+
+
+# --- a preview first ------------------------------------------------------------------------------------
+
+
+def test_a_previewed_job_waits_with_its_sample_and_imports_once_confirmed(
+    caseworker, settings, celery_eager, django_capture_on_commit_callbacks
+):
+    firms = make_firms(3)
+    upload = file_of(FIGURE_HEADERS, figure_rows(firms, 6), "csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(caseworker).post(IMPORTS, {"kind": "figures", "file": upload, "preview": "true"})
+    assert response.status_code == 202
+    job = api(caseworker).get(response["Location"]).json()
+    assert (job["status"], job["awaiting_confirmation"], job["finished"]) == ("awaiting", True, False)
+    assert job["counts"] == {"new": 6, "updated": 0, "skipped": 0, "refused": 0}
+    assert job["changes"][0]["action"] == "new" and job["changes"][0]["row"] == 1
+    assert {"column": "企业统一社会信用代码", "old": "", "new": firms[0].credit_code} in job["changes"][0][
+        "changes"
+    ]
+    assert not AnnualFigures.objects.exists() and stored_files(settings)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = api(caseworker).post(f"{job['url']}confirm/")
+    assert confirmed.status_code == 202 and confirmed.json()["confirmed_at"]
+    done = api(caseworker).get(job["url"]).json()
+    assert (done["status"], done["counts"]["new"]) == ("succeeded", 6)
+    assert AnnualFigures.objects.count() == 6 and not stored_files(settings)
+    again = api(caseworker).post(f"{job['url']}confirm/")
+    assert again.status_code == 409 and "不在待确认状态" in again.json()["detail"]
+
+
+def test_a_previewed_job_can_be_cancelled_by_its_owner_only(
+    caseworker, settings, celery_eager, django_capture_on_commit_callbacks
+):
+    firms = make_firms(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(caseworker).post(
+            IMPORTS,
+            {
+                "kind": "figures",
+                "file": file_of(FIGURE_HEADERS, figure_rows(firms, 4), "xlsx"),
+                "preview": True,
+            },
+        )
+    url = response["Location"]
+    other = UserFactory(username="other-caseworker", roles=["caseworker"], is_staff=True)
+    assert api(other).post(f"{url}cancel/").status_code == 404
+
+    cancelled = api(caseworker).post(f"{url}cancel/")
+
+    assert cancelled.status_code == 200
+    assert (cancelled.json()["status"], cancelled.json()["finished"]) == ("cancelled", True)
+    assert not AnnualFigures.objects.exists() and not stored_files(settings)

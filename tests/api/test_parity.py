@@ -78,6 +78,9 @@ ADMIN_ROUTES: dict[tuple[str, str], str | Gap] = {
     ("registry.AnnualFigures", "delete"): "firm-figures-year",  # DELETE, through delete_figures
     ("registry.AnnualFigures", "page:registry_annualfigures_import"): IMPORT_LIST,
     ("registry.AnnualFigures", "page:registry_annualfigures_process_import"): IMPORT_LIST,
+    # a large file's job waits after its preview: import it or drop it
+    ("registry.ImportJob", "page:registry_importjob_confirm"): "import-confirm",
+    ("registry.ImportJob", "page:registry_importjob_cancel"): "import-cancel",
     # applications: the workflow buttons, expert assignment
     ("cultivation.Application", "page:cultivation_application_transition"): TRANSITION,
     ("cultivation.Application", "action:assign_reviewers_selected"): "application-assignments",

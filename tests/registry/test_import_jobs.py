@@ -66,6 +66,16 @@ def start(client, user, url, data, capture) -> ImportJob:
     return job
 
 
+def confirm(client, job: ImportJob, capture) -> None:
+    """确认导入 on the job's page: the import is queued when the request's transaction commits."""
+    with capture(execute=False) as callbacks:
+        response = client.post(reverse("admin:registry_importjob_confirm", args=[job.pk]))
+    assert response.status_code == 302 and response["Location"] == job_page(job)
+    assert len(callbacks) == 1
+    job.refresh_from_db()
+    assert job.status == "queued" and job.confirmed_at is not None
+
+
 # --- the cap ------------------------------------------------------------------------------------------
 
 
@@ -187,6 +197,17 @@ def test_a_large_file_becomes_a_job_that_imports_it(client, caseworker, django_c
     assert "/imports/" in stored and job.file_name == "data.xlsx"
     page = client.get(job_page(job))
     assert page.status_code == 200 and 'http-equiv="refresh"' in page.text and "排队中" in page.text
+    assert "正在校验全部数据" in page.text
+
+    assert run_import_job(job.pk) == "awaiting"  # the dry run: counts and a sample, nothing written
+
+    assert not AnnualFigures.objects.exists() and Path(stored).exists()
+    page = client.get(job_page(job)).text
+    assert 'http-equiv="refresh"' not in page and "待确认" in page
+    assert "校验通过：确认后将新增 9 条、更新 0 条，0 条未变化。" in page
+    assert 'id="job-changes"' in page and firms[0].credit_code in page
+    assert "确认导入" in page and "取消" in page
+    confirm(client, job, django_capture_on_commit_callbacks)
 
     assert run_import_job(job.pk) == "succeeded"
 
@@ -211,10 +232,14 @@ def test_a_delivered_twice_job_runs_once(client, caseworker, django_capture_on_c
         upload(FIGURE_HEADERS, figure_rows(firms, 6)),
         django_capture_on_commit_callbacks,
     )
+    assert run_import_job(job.pk) == "awaiting"
+    assert run_import_job(job.pk) is None  # a redelivered message finds it waiting: no import
+    assert not AnnualFigures.objects.exists()
+    confirm(client, job, django_capture_on_commit_callbacks)
     assert run_import_job(job.pk) == "succeeded"
     assert run_import_job(job.pk) is None  # a redelivered message finds it ended
     job.refresh_from_db()
-    assert job.attempt == 1 and AnnualFigures.objects.count() == 6
+    assert job.attempt == 2 and AnnualFigures.objects.count() == 6
 
 
 def test_a_bad_row_fails_the_job_with_its_errors_and_imports_nothing(
@@ -331,9 +356,14 @@ def test_a_duplicate_message_leaves_a_live_attempt_alone_and_a_dead_one_is_run_a
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=now - STALE_AFTER - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=False):
         assert requeue_stale_jobs() == 1
-    assert run_import_job(job.pk) == "succeeded"
+    assert run_import_job(job.pk) == "awaiting"
     job.refresh_from_db()
-    assert job.attempt == 2 and AnnualFigures.objects.count() == 6
+    assert job.attempt == 2 and not AnnualFigures.objects.exists()
+    confirm(client, job, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert requeue_stale_jobs() == 0  # just confirmed: its message is on its way
+    assert run_import_job(job.pk) == "succeeded"
+    assert AnnualFigures.objects.count() == 6
 
 
 def test_a_job_whose_message_was_lost_is_queued_again(client, caseworker, django_capture_on_commit_callbacks):
@@ -355,3 +385,73 @@ def test_a_malformed_job_id_is_404_not_500(client, caseworker, bad):
     client.force_login(caseworker)
     assert client.get(f"/admin/registry/importjob/{bad}/change/").status_code == 404
     assert client.get(f"/admin/registry/importjob/{bad}/history/").status_code == 404
+
+
+# --- the preview of a large file -------------------------------------------------------------------------
+
+
+def test_a_cancelled_preview_imports_nothing_and_deletes_the_file(
+    client, caseworker, django_capture_on_commit_callbacks
+):
+    firms = make_firms(2)
+    job = start(
+        client,
+        caseworker,
+        IMPORT_FIGURES,
+        upload(FIGURE_HEADERS, figure_rows(firms, 6)),
+        django_capture_on_commit_callbacks,
+    )
+    assert run_import_job(job.pk) == "awaiting"
+    stored = ImportJob.objects.get(pk=job.pk).file.path
+
+    response = client.post(reverse("admin:registry_importjob_cancel", args=[job.pk]), follow=True)
+
+    job.refresh_from_db()
+    assert (job.status, job.finished_at is not None, bool(job.file)) == ("cancelled", True, False)
+    assert not Path(stored).exists() and not AnnualFigures.objects.exists()
+    assert "已取消导入，未导入任何数据。" in response.text
+    response = client.post(reverse("admin:registry_importjob_confirm", args=[job.pk]), follow=True)
+    assert "该导入任务当前不在待确认状态" in response.text  # too late to confirm
+    assert run_import_job(job.pk) is None and not AnnualFigures.objects.exists()
+
+
+def test_only_the_owner_confirms_and_only_by_post(client, caseworker, django_capture_on_commit_callbacks):
+    firms = make_firms(2)
+    job = start(
+        client,
+        caseworker,
+        IMPORT_FIGURES,
+        upload(FIGURE_HEADERS, figure_rows(firms, 6)),
+        django_capture_on_commit_callbacks,
+    )
+    run_import_job(job.pk)
+    url = reverse("admin:registry_importjob_confirm", args=[job.pk])
+    assert client.get(url).status_code == 405
+    other = UserFactory(username="other-caseworker", roles=["caseworker"], is_staff=True)
+    client.force_login(other)
+    assert client.post(url).status_code == 404
+    job.refresh_from_db()
+    assert job.status == "awaiting" and job.confirmed_at is None
+
+
+def test_a_preview_nobody_confirms_is_cancelled_after_a_week(
+    client, caseworker, django_capture_on_commit_callbacks
+):
+    firms = make_firms(2)
+    job = start(
+        client,
+        caseworker,
+        IMPORT_FIGURES,
+        upload(FIGURE_HEADERS, figure_rows(firms, 6)),
+        django_capture_on_commit_callbacks,
+    )
+    assert run_import_job(job.pk) == "awaiting"
+    stored = ImportJob.objects.get(pk=job.pk).file.path
+    assert requeue_stale_jobs() == 0 and ImportJob.objects.get(pk=job.pk).status == "awaiting"
+
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(days=7, minutes=1))
+    requeue_stale_jobs()
+
+    job.refresh_from_db()
+    assert job.status == "cancelled" and "7 天内未确认，已自动取消" in job.detail
+    assert not Path(stored).exists() and not AnnualFigures.objects.exists()

@@ -47,21 +47,34 @@ def test_a_large_import_runs_on_the_worker_with_progress_on_its_page(
     page_url = reverse("admin:registry_importjob_change", args=[job.pk])
     assert response.status_code == 302 and response["Location"] == page_url
     seen, running_page = [], None
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        seen.append((job.status, job.rows_processed))
-        if job.status == "running" and 0 < job.rows_processed < ROWS and running_page is None:
-            running_page = client.get(page_url).text
-        if job.finished:
-            break
-        time.sleep(0.02)
+
+    def follow(until) -> None:
+        """Poll the job until ``until(job)``, noting its progress and one page seen while it runs."""
+        nonlocal running_page
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            seen.append((job.status, job.rows_processed, job.confirmed_at is not None))
+            if job.status == "running" and 0 < job.rows_processed < ROWS and running_page is None:
+                running_page = client.get(page_url).text
+            if until(job):
+                return
+            time.sleep(0.02)
+
+    follow(lambda job: job.waiting or job.finished)  # the dry run: a preview, nothing written
+    assert job.status == "awaiting", (job.status, job.detail, job.errors[:3])
+    assert not AnnualFigures.objects.exists() and "确认导入" in client.get(page_url).text
+    assert client.post(reverse("admin:registry_importjob_confirm", args=[job.pk])).status_code == 302
+    follow(lambda job: job.finished)
     assert job.status == "succeeded", (job.status, job.detail, job.errors[:3])
-    progress = [rows for status, rows in seen if status == "running" and 0 < rows < ROWS]
+    for confirmed in (False, True):
+        progress = [rows for status, rows, phase in seen if phase is confirmed and 0 < rows < ROWS]
+        assert progress == sorted(progress)  # it only grows, in each run
+    progress = [rows for status, rows, _ in seen if status == "running" and 0 < rows < ROWS]
     assert progress, f"no progress seen while running: {seen[:5]} … {seen[-5:]}"
-    assert progress == sorted(progress)  # it only grows
     assert running_page is not None
-    assert 'http-equiv="refresh"' in running_page and "导入中" in running_page
+    assert 'http-equiv="refresh"' in running_page
+    assert "导入中" in running_page or "校验中" in running_page  # the import, or its preview
     assert f'<progress id="job-progress" max="{ROWS}" value="' in running_page
     assert f'max="{ROWS}" value="0"' not in running_page and f'value="{ROWS}"' not in running_page
 

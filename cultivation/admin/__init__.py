@@ -4,4 +4,5 @@
 # applications: applications and their review, expert assignments, the holiday calendar;
 # alerts: raised alerts, each person's inbox and email preferences.
 # targets: the programme's targets (P11), read by staff, edited by programme admins.
-from . import alerts, applications, register, rules, targets  # noqa: F401
+# digital: digital recognitions, industry platforms and 技改 projects (issue 18).
+from . import alerts, applications, digital, register, rules, targets  # noqa: F401

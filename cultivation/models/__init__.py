@@ -12,10 +12,12 @@ from .applications import (
 )
 from .attestations import Attestation, Disqualification
 from .designations import Designation
+from .digital import DigitalRecognition, IndustryBrain
 from .pool import PoolMembership
 from .rulesets import RuleSet
 from .scanning import FirmChange, ScanWatermark
 from .targets import Target
+from .upgrades import UpgradeProject
 
 __all__ = [
     "Alert",
@@ -25,10 +27,12 @@ __all__ = [
     "ApplicationEvent",
     "Attestation",
     "Designation",
+    "DigitalRecognition",
     "Disqualification",
     "FirmChange",
     "FrozenSnapshotError",
     "Holiday",
+    "IndustryBrain",
     "Objection",
     "PoolMembership",
     "Review",
@@ -36,4 +40,5 @@ __all__ = [
     "RuleSet",
     "ScanWatermark",
     "Target",
+    "UpgradeProject",
 ]

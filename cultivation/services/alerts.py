@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 FIRM_USERS_TOO = {AlertKind.DESIGNATION_EXPIRING, AlertKind.RENEWAL_WINDOW_OPEN, AlertKind.FIGURES_OVERDUE}
 PROGRAMME_WIDE = {AlertKind.POOL_INTAKE}
 FIRM_ONLY = {AlertKind.APPLICATION_UPDATE}  # the firm's own application: the staff who acted know
+CASEWORKERS_ONLY = {AlertKind.UPGRADE_OVERDUE}  # a project the district's caseworkers follow up
 MAX_EMAIL_ATTEMPTS = 5
 NOT_SCANNED = {AlertKind.APPLICATION_UPDATE, AlertKind.SCAN_SUMMARY}
 SCANNED_KINDS = [kind for kind in AlertKind.values if kind not in NOT_SCANNED]
@@ -100,13 +101,17 @@ class Audience:
         """Promotion and pool alerts: reviewers and the firm's district caseworkers (city ones when the
         district has none); expiry, renewal and overdue figures: also the firm's own users; the
         programme-wide intake alert: the city-level caseworkers; news of an application: only the
-        firm's users."""
+        firm's users; an overdue 技改 project: only the firm's district caseworkers (city ones when the
+        district has none)."""
         if alert.kind in PROGRAMME_WIDE:
             return set(self.caseworkers_city)
         if alert.kind in FIRM_ONLY:
             return set(self.firm_users.get(alert.firm_id, []))
+        caseworkers = set(self.caseworkers_by_district.get(district_id, []) or self.caseworkers_city)
+        if alert.kind in CASEWORKERS_ONLY:
+            return caseworkers
         people = set(self.reviewers_city) | set(self.reviewers_by_district.get(district_id, []))
-        people |= set(self.caseworkers_by_district.get(district_id, []) or self.caseworkers_city)
+        people |= caseworkers
         if alert.kind in FIRM_USERS_TOO and alert.firm_id:
             people |= set(self.firm_users.get(alert.firm_id, []))
         return people

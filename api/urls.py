@@ -22,6 +22,9 @@ router.register("targets", views.TargetViewSet, basename="target")
 router.register("imports", views.ImportJobViewSet, basename="import")
 router.register("disqualifications", views.DisqualificationViewSet, basename="disqualification")
 router.register("holidays", views.HolidayViewSet, basename="holiday")
+router.register("digital-recognitions", views.DigitalRecognitionViewSet, basename="digital-recognition")
+router.register("industry-brains", views.IndustryBrainViewSet, basename="industry-brain")
+router.register("upgrade-projects", views.UpgradeProjectViewSet, basename="upgrade-project")
 
 firm_figures = views.FirmFiguresViewSet.as_view({"get": "list", "post": "create"})
 firm_figures_year = views.FirmFiguresViewSet.as_view(

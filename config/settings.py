@@ -330,6 +330,9 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "registry.models.ImportJob.Status",
         "DisqualificationCodeEnum": "cultivation.rules.attestations.DISQUALIFICATION_CHOICES",
         "AttestationCodeEnum": "cultivation.rules.attestations.ATTESTATION_CHOICES",
+        "RecognitionLevelEnum": "cultivation.rules.digital.RECOGNITION_CHOICES",
+        "UpgradeKindEnum": "cultivation.rules.digital.UPGRADE_KIND_CHOICES",
+        "UpgradeStatusEnum": "cultivation.rules.digital.UPGRADE_STATUS_CHOICES",
         # The eligibility answer's components (api.serializers.eligibility_report):
         "CriterionStatusEnum": "api.serializers.eligibility_report.STATUSES",
         "CriterionKindEnum": "cultivation.rules.criteria.KINDS",

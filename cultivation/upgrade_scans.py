@@ -19,7 +19,7 @@ from .services.alerts import AlertDraft
 
 
 class UpgradeOverdue(Scan):
-    """技改 projects past their planned finish, not completed: one alert each to the district's caseworkers."""
+    """技改 projects past their planned finish, not completed: one alert each to its caseworkers."""
 
     kind = ScanKind.UPGRADE_OVERDUE
 

@@ -6,6 +6,7 @@ from .attestations import AttestationViewSet
 from .calendar import HolidayViewSet
 from .changes import ChangeFeedView
 from .dashboard import DashboardView
+from .digital import DigitalRecognitionViewSet, IndustryBrainViewSet, UpgradeProjectViewSet
 from .eligibility import EligibilityView
 from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
 from .firms import ClusterViewSet, DistrictViewSet, FirmViewSet
@@ -34,6 +35,7 @@ __all__ = [
     "DashboardView",
     "DesignationRevokeView",
     "DesignationViewSet",
+    "DigitalRecognitionViewSet",
     "DisqualificationViewSet",
     "DistrictViewSet",
     "EligibilityView",
@@ -41,10 +43,12 @@ __all__ = [
     "FirmViewSet",
     "HolidayViewSet",
     "ImportJobViewSet",
+    "IndustryBrainViewSet",
     "MeView",
     "PoolViewSet",
     "ReviewViewSet",
     "RuleSetViewSet",
     "TargetViewSet",
     "TokenView",
+    "UpgradeProjectViewSet",
 ]

@@ -27,7 +27,7 @@ from registry.pagination import EstimatedCountPaginator
 
 from ..digital_resources import DigitalRecognitionResource, IndustryBrainResource, UpgradeProjectResource
 from ..models import DigitalRecognition, IndustryBrain, UpgradeProject
-from ..rules.digital import ACCEPTED, PRODUCTIVITY_MAX, PRODUCTIVITY_MIN, next_status
+from ..rules.digital import ACCEPTED, PRODUCTIVITY_MAX, PRODUCTIVITY_MIN, is_overdue, next_status
 from ..services.digital import advance_upgrade, delete_digital_record, save_digital_record
 from .service_forms import service_form_page, show_on_form
 
@@ -37,9 +37,9 @@ class SmallImportForm(CheckedImportForm):
 
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
-        self.fields["import_file"].help_text = _("每个文件最多 %(max)s 行数据；更多的记录请分多个文件导入。") % {
-            "max": f"{settings.IMPORT_SYNC_MAX_ROWS:,}"
-        }
+        self.fields["import_file"].help_text = _(
+            "每个文件最多 %(max)s 行数据；更多的记录请分多个文件导入。"
+        ) % {"max": f"{settings.IMPORT_SYNC_MAX_ROWS:,}"}
 
     def clean(self):
         cleaned = super().clean()
@@ -89,10 +89,13 @@ class DigitalRecognitionAdmin(DigitalRecordAdmin):
     search_fields = ("firm__name", "=firm__credit_code", "site_name")
     readonly_fields = ("recorded_by", "created_at")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
     @admin.display(description=_("计入（场所最高等级）"), boolean=True)
     def counts(self, obj) -> bool:
         """False when the same site holds a higher level: the site counts once, at its highest."""
-        return DigitalRecognition.objects.counting().filter(pk=obj.pk).exists()
+        return getattr(obj, "counts", True)
 
 
 class IndustryBrainForm(ReasonFormMixin):
@@ -153,7 +156,7 @@ class UpgradeProjectAdmin(DigitalRecordAdmin):
 
     @admin.display(description=_("逾期未完工"), boolean=True)
     def overdue(self, obj) -> bool:
-        return UpgradeProject.objects.overdue(timezone.localdate()).filter(pk=obj.pk).exists()
+        return is_overdue(obj.status, obj.planned_finish, timezone.localdate())
 
     @admin.display(description=_("下一步"))
     def advance_link(self, obj):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -42,6 +42,21 @@ class DigitalRecognitionQuerySet(ScopedQuerySet):
             )
             counts |= Q(level=level) & ~Q(Exists(superseded))
         return self.filter(counts)
+
+    def with_counts(self):
+        """Each row annotated ``counts``: True when no higher level is recorded for its site (the same
+        ladder as ``counting``, as a column for lists that show every record)."""
+        whens = []
+        for level in RECOGNITION_LADDER:
+            above = higher_levels(level)
+            if not above:
+                whens.append(When(level=level, then=Value(True)))
+                continue
+            superseded = DigitalRecognition.objects.filter(
+                firm=OuterRef("firm"), site_name=OuterRef("site_name"), level__in=above
+            )
+            whens.append(When(level=level, then=~Exists(superseded)))
+        return self.annotate(counts=Case(*whens, default=Value(False), output_field=BooleanField()))
 
 
 class DigitalRecognition(models.Model):

@@ -44,7 +44,9 @@ def _audit(record: Record, user, reason: str | None) -> None:
 
 
 @transaction.atomic
-def save_digital_record(record: Record, *, user, reason: str | None = None, force_insert: bool = False) -> Record:
+def save_digital_record(
+    record: Record, *, user, reason: str | None = None, force_insert: bool = False
+) -> Record:
     """Create or update a recognition, platform or project's plan as ``user``, inside their scope.
 
     A project's status and step dates are not changed here once it is stored: ``advance_upgrade`` does.

@@ -113,8 +113,8 @@ def test_dates_follow_the_status():
     with pytest.raises(ValidationError, match="尚未到这一步"):
         planned.full_clean()
     accepted = UpgradeProject(
-        firm=firm, name="y", kind="green", investment=Decimal("10"), planned_start=TODAY, planned_finish=TODAY,
-        status="accepted", actual_start=TODAY, actual_finish=TODAY, accepted_on=TODAY,
+        firm=firm, name="y", kind="green", investment=Decimal("10"), planned_start=TODAY,
+        planned_finish=TODAY, status="accepted", actual_start=TODAY, actual_finish=TODAY, accepted_on=TODAY,
     )  # fmt: skip
     with pytest.raises(ValidationError) as refused:
         accepted.full_clean()

@@ -9,14 +9,16 @@ key repeated in one file refused by line, formula-safe exports. Each row is save
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-from import_export import fields
+from import_export import fields, widgets
 
 from registry.models import Firm
 from registry.resources import CodeWidget, ScopedResource
 
 from .models import DigitalRecognition, IndustryBrain, UpgradeProject
-from .services.digital import save_digital_record
+from .services.digital import save_digital_record, steps_changed, steps_refusal
 
 FIRM_CODE_LABEL = _("企业统一社会信用代码")
 
@@ -35,6 +37,14 @@ class FirmRecordResource(ScopedResource):
     key_columns: tuple[str, ...] = ()
     firm = firm_field()
     column_labels = {"firm": FIRM_CODE_LABEL}
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        """A blank text cell (a note left empty in Excel arrives as no value) is stored as ``""``."""
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        if isinstance(django_field, models.TextField):
+            field.widget = widgets.CharWidget(allow_blank=True)
+        return field
 
     def get_queryset(self):
         queryset = self._meta.model.objects.select_related("firm")
@@ -123,3 +133,11 @@ class UpgradeProjectResource(FirmRecordResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A stored project's status is not changed by a file: refused in the preview, by row."""
+        errors = dict(import_validation_errors or {})
+        stored = UpgradeProject.objects.filter(pk=instance.pk).first() if instance.pk else None
+        if stored is not None and steps_changed(stored, instance):
+            errors.setdefault("status", []).append(ValidationError(steps_refusal(), code="steps"))
+        super().validate_instance(instance, errors, validate_unique)

@@ -54,12 +54,21 @@ def save_digital_record(
     _refuse_unless_allowed(user, record)
     if isinstance(record, UpgradeProject) and record.pk and not record._state.adding:
         stored = UpgradeProject.objects.select_for_update().filter(pk=record.pk).first()
-        if stored is not None and _steps(stored) != _steps(record):
-            raise ValidationError({"status": _("项目状态和实施日期只能通过“推进项目”办理，不能直接修改。")})
+        if stored is not None and steps_changed(stored, record):
+            raise ValidationError({"status": steps_refusal()})
     record.full_clean()
     _audit(record, user, reason)
     record.save(force_insert=force_insert)
     return record
+
+
+def steps_changed(stored: UpgradeProject, record: UpgradeProject) -> bool:
+    """Whether ``record`` differs from the stored project in its status or the dates of its steps."""
+    return _steps(stored) != _steps(record)
+
+
+def steps_refusal() -> str:
+    return _("项目状态和实施日期只能通过“推进项目”办理，不能直接修改。")
 
 
 def _steps(project: UpgradeProject) -> tuple:

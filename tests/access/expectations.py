@@ -225,6 +225,33 @@ ADMIN: dict[str, AdminSpec] = {
     "cultivation.Target": AdminSpec(
         cw="v", reviewer="v", admin="vacd", extra={"simple_history": VERSION_ALL}
     ),
+    # digital recognitions, platforms and 技改 projects (issue 18): firm records caseworkers keep and load
+    "cultivation.DigitalRecognition": AdminSpec(
+        cw="vacd",
+        reviewer="v",
+        admin="vacd",
+        hidden=OUT,
+        extra={**IMPORT_EXPORT, "simple_history": VERSION_SCOPED},
+    ),
+    "cultivation.IndustryBrain": AdminSpec(
+        cw="vacd",
+        reviewer="v",
+        admin="vacd",
+        hidden=OUT,
+        extra={**IMPORT_EXPORT, "simple_history": VERSION_SCOPED},
+    ),
+    # a project's status moves on its "推进项目" page: caseworkers who see the firm; experts only read
+    "cultivation.UpgradeProject": AdminSpec(
+        cw="vacd",
+        reviewer="v",
+        admin="vacd",
+        hidden=OUT,
+        extra={
+            **IMPORT_EXPORT,
+            "simple_history": VERSION_SCOPED,
+            "advance": row(LOGIN, LOGIN, LOGIN, OK, NF, OK, DENY, OK),
+        },
+    ),
 }
 
 STANDARD_KINDS = ("changelist", "add", "change", "delete", "history", "object_redirect")

@@ -55,6 +55,9 @@ EXAMPLES: dict[str, Any] = {
     "cursor": "cD0xMjM0",  # an opaque position, as a cursor page's next link carries it
     "since": "1234",
     "limit": 100,
+    "counting": True,
+    "overdue": True,
+    "finish_year": 2025,
 }
 
 # (path, name) -> value, where a name means something else on that path.
@@ -70,6 +73,9 @@ PATH_EXAMPLES: dict[tuple[str, str], Any] = {
     ("/api/dashboard/", "year"): 2026,
     ("/api/districts/", "q"): "渝北",
     ("/api/firms/", "ordering"): ["-founded_on", "name"],
+    ("/api/digital-recognitions/", "level"): ["smart_factory", "future_factory"],
+    ("/api/upgrade-projects/", "kind"): "intelligent",
+    ("/api/upgrade-projects/", "status"): ["planned", "under_way"],
 }
 
 

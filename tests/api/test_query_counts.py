@@ -104,7 +104,11 @@ def populate(users: list[User]) -> Firm:
     )
     ApplicationEvent.objects.bulk_create(
         ApplicationEvent(
-            application=app, action="submit", event="x", from_status="draft", to_status="submitted",
+            application=app,
+            action="submit",
+            event="x",
+            from_status="draft",
+            to_status="submitted",
             revision=1,
         )
         for app in applications

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
@@ -26,6 +26,7 @@ from .attestations import evidence_path
 YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 SITE_MAX_LENGTH = 100
 BATCH_MAX_LENGTH = 60
+NOTE_MAX_LENGTH = 2000
 
 
 class DigitalRecognitionQuerySet(ScopedQuerySet):
@@ -86,7 +87,7 @@ class DigitalRecognition(models.Model):
     valid_until = models.DateField(
         _("有效期至"), null=True, blank=True, help_text=_("认定有有效期的填写；长期有效的留空。")
     )
-    note = models.TextField(_("备注"), blank=True)
+    note = models.TextField(_("备注"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -144,7 +145,7 @@ class IndustryBrain(models.Model):
         _("证明材料"), upload_to=evidence_path, validators=[validate_evidence], max_length=200, blank=True
     )
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
-    note = models.TextField(_("备注"), blank=True)
+    note = models.TextField(_("备注"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -32,6 +32,7 @@ from ..rules.digital import (
 )
 
 NAME_MAX_LENGTH = 120
+NOTE_MAX_LENGTH = 2000
 
 
 class UpgradeProjectQuerySet(ScopedQuerySet):
@@ -71,7 +72,7 @@ class UpgradeProject(models.Model):
         validators=[MinValueValidator(PRODUCTIVITY_MIN), MaxValueValidator(PRODUCTIVITY_MAX)],
         help_text=_("验收时填写：与改造前相比的变化百分比，如提高 58.6% 填 58.6。"),
     )
-    note = models.TextField(_("备注"), blank=True)
+    note = models.TextField(_("备注"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -25,13 +25,16 @@ from cultivation.models import (
     ApplicationEvent,
     Attestation,
     Designation,
+    DigitalRecognition,
     Disqualification,
     Holiday,
+    IndustryBrain,
     PoolMembership,
     Review,
     ReviewAssignment,
     RuleSet,
     Target,
+    UpgradeProject,
 )
 from cultivation.models.alerts import AlertKind
 from cultivation.models.targets import SUBJECT_CHOICES
@@ -63,6 +66,9 @@ PINNED = {
     "import-list": 2,  # count, page (the uploader joined)
     "disqualification-list": 2,  # count, page (firm and recorder joined)
     "holiday-list": 2,
+    "digital-recognition-list": 2,  # count, page (whether each counts is a subquery of the page)
+    "industry-brain-list": 2,
+    "upgrade-project-list": 2,
 }
 # A district caseworker's scope needs their roles: one more query on the scoped lists (a superuser's scope
 # needs none; the workflow of application-list reads everyone's roles; reference lists are not scoped).
@@ -140,6 +146,25 @@ def populate(users: list[User]) -> Firm:
     )
     Disqualification.objects.bulk_create(
         Disqualification(firm=f, code="tax_evasion", occurred_on=today, reason="qc", recorded_by=users[0])
+        for f in firms
+    )
+    DigitalRecognition.objects.bulk_create(
+        DigitalRecognition(firm=f, site_name="qc", level=level, year=LAST_YEAR)
+        for f in firms
+        for level in ("digital_workshop", "smart_factory")
+    )
+    IndustryBrain.objects.bulk_create(
+        IndustryBrain(name=f"qc-{n}", industry="qc", firm=f, year=LAST_YEAR) for n, f in enumerate(firms)
+    )
+    UpgradeProject.objects.bulk_create(
+        UpgradeProject(
+            firm=f,
+            name="qc",
+            kind="digital",
+            investment=Decimal(100),
+            planned_start=today,
+            planned_finish=today,
+        )
         for f in firms
     )
     Holiday.objects.bulk_create(

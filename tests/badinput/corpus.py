@@ -10,7 +10,14 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from cultivation.models import Application, ApplicationEvent, Attestation
+from cultivation.models import (
+    Application,
+    ApplicationEvent,
+    Attestation,
+    DigitalRecognition,
+    IndustryBrain,
+    UpgradeProject,
+)
 from cultivation.models.alerts import AlertPreference
 from registry.credit_code import make_code
 from registry.models import AnnualFigures, Firm, User
@@ -58,6 +65,7 @@ def case_id(value) -> str:
 
 
 WRITABLE = (Firm, AnnualFigures, Application, ApplicationEvent, Attestation, AlertPreference, Token, User)
+WRITABLE += (DigitalRecognition, IndustryBrain, UpgradeProject)
 
 
 def snapshot() -> dict:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import ClearableFileInput
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -52,6 +53,30 @@ class SmallImportForm(CheckedImportForm):
         return cleaned
 
 
+class EvidenceInput(ClearableFileInput):
+    """The file input whose "currently" link is the access-checked download (MEDIA_URL is not served)."""
+
+    download_url: str | None = None
+
+    def format_value(self, value):
+        if value and self.download_url:
+            return EvidenceLink(self.download_url)
+        return super().format_value(value)
+
+
+class EvidenceLink:
+    """What the file input shows as the current file: a link to the download, not the storage path."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def __str__(self) -> str:
+        return str(_("查看现有文件"))
+
+
+EVIDENCE_KIND = {"digitalrecognition": "recognition", "industrybrain": "brain"}
+
+
 class DigitalRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
     """Shared: scoped lists, saves and deletes through the service, the reason in the history."""
 
@@ -62,6 +87,16 @@ class DigitalRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModel
     show_full_result_count = False
     paginator = EstimatedCountPaginator
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """An evidence field links its current file through the access-checked download."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("evidence")
+        if field is not None:
+            field.widget = EvidenceInput()
+            if obj is not None and obj.evidence:
+                field.widget.download_url = evidence_url(obj)
+        return form
+
     def save_model(self, request, obj, form, change):
         """The form has run the row's checks; the service checks the scope again and records who and why."""
         save_digital_record(obj, user=request.user, reason=form.cleaned_data.get("change_reason") or "")
@@ -69,9 +104,19 @@ class DigitalRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModel
     def delete_model(self, request, obj):
         delete_digital_record(obj, user=request.user)
 
+    @admin.display(description=_("证明材料"))
+    def evidence_link(self, obj):
+        if not getattr(obj, "evidence", None):
+            return "—"
+        return format_html('<a href="{}">{}</a>', evidence_url(obj), _("查看"))
+
     def delete_queryset(self, request, queryset):
         for record in queryset.select_related("firm"):
             delete_digital_record(record, user=request.user)
+
+
+def evidence_url(obj) -> str:
+    return reverse("portal:digital-evidence", args=[EVIDENCE_KIND[obj._meta.model_name], obj.pk])
 
 
 class RecognitionForm(ReasonFormMixin):
@@ -84,7 +129,7 @@ class RecognitionForm(ReasonFormMixin):
 class DigitalRecognitionAdmin(DigitalRecordAdmin):
     form = RecognitionForm
     resource_classes = [DigitalRecognitionResource]
-    list_display = ("firm", "site_name", "level", "year", "batch", "valid_until", "counts")
+    list_display = ("firm", "site_name", "level", "year", "batch", "valid_until", "counts", "evidence_link")
     list_filter = ("level", "year", "firm__district")
     search_fields = ("firm__name", "=firm__credit_code", "site_name")
     readonly_fields = ("recorded_by", "created_at")
@@ -108,7 +153,7 @@ class IndustryBrainForm(ReasonFormMixin):
 class IndustryBrainAdmin(DigitalRecordAdmin):
     form = IndustryBrainForm
     resource_classes = [IndustryBrainResource]
-    list_display = ("name", "industry", "firm", "year", "batch", "valid_until")
+    list_display = ("name", "industry", "firm", "year", "batch", "valid_until", "evidence_link")
     list_filter = ("year", "firm__district")
     search_fields = ("name", "industry", "firm__name", "=firm__credit_code")
     readonly_fields = ("recorded_by", "created_at")

@@ -53,6 +53,7 @@ PAGES: dict[str, dict[str, str]] = {
     "portal:attestations": FIRM_ONLY,
     # firm A's evidence file: A and the staff who see firm A, nobody else
     "portal:evidence": row(LOGIN, OK, NF, OK, NF, OK, OK, OK),
+    "portal:digital-evidence": row(LOGIN, OK, NF, OK, NF, OK, OK, OK),  # firm A's recognition's file
     "portal:applications": FIRM_ONLY,
     "portal:apply": FIRM_ONLY,
     "portal:application": row(LOGIN, OK, NF, DENY, DENY, DENY, DENY, DENY),

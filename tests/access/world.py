@@ -155,7 +155,11 @@ def _digital_records(key: str, firm: Firm, worker: User) -> dict[str, object]:
     today = timezone.localdate()
     records = {
         "cultivation.DigitalRecognition": DigitalRecognition(
-            firm=firm, site_name=f"{key}矩阵一号车间", level="digital_workshop", year=year
+            firm=firm,
+            site_name=f"{key}矩阵一号车间",
+            level="digital_workshop",
+            year=year,
+            evidence=SimpleUploadedFile("recognition.pdf", PDF),
         ),
         "cultivation.IndustryBrain": IndustryBrain(
             name=f"{key}矩阵行业产业大脑", industry="智能装备", firm=firm, year=year

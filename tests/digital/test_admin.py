@@ -13,6 +13,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -269,3 +270,34 @@ def test_an_industry_brain_is_recorded_for_a_lead_firm(client, firm):
     }
     assert client.post(reverse("admin:cultivation_industrybrain_add"), data).status_code == 302
     assert IndustryBrain.objects.get().firm == firm
+
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+def test_evidence_is_uploaded_in_the_admin_and_opened_through_the_checked_download(
+    client, firm, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, caseworker("500112"))
+    response = add_recognition(client, firm, evidence=SimpleUploadedFile("证书.pdf", PDF, "application/pdf"))
+    assert response.status_code == 302
+    record = DigitalRecognition.objects.get()
+    assert record.evidence.name.endswith(".pdf") and "证书" not in record.evidence.name  # stored by content
+    download = reverse("portal:digital-evidence", args=["recognition", record.pk])
+    change = client.get(reverse("admin:cultivation_digitalrecognition_change", args=[record.pk])).text
+    assert download in change and "/media/" not in change
+    got = client.get(download)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    assert got["Content-Type"] == "application/pdf"
+    login(client, caseworker("500103"))
+    assert client.get(download).status_code == 404
+    login(client, firm_user(firm))
+    assert client.get(download).status_code == 200
+    refused = add_recognition(
+        login(client, caseworker("500112")),
+        firm,
+        site_name="二号车间",
+        evidence=SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"),
+    )
+    assert refused.status_code == 200 and "evidence" in refused.context["adminform"].form.errors

@@ -25,6 +25,7 @@ RECOGNITION = {
     "level_label": "智能工厂",
     "counts": True,
     "has_evidence": True,
+    "evidence_url": "/digital/recognition/7/evidence/",
     "created_at": "2024-11-20T10:00:00+08:00",
 }
 INDUSTRY_BRAIN_REQUEST = {
@@ -41,6 +42,7 @@ INDUSTRY_BRAIN = {
     **INDUSTRY_BRAIN_REQUEST,
     "firm_name": FIRM_NAME,
     "has_evidence": False,
+    "evidence_url": None,
     "created_at": "2024-12-02T09:30:00+08:00",
 }
 UPGRADE_REQUEST = {

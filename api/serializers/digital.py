@@ -7,6 +7,7 @@ move through ``POST /api/upgrade-projects/{id}/advance/`` (``AdvanceSerializer``
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -40,13 +41,22 @@ class DigitalRecordSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 class EvidenceMixin(serializers.Serializer):
     has_evidence = serializers.SerializerMethodField()
+    evidence_url = serializers.SerializerMethodField()
+    evidence_kind: str
 
     def get_has_evidence(self, record) -> bool:
-        """The evidence file is uploaded and opened in the admin; the API says whether there is one."""
+        """The evidence file is uploaded in the admin; the API says whether there is one."""
         return bool(record.evidence)
+
+    def get_evidence_url(self, record) -> str | None:
+        """The access-checked download of the evidence (the portal's), or ``null`` without a file."""
+        if not record.evidence:
+            return None
+        return reverse("portal:digital-evidence", args=[self.evidence_kind, record.pk])
 
 
 class DigitalRecognitionSerializer(EvidenceMixin, DigitalRecordSerializer):
+    evidence_kind = "recognition"
     level_label = serializers.CharField(source="get_level_display", read_only=True)
     counts = serializers.SerializerMethodField()
 
@@ -65,6 +75,7 @@ class DigitalRecognitionSerializer(EvidenceMixin, DigitalRecordSerializer):
             "note",
             "counts",
             "has_evidence",
+            "evidence_url",
             "created_at",
         )
         read_only_fields = ("created_at",)
@@ -76,6 +87,7 @@ class DigitalRecognitionSerializer(EvidenceMixin, DigitalRecordSerializer):
 
 
 class IndustryBrainSerializer(EvidenceMixin, DigitalRecordSerializer):
+    evidence_kind = "brain"
     firm = FirmCodeField(help_text="牵头企业的统一社会信用代码")
 
     class Meta:
@@ -91,6 +103,7 @@ class IndustryBrainSerializer(EvidenceMixin, DigitalRecordSerializer):
             "valid_until",
             "note",
             "has_evidence",
+            "evidence_url",
             "created_at",
         )
         read_only_fields = ("created_at",)

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -170,3 +171,21 @@ def test_a_project_is_moved_on_through_the_api(firms):
         f"/api/upgrade-projects/{item.pk}/", {"status": "planned", "note": "已验收"}, format="json"
     )
     assert patched.status_code == 200 and patched.json()["status"] == "accepted"
+
+
+def test_a_recognitions_evidence_url_downloads_for_those_who_see_it(client, firms, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.7\n%%EOF\n"
+    record = DigitalRecognition.objects.create(
+        firm=firms[0],
+        site_name="一号车间",
+        level="smart_factory",
+        year=YEAR,
+        evidence=SimpleUploadedFile("a.pdf", pdf),
+    )
+    owner = firm_user(firms[0])
+    url = client_of(owner).get(f"/api/digital-recognitions/{record.pk}/").json()["evidence_url"]
+    client.force_login(owner)  # the download is the portal's (signed in), as the admin links to it
+    assert b"".join(client.get(url).streaming_content) == pdf
+    client.force_login(firm_user(firms[1], "firm-b"))
+    assert client.get(url).status_code == 404

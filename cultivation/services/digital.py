@@ -124,10 +124,23 @@ def advance_upgrade(
     project.status = to
     if to == ACCEPTED:
         project.productivity_change = productivity_change
-    project.full_clean()
+    try:
+        project.full_clean()
+    except ValidationError as error:  # the step's day is the caller's ``on``: say so there
+        raise _renamed(error, field, "on") from error
     _audit(project, actor, reason or _("项目状态改为“%(status)s”") % {"status": project.get_status_display()})
     project.save()
     return project
+
+
+def _renamed(error: ValidationError, field: str, name: str) -> ValidationError:
+    """``error`` with the messages on ``field`` moved to ``name``."""
+    if not hasattr(error, "error_dict"):
+        return error
+    messages = error.message_dict
+    if field in messages:
+        messages.setdefault(name, []).extend(messages.pop(field))
+    return ValidationError(messages)
 
 
 def _status_label(code: str) -> str:

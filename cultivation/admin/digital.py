@@ -162,6 +162,23 @@ class IndustryBrainAdmin(DigitalRecordAdmin):
 STEP_FIELDS = ("status", "actual_start", "actual_finish", "accepted_on", "productivity_change")
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """Projects past their planned finish today and not completed (what the overdue alert is about)."""
+
+    title = _("逾期未完工")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("是")), ("no", _("否"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value not in ("yes", "no"):
+            return queryset
+        overdue = UpgradeProject.objects.overdue(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=overdue) if value == "yes" else queryset.exclude(pk__in=overdue)
+
+
 class UpgradeProjectForm(ReasonFormMixin):
     class Meta:
         model = UpgradeProject
@@ -182,7 +199,7 @@ class UpgradeProjectAdmin(DigitalRecordAdmin):
         "productivity_change",
         "overdue",
     )
-    list_filter = ("status", "kind", "firm__district")
+    list_filter = ("status", OverdueFilter, "kind", "firm__district")
     search_fields = ("name", "firm__name", "=firm__credit_code")
     date_hierarchy = "planned_finish"
     readonly_fields = (*STEP_FIELDS, "advance_link", "recorded_by", "created_at", "updated_at")

@@ -96,15 +96,15 @@ def test_the_list_marks_a_superseded_level(client, firm):
 
 
 def project(firm, **fields) -> UpgradeProject:
-    return UpgradeProject.objects.create(
-        firm=firm,
-        name="焊接产线智能化改造",
-        kind="intelligent",
-        investment=Decimal("1800"),
-        planned_start=TODAY - datetime.timedelta(days=100),
-        planned_finish=TODAY + datetime.timedelta(days=100),
+    values = {
+        "name": "焊接产线智能化改造",
+        "kind": "intelligent",
+        "investment": Decimal("1800"),
+        "planned_start": TODAY - datetime.timedelta(days=100),
+        "planned_finish": TODAY + datetime.timedelta(days=100),
         **fields,
-    )
+    }
+    return UpgradeProject.objects.create(firm=firm, **values)
 
 
 def test_a_project_is_moved_on_through_its_advance_page(client, firm):
@@ -301,3 +301,11 @@ def test_evidence_is_uploaded_in_the_admin_and_opened_through_the_checked_downlo
         evidence=SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"),
     )
     assert refused.status_code == 200 and "evidence" in refused.context["adminform"].form.errors
+
+
+def test_the_project_list_filters_the_overdue(client, firm):
+    late = project(firm, planned_finish=TODAY - datetime.timedelta(days=1))
+    page = login(client, caseworker("500112")).get(
+        reverse("admin:cultivation_upgradeproject_changelist"), {"overdue": "yes"}
+    )
+    assert [row.pk for row in page.context["cl"].result_list] == [late.pk]

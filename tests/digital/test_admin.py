@@ -309,3 +309,11 @@ def test_the_project_list_filters_the_overdue(client, firm):
         reverse("admin:cultivation_upgradeproject_changelist"), {"overdue": "yes"}
     )
     assert [row.pk for row in page.context["cl"].result_list] == [late.pk]
+
+
+def test_platforms_import_with_the_lead_firms_code_under_its_chinese_header(client, firm):
+    login(client, caseworker("500112"))
+    headers = ["平台名称", "服务行业", "牵头企业统一社会信用代码", "认定年度", "批次", "有效期至", "备注"]
+    rows = [["智能装备行业产业大脑", "智能装备", firm.credit_code, YEAR, f"{YEAR}年", "", ""]]
+    confirm(client, "industrybrain", import_file(client, "industrybrain", headers, rows))
+    assert IndustryBrain.objects.get().firm == firm

@@ -37,20 +37,20 @@ from ..serializers.digital import (
 )
 
 
-def crud_schema(noun: str, item: dict, body: dict, example: str):
-    """The summaries and examples of a firm record's list, read, create, replace, change and delete."""
+def crud_schema(noun: str, serializer: type, item: dict, body: dict, example: str):
+    """Summaries, answers and examples of a firm record's list, read, create, replace, change and delete."""
     return extend_schema_view(
         list=extend_schema(
             summary=f"{noun} of the firms you may see", examples=[response_example(example, item)]
         ),
         retrieve=extend_schema(
             summary=f"One of the {noun.lower()}",
-            responses={200: None, 404: ErrorSerializer},
+            responses={200: serializer, 404: ErrorSerializer},
             examples=[response_example(example, item)],
         ),
         create=extend_schema(
             summary=f"Record one of the {noun.lower()} (caseworkers, for firms of their scope)",
-            responses={201: None, **ERRORS},
+            responses={201: serializer, **ERRORS},
             examples=[
                 request_example("Record", body, example),
                 response_example("已记录", item, status_codes=("201",)),
@@ -58,12 +58,12 @@ def crud_schema(noun: str, item: dict, body: dict, example: str):
         ),
         update=extend_schema(
             summary=f"Replace one of the {noun.lower()} (caseworkers)",
-            responses={200: None, **ERRORS},
+            responses={200: serializer, **ERRORS, 404: ErrorSerializer},
             examples=[request_example("Whole record", body, example), response_example("已更新", item)],
         ),
         partial_update=extend_schema(
             summary=f"Change one of the {noun.lower()} (caseworkers)",
-            responses={200: None, **ERRORS},
+            responses={200: serializer, **ERRORS, 404: ErrorSerializer},
             examples=[
                 request_example("Note", {"note": "已核实"}, "补充备注"),
                 response_example("已更新", item),
@@ -89,7 +89,13 @@ class DigitalRecordViewSet(viewsets.ModelViewSet):
         delete_digital_record(instance, user=self.request.user)
 
 
-@crud_schema("Digital recognitions", RECOGNITION, RECOGNITION_REQUEST, "智能工厂（2024年第一批）")
+@crud_schema(
+    "Digital recognitions",
+    DigitalRecognitionSerializer,
+    RECOGNITION,
+    RECOGNITION_REQUEST,
+    "智能工厂（2024年第一批）",
+)
 class DigitalRecognitionViewSet(DigitalRecordViewSet):
     """数字化车间, 智能工厂 and 未来工厂 of firms' sites; ``counts`` marks each site's highest."""
 
@@ -105,7 +111,11 @@ class DigitalRecognitionViewSet(DigitalRecordViewSet):
 
 
 @crud_schema(
-    "Industry platforms (行业产业大脑)", INDUSTRY_BRAIN, INDUSTRY_BRAIN_REQUEST, "智能装备行业产业大脑"
+    "Industry platforms (行业产业大脑)",
+    IndustryBrainSerializer,
+    INDUSTRY_BRAIN,
+    INDUSTRY_BRAIN_REQUEST,
+    "智能装备行业产业大脑",
 )
 class IndustryBrainViewSet(DigitalRecordViewSet):
     """行业产业大脑: one platform per industry, run by a lead firm (scoped by the lead firm)."""
@@ -121,7 +131,13 @@ class IndustryBrainViewSet(DigitalRecordViewSet):
         return self.base_queryset().order_by("-year", "pk")
 
 
-@crud_schema("Technology-upgrade (技改) projects", UPGRADE, UPGRADE_REQUEST, "焊接产线智能化改造（已验收）")
+@crud_schema(
+    "Technology-upgrade (技改) projects",
+    UpgradeProjectSerializer,
+    UPGRADE,
+    UPGRADE_REQUEST,
+    "焊接产线智能化改造（已验收）",
+)
 class UpgradeProjectViewSet(DigitalRecordViewSet):
     """技改 projects: the plan is written here; the status moves through ``advance`` one step at a time."""
 

@@ -36,7 +36,8 @@ class DigitalRecordSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return self.Meta.model()
 
     def save_instance(self, instance, *, user):
-        return save_digital_record(instance, user=user)
+        """Through the service; a project's steps are read-only here, so the stored ones are kept."""
+        return save_digital_record(instance, user=user, keep_steps=True)
 
 
 class EvidenceMixin(serializers.Serializer):

@@ -99,7 +99,8 @@ class DigitalRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ImportExportModel
 
     def save_model(self, request, obj, form, change):
         """The form has run the row's checks; the service checks the scope again and records who and why."""
-        save_digital_record(obj, user=request.user, reason=form.cleaned_data.get("change_reason") or "")
+        reason = form.cleaned_data.get("change_reason") or ""
+        save_digital_record(obj, user=request.user, reason=reason, keep_steps=True)
 
     def delete_model(self, request, obj):
         delete_digital_record(obj, user=request.user)

@@ -45,16 +45,27 @@ def _audit(record: Record, user, reason: str | None) -> None:
 
 @transaction.atomic
 def save_digital_record(
-    record: Record, *, user, reason: str | None = None, force_insert: bool = False
+    record: Record,
+    *,
+    user,
+    reason: str | None = None,
+    force_insert: bool = False,
+    keep_steps: bool = False,
 ) -> Record:
     """Create or update a recognition, platform or project's plan as ``user``, inside their scope.
 
     A project's status and step dates are not changed here once it is stored: ``advance_upgrade`` does.
+    A row that would change them is refused (an import's row), unless ``keep_steps``: the admin's form and
+    the API edit only the plan, so the stored steps are kept, under the row's lock — a plan edited while
+    someone advanced the project never puts its status back.
     """
     _refuse_unless_allowed(user, record)
     if isinstance(record, UpgradeProject) and record.pk and not record._state.adding:
         stored = UpgradeProject.objects.select_for_update().filter(pk=record.pk).first()
-        if stored is not None and steps_changed(stored, record):
+        if stored is not None and keep_steps:
+            for name, value in zip(STEP_FIELDS, _steps(stored), strict=True):
+                setattr(record, name, value)
+        elif stored is not None and steps_changed(stored, record):
             raise ValidationError({"status": steps_refusal()})
     record.full_clean()
     _audit(record, user, reason)
@@ -71,14 +82,11 @@ def steps_refusal() -> str:
     return _("项目状态和实施日期只能通过“推进项目”办理，不能直接修改。")
 
 
+STEP_FIELDS = ("status", "actual_start", "actual_finish", "accepted_on", "productivity_change")
+
+
 def _steps(project: UpgradeProject) -> tuple:
-    return (
-        project.status,
-        project.actual_start,
-        project.actual_finish,
-        project.accepted_on,
-        project.productivity_change,
-    )
+    return tuple(getattr(project, name) for name in STEP_FIELDS)
 
 
 @transaction.atomic

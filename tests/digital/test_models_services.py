@@ -209,3 +209,16 @@ def test_overdue_is_past_the_planned_finish_and_not_completed():
     assert is_overdue("under_way", datetime.date(2026, 1, 1), day)
     assert not is_overdue("under_way", day, day)  # due today is not late yet
     assert not is_overdue("completed", datetime.date(2026, 1, 1), day)
+
+
+def test_a_plan_edited_from_a_stale_copy_keeps_the_stored_steps():
+    """The admin form and the API edit the plan only: a copy read before someone advanced the project
+    does not put its status back."""
+    worker = caseworker()
+    item = project(make_firm())
+    stale = UpgradeProject.objects.get(pk=item.pk)
+    advance_upgrade(project=item, to="under_way", on=TODAY, actor=worker)
+    stale.investment = Decimal("2500")
+    save_digital_record(stale, user=worker, keep_steps=True)
+    item.refresh_from_db()
+    assert (item.investment, item.status, item.actual_start) == (Decimal("2500"), "under_way", TODAY)

@@ -29,7 +29,7 @@ from registry.pagination import EstimatedCountPaginator
 from ..digital_resources import DigitalRecognitionResource, IndustryBrainResource, UpgradeProjectResource
 from ..models import DigitalRecognition, IndustryBrain, UpgradeProject
 from ..rules.digital import ACCEPTED, PRODUCTIVITY_MAX, PRODUCTIVITY_MIN, is_overdue, next_status
-from ..services.digital import advance_upgrade, delete_digital_record, save_digital_record
+from ..services.digital import STEP_FIELDS, advance_upgrade, delete_digital_record, save_digital_record
 from .service_forms import service_form_page, show_on_form
 
 
@@ -158,9 +158,6 @@ class IndustryBrainAdmin(DigitalRecordAdmin):
     list_filter = ("year", "firm__district")
     search_fields = ("name", "industry", "firm__name", "=firm__credit_code")
     readonly_fields = ("recorded_by", "created_at")
-
-
-STEP_FIELDS = ("status", "actual_start", "actual_finish", "accepted_on", "productivity_change")
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -63,6 +63,9 @@ EXAMPLES: dict[str, Any] = {
     "board": "star",
     "listed": False,
     "pool_member": True,
+    "counting": True,
+    "overdue": True,
+    "finish_year": 2025,
 }
 
 # (path, name) -> value, where a name means something else on that path.
@@ -80,6 +83,9 @@ PATH_EXAMPLES: dict[tuple[str, str], Any] = {
     ("/api/firms/", "ordering"): ["-founded_on", "name"],
     ("/api/maturity/", "level"): 2,
     ("/api/listing/", "stage"): "tutoring",
+    ("/api/digital-recognitions/", "level"): ["smart_factory", "future_factory"],
+    ("/api/upgrade-projects/", "kind"): "intelligent",
+    ("/api/upgrade-projects/", "status"): ["planned", "under_way"],
 }
 
 

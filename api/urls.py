@@ -24,6 +24,9 @@ router.register("disqualifications", views.DisqualificationViewSet, basename="di
 router.register("holidays", views.HolidayViewSet, basename="holiday")
 router.register("maturity", views.MaturityViewSet, basename="maturity")
 router.register("listing", views.ListingTrackViewSet, basename="listing")
+router.register("digital-recognitions", views.DigitalRecognitionViewSet, basename="digital-recognition")
+router.register("industry-brains", views.IndustryBrainViewSet, basename="industry-brain")
+router.register("upgrade-projects", views.UpgradeProjectViewSet, basename="upgrade-project")
 
 firm_figures = views.FirmFiguresViewSet.as_view({"get": "list", "post": "create"})
 firm_figures_year = views.FirmFiguresViewSet.as_view(

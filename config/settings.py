@@ -364,6 +364,9 @@ SPECTACULAR_SETTINGS = {
         "ListingStageEnum": "cultivation.rules.listing.LISTING_STAGE_CHOICES",
         "ListingBoardEnum": "cultivation.rules.listing.BOARD_CHOICES",
         "FirmStageEnum": "registry.stages.Stage",
+        "RecognitionLevelEnum": "cultivation.rules.digital.RECOGNITION_CHOICES",
+        "UpgradeKindEnum": "cultivation.rules.digital.UPGRADE_KIND_CHOICES",
+        "UpgradeStatusEnum": "cultivation.rules.digital.UPGRADE_STATUS_CHOICES",
         # The eligibility answer's components (api.serializers.eligibility_report):
         "CriterionStatusEnum": "api.serializers.eligibility_report.STATUSES",
         "CriterionKindEnum": "cultivation.rules.criteria.KINDS",

@@ -26,6 +26,7 @@ from registry.credit_code import make_code
 from registry.models import FIGURE_FIELDS, FIRM_FIELDS, AnnualFigures, Cluster, District, Firm, Sector, User
 from registry.roles import Role
 
+from .demo_digital import seed_digital
 from .demo_listing import LISTING_COLUMNS, MATURITY_COLUMNS, demo_rng, draw_listing, draw_maturity
 from .models import Designation, ListingTrack, MaturityAssessment, PoolMembership
 from .tiers import (
@@ -370,7 +371,8 @@ def seed_register(
             progress(block.stop, firms)
     demo_firm = seed_demo_firm(ref, today)
     seed_accounts(demo_firm)
-    return {"firms_created": created, "firms_total": Firm.objects.count()}
+    digital = seed_digital(today, demo_firm)
+    return {"firms_created": created, "firms_total": Firm.objects.count(), **digital}
 
 
 DEMO_FIGURES = [  # (year offset from last year, revenue, main business, R&D, class I IP)

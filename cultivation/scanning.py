@@ -38,6 +38,7 @@ class ScanKind(models.TextChoices):
     FIGURES_OVERDUE = AlertKind.FIGURES_OVERDUE.value, AlertKind.FIGURES_OVERDUE.label
     POOL_RATING = AlertKind.POOL_RATING.value, AlertKind.POOL_RATING.label
     POOL_INTAKE = AlertKind.POOL_INTAKE.value, AlertKind.POOL_INTAKE.label
+    UPGRADE_OVERDUE = AlertKind.UPGRADE_OVERDUE.value, AlertKind.UPGRADE_OVERDUE.label
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from .alert_scans import DesignationExpiring, FiguresOverdue, PoolIntake, PoolRating, PromotionDue
 from .notice_closing import NoticeClosing
 from .scanning import Scan, ScanKind, ScanResult
+from .upgrade_scans import UpgradeOverdue
 
 
 def registry(*scans: Scan) -> dict[ScanKind, Scan]:
@@ -33,6 +34,7 @@ SCANS = registry(
     FiguresOverdue(),
     PoolRating(),
     PoolIntake(),
+    UpgradeOverdue(),
 )
 # What beat runs each night (``tasks.run_nightly_scans``); notices close on their own schedule.
 NIGHTLY: tuple[ScanKind, ...] = (
@@ -41,6 +43,7 @@ NIGHTLY: tuple[ScanKind, ...] = (
     ScanKind.FIGURES_OVERDUE,
     ScanKind.POOL_RATING,
     ScanKind.POOL_INTAKE,
+    ScanKind.UPGRADE_OVERDUE,
 )
 
 

@@ -3,7 +3,7 @@ the alert inbox of every role under ``inbox/``, the programme dashboard under ``
 
 from django.urls import path
 
-from .views import dashboard, inbox, portal, staff
+from .views import dashboard, digital, inbox, portal, staff
 
 app_name = "portal"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("self-check/", portal.self_check, name="self-check"),
     path("attestations/", portal.attestations, name="attestations"),
     path("attestations/<int:pk>/evidence/", portal.evidence, name="evidence"),
+    path("digital/<str:kind>/<int:pk>/evidence/", digital.evidence, name="digital-evidence"),
     path("applications/", portal.applications, name="applications"),
     path("applications/new/", portal.apply, name="apply"),
     path("applications/<int:pk>/", portal.application, name="application"),

@@ -6,6 +6,7 @@ from .attestations import AttestationViewSet
 from .calendar import HolidayViewSet
 from .changes import ChangeFeedView
 from .dashboard import DashboardView
+from .digital import DigitalRecognitionViewSet, IndustryBrainViewSet, UpgradeProjectViewSet
 from .eligibility import EligibilityView
 from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
 from .firms import ClusterViewSet, DistrictViewSet, FirmViewSet
@@ -36,6 +37,7 @@ __all__ = [
     "DashboardView",
     "DesignationRevokeView",
     "DesignationViewSet",
+    "DigitalRecognitionViewSet",
     "DisqualificationViewSet",
     "DistrictViewSet",
     "EligibilityView",
@@ -43,6 +45,7 @@ __all__ = [
     "FirmViewSet",
     "HolidayViewSet",
     "ImportJobViewSet",
+    "IndustryBrainViewSet",
     "ListingTrackViewSet",
     "MaturityViewSet",
     "MeView",
@@ -51,4 +54,5 @@ __all__ = [
     "RuleSetViewSet",
     "TargetViewSet",
     "TokenView",
+    "UpgradeProjectViewSet",
 ]

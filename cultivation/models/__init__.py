@@ -12,12 +12,14 @@ from .applications import (
 )
 from .attestations import Attestation, Disqualification
 from .designations import Designation
+from .digital import DigitalRecognition, IndustryBrain
 from .listing import ListingTrack
 from .maturity import MaturityAssessment
 from .pool import PoolMembership
 from .rulesets import RuleSet
 from .scanning import FirmChange, ScanWatermark
 from .targets import Target
+from .upgrades import UpgradeProject
 
 __all__ = [
     "Alert",
@@ -27,10 +29,12 @@ __all__ = [
     "ApplicationEvent",
     "Attestation",
     "Designation",
+    "DigitalRecognition",
     "Disqualification",
     "FirmChange",
     "FrozenSnapshotError",
     "Holiday",
+    "IndustryBrain",
     "ListingTrack",
     "MaturityAssessment",
     "Objection",
@@ -40,4 +44,5 @@ __all__ = [
     "RuleSet",
     "ScanWatermark",
     "Target",
+    "UpgradeProject",
 ]

@@ -28,6 +28,7 @@ class AlertKind(models.TextChoices):
     POOL_RATING = "pool_rating", _("帮扶库倍增进度变化")
     POOL_CHECK = "pool_check", _("帮扶库三年倍增考核")
     POOL_INTAKE = "pool_intake", _("帮扶库年度入库不足")
+    UPGRADE_OVERDUE = "upgrade_overdue", _("技改项目逾期未完工")
     APPLICATION_UPDATE = "application_update", _("申请进展")
     SCAN_SUMMARY = "scan_summary", _("扫描汇总")
     LISTING_STAGE = "listing_stage", _("上市进程变化")

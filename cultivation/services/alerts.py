@@ -45,7 +45,8 @@ log = logging.getLogger(__name__)
 FIRM_USERS_TOO = {AlertKind.DESIGNATION_EXPIRING, AlertKind.RENEWAL_WINDOW_OPEN, AlertKind.FIGURES_OVERDUE}
 PROGRAMME_WIDE = {AlertKind.POOL_INTAKE}
 FIRM_ONLY = {AlertKind.APPLICATION_UPDATE}  # the firm's own application: the staff who acted know
-CASEWORKERS_ONLY = {AlertKind.LISTING_STAGE}  # the firm's (and so the pool's) caseworkers follow its listing
+# The firm's (and so the pool's) caseworkers follow its listing; the district's follow up an overdue project.
+CASEWORKERS_ONLY = {AlertKind.LISTING_STAGE, AlertKind.UPGRADE_OVERDUE}
 MAX_EMAIL_ATTEMPTS = 5
 NOT_SCANNED = {AlertKind.APPLICATION_UPDATE, AlertKind.SCAN_SUMMARY, AlertKind.LISTING_STAGE}
 SCANNED_KINDS = [kind for kind in AlertKind.values if kind not in NOT_SCANNED]
@@ -102,16 +103,18 @@ class Audience:
         """Promotion and pool alerts: reviewers and the firm's district caseworkers (city ones when the
         district has none); expiry, renewal and overdue figures: also the firm's own users; the
         programme-wide intake alert: the city-level caseworkers; news of an application: only the
-        firm's users; a listing track's new stage: the firm's district caseworkers (city ones when the
-        district has none), who follow the pool members' road to listing."""
+        firm's users; a listing track's new stage and an overdue 技改 project: only the firm's district
+        caseworkers (city ones when the district has none), who follow the pool members' road to listing and
+        the projects of their district."""
         if alert.kind in PROGRAMME_WIDE:
             return set(self.caseworkers_city)
         if alert.kind in FIRM_ONLY:
             return set(self.firm_users.get(alert.firm_id, []))
+        caseworkers = set(self.caseworkers_by_district.get(district_id, []) or self.caseworkers_city)
         if alert.kind in CASEWORKERS_ONLY:
-            return set(self.caseworkers_by_district.get(district_id, []) or self.caseworkers_city)
+            return caseworkers
         people = set(self.reviewers_city) | set(self.reviewers_by_district.get(district_id, []))
-        people |= set(self.caseworkers_by_district.get(district_id, []) or self.caseworkers_city)
+        people |= caseworkers
         if alert.kind in FIRM_USERS_TOO and alert.firm_id:
             people |= set(self.firm_users.get(alert.firm_id, []))
         return people

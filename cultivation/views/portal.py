@@ -39,6 +39,7 @@ from ..workflow import SNAPSHOT_WRITABLE, STAGES, Action, Status, stage_label
 from . import presenters
 from .access import firm_page, is_caseworker, is_reviewer
 from .actions import action_forms, action_label, application_detail_queryset, bind_action_form, take_action
+from .digital import digital_context
 from .notice import notice_clock
 
 HOME_ALERTS = 5  # unread alerts shown on the firm home; the rest are in the inbox
@@ -92,6 +93,7 @@ def firm_home(request: HttpRequest, firm: Firm) -> HttpResponse:
         "alerts": alerts,
         "maturity": maturity_standing(firm),
         **_listing_context(request.user, firm),
+        **digital_context(request.user, firm),
     }
     return render(request, "portal/home.html", context)
 

@@ -53,6 +53,7 @@ PAGES: dict[str, dict[str, str]] = {
     "portal:attestations": FIRM_ONLY,
     # firm A's evidence file: A and the staff who see firm A, nobody else
     "portal:evidence": row(LOGIN, OK, NF, OK, NF, OK, OK, OK),
+    "portal:digital-evidence": row(LOGIN, OK, NF, OK, NF, OK, OK, OK),  # firm A's recognition's file
     "portal:applications": FIRM_ONLY,
     "portal:apply": FIRM_ONLY,
     "portal:application": row(LOGIN, OK, NF, DENY, DENY, DENY, DENY, DENY),
@@ -241,6 +242,33 @@ ADMIN: dict[str, AdminSpec] = {
     ),
     "cultivation.Target": AdminSpec(
         cw="v", reviewer="v", admin="vacd", extra={"simple_history": VERSION_ALL}
+    ),
+    # digital recognitions, platforms and 技改 projects (issue 18): firm records caseworkers keep and load
+    "cultivation.DigitalRecognition": AdminSpec(
+        cw="vacd",
+        reviewer="v",
+        admin="vacd",
+        hidden=OUT,
+        extra={**IMPORT_EXPORT, "simple_history": VERSION_SCOPED},
+    ),
+    "cultivation.IndustryBrain": AdminSpec(
+        cw="vacd",
+        reviewer="v",
+        admin="vacd",
+        hidden=OUT,
+        extra={**IMPORT_EXPORT, "simple_history": VERSION_SCOPED},
+    ),
+    # a project's status moves on its "推进项目" page: caseworkers who see the firm; experts only read
+    "cultivation.UpgradeProject": AdminSpec(
+        cw="vacd",
+        reviewer="v",
+        admin="vacd",
+        hidden=OUT,
+        extra={
+            **IMPORT_EXPORT,
+            "simple_history": VERSION_SCOPED,
+            "advance": row(LOGIN, LOGIN, LOGIN, OK, NF, OK, DENY, OK),
+        },
     ),
 }
 

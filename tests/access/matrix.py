@@ -71,6 +71,7 @@ def _version_id(obj) -> int:
 PORTAL_ARGS = {
     "portal:figures-edit": lambda w: [w.a.figures_year],
     "portal:evidence": lambda w: [w.a.attestation.pk],
+    "portal:digital-evidence": lambda w: ["recognition", w.a.digital["cultivation.DigitalRecognition"].pk],
     "portal:application": lambda w: [w.a.application.pk],
     "portal:application-act": lambda w: [w.a.application.pk],
     "portal:application-withdraw": lambda w: [w.a.application.pk],

@@ -46,6 +46,9 @@ SCOPED = [
     "cultivation.Attestation",
     "cultivation.Disqualification",
     "cultivation.ReviewAssignment",
+    "cultivation.DigitalRecognition",
+    "cultivation.IndustryBrain",
+    "cultivation.UpgradeProject",
 ]
 
 

@@ -28,14 +28,17 @@ from rest_framework.authtoken.models import Token
 from cultivation.models import (
     Attestation,
     Designation,
+    DigitalRecognition,
     Disqualification,
     Holiday,
+    IndustryBrain,
     ListingTrack,
     MaturityAssessment,
     PoolMembership,
     ReviewAssignment,
     RuleSet,
     Target,
+    UpgradeProject,
 )
 from cultivation.models.alerts import (
     Alert,
@@ -47,6 +50,7 @@ from cultivation.models.alerts import (
 )
 from cultivation.rules.attestations import DISQUALIFICATION_CHOICES
 from cultivation.services import claim_attestation
+from cultivation.services.digital import save_digital_record
 from cultivation.tiers import INNOVATIVE_SME, SRDI_SME
 from cultivation.workflow import Status
 from registry.models import Cluster, District, Firm, ImportJob, User
@@ -93,6 +97,7 @@ class FirmRecords:
     disqualification: Disqualification
     alert: Alert
     figures_year: int
+    digital: dict = field(default_factory=dict)  # the firm's recognition, platform and 技改 project
 
 
 @dataclass
@@ -136,7 +141,7 @@ def _firm_records(key: str, district_code: str, expert: User, staff: list[User])
         AlertDelivery.objects.create(
             alert=alert, user=person, channel=Channel.INBOX, status=DeliveryStatus.SENT
         )
-    return FirmRecords(
+    records = FirmRecords(
         firm,
         user,
         application,
@@ -148,6 +153,37 @@ def _firm_records(key: str, district_code: str, expert: User, staff: list[User])
         alert,
         last,
     )
+    records.digital = _digital_records(key, firm, staff[0])
+    return records
+
+
+def _digital_records(key: str, firm: Firm, worker: User) -> dict[str, object]:
+    """A recognition, a platform and a planned 技改 project of the firm, recorded by its caseworker."""
+    year = timezone.localdate().year - 1
+    today = timezone.localdate()
+    records = {
+        "cultivation.DigitalRecognition": DigitalRecognition(
+            firm=firm,
+            site_name=f"{key}矩阵一号车间",
+            level="digital_workshop",
+            year=year,
+            evidence=SimpleUploadedFile("recognition.pdf", PDF),
+        ),
+        "cultivation.IndustryBrain": IndustryBrain(
+            name=f"{key}矩阵行业产业大脑", industry="智能装备", firm=firm, year=year
+        ),
+        "cultivation.UpgradeProject": UpgradeProject(
+            firm=firm,
+            name=f"{key}矩阵技改项目",
+            kind="digital",
+            investment=Decimal("800"),
+            planned_start=today - datetime.timedelta(days=30),
+            planned_finish=today + datetime.timedelta(days=300),
+        ),
+    }
+    for record in records.values():
+        save_digital_record(record, user=worker)
+    return records
 
 
 def build_world() -> World:
@@ -227,4 +263,5 @@ def firm_object(world: World, label: str, key: str = "a"):
         "cultivation.Alert": records.alert,
         "cultivation.MaturityAssessment": MaturityAssessment.objects.filter(firm=records.firm).first(),
         "cultivation.ListingTrack": ListingTrack.objects.filter(firm=records.firm).first(),
+        **records.digital,
     }.get(label)

@@ -25,14 +25,17 @@ from cultivation.models import (
     ApplicationEvent,
     Attestation,
     Designation,
+    DigitalRecognition,
     Disqualification,
     Holiday,
+    IndustryBrain,
     ListingTrack,
     MaturityAssessment,
     PoolMembership,
     Review,
     ReviewAssignment,
     Target,
+    UpgradeProject,
 )
 from cultivation.models.alerts import AlertDelivery
 from registry.models import AnnualFigures, Firm, ImportJob
@@ -42,11 +45,14 @@ from tests.api.world import (
     ROLES,
     World,
     alert_recipients,
+    brain_body,
     evidence_file,
     figures_body,
     firm_body,
     import_job,
     import_upload,
+    project_body,
+    recognition_body,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +104,20 @@ def changes_numbered(world: World) -> dict:
 
 def a_row(key: str, value: Callable[[World], object], seen_by=SEES_A):
     return (key, value, seen_by)
+
+
+def writes_of_a(ok: int) -> dict[str, int]:
+    """Changing one of firm A's records kept by caseworkers: A's district, the city and programme admins;
+    the other district's caseworker does not see it (404); firms and experts may not write (403)."""
+    return statuses(403, district_in=ok, city=ok, admin=ok, district_out=404)
+
+
+# (route prefix, the world's record, a body for it): recognitions, platforms and 技改 projects
+DIGITAL = (
+    ("digital-recognition", "recognition", recognition_body),
+    ("industry-brain", "brain", brain_body),
+    ("upgrade-project", "project", project_body),
+)
 
 
 EXPECTED: dict[str, Endpoint] = {
@@ -398,6 +418,36 @@ EXPECTED: dict[str, Endpoint] = {
             )
         },
     ),
+    # --- digital transformation (issue 18): everyone reads what they see, caseworkers of the firm write ---
+    **{
+        f"{name}-list": Endpoint(
+            methods={
+                "get": Case(statuses(200), shows=a_row("id", lambda w, key=key: w.extra[key].pk)),
+                # another district's caseworker does not see firm A: an unknown credit code (400)
+                "post": Case(
+                    statuses(403, district_in=201, city=201, admin=201, district_out=400),
+                    body=lambda w, body=body: body(w.firm_a),
+                ),
+            }
+        )
+        for name, key, body in DIGITAL
+    },
+    **{
+        f"{name}-detail": Endpoint(
+            lambda w, key=key: {"pk": w.extra[key].pk},
+            {
+                "get": Case(read_of_a()),
+                "put": Case(writes_of_a(200), body=lambda w, body=body: body(w.firm_a)),
+                "patch": Case(writes_of_a(200), body=lambda w: {"note": "矩阵：已核实"}),
+                "delete": Case(writes_of_a(204)),
+            },
+        )
+        for name, key, body in DIGITAL
+    },
+    "upgrade-project-advance": Endpoint(
+        lambda w: {"pk": w.extra["project"].pk},
+        {"post": Case(writes_of_a(200), body=lambda w: {"to": "under_way", "on": str(timezone.localdate())})},
+    ),
     # --- alerts, pool, targets, dashboard ---
     "alert-list": Endpoint(
         methods={"get": Case(statuses(200), shows=a_row("id", lambda w: w.alert_id, alert_recipients))}
@@ -536,6 +586,7 @@ def snapshot() -> dict:
     """Everything an API write could change."""
     models = (Firm, AnnualFigures, Application, ApplicationEvent, Review, Designation, Attestation, Target)
     models += (ReviewAssignment, Disqualification, PoolMembership, Holiday, MaturityAssessment, ListingTrack)
+    models += (DigitalRecognition, IndustryBrain, UpgradeProject)
     rows = {model.__name__: sorted(map(repr, model.objects.values())) for model in models}
     rows["read"] = sorted(map(repr, AlertDelivery.objects.values_list("pk", "read_at")))
     rows["tokens"] = sorted(Token.objects.values_list("user_id", flat=True))

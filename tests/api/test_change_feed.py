@@ -111,9 +111,10 @@ def test_each_caller_sees_the_changes_of_their_scope_only(db):
         designation(firm)
     city, district_staff = caseworker(None, "scope-city"), caseworker(YUBEI, "scope-yubei")
     own_user = firm_user(ours, "scope-firm")
-    seen = {name: {e[1] for e in entries(user) if e[0] == "firm"} for name, user in (
-        ("city", city), ("district", district_staff), ("firm", own_user)
-    )}
+    seen = {
+        name: {e[1] for e in entries(user) if e[0] == "firm"}
+        for name, user in (("city", city), ("district", district_staff), ("firm", own_user))
+    }
     assert seen["city"] >= {ours.credit_code, theirs.credit_code}
     assert ours.credit_code in seen["district"] and theirs.credit_code not in seen["district"]
     assert seen["firm"] == {ours.credit_code}

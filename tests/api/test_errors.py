@@ -225,9 +225,7 @@ def test_tokens_are_managed_in_the_admin(world):
 
 
 def preflight(origin: str):
-    return APIClient().options(
-        "/api/firms/", HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
-    )
+    return APIClient().options("/api/firms/", HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
 
 
 def test_cors_is_closed_by_default(db):

@@ -123,6 +123,25 @@ ADMIN_ROUTES: dict[tuple[str, str], str | Gap] = {
         )
         for page in ("import", "process_import")
     },
+    # digital transformation (issue 18): the records' own routes, the advance page, files as in the admin
+    **{
+        (f"cultivation.{model}", what): f"{route}-{'list' if what == 'add' else 'detail'}"
+        for model, route in (
+            ("DigitalRecognition", "digital-recognition"),
+            ("IndustryBrain", "industry-brain"),
+            ("UpgradeProject", "upgrade-project"),
+        )
+        for what in ("add", "change", "delete")
+    },
+    **{
+        (f"cultivation.{model}", f"page:cultivation_{model.lower()}_{page}"): Gap(
+            "files of these records load in the admin only (the import jobs take firms and figures); "
+            "each row is POST /api/<records>/"
+        )
+        for model in ("DigitalRecognition", "IndustryBrain", "UpgradeProject")
+        for page in ("import", "process_import")
+    },
+    ("cultivation.UpgradeProject", "page:cultivation_upgradeproject_advance"): "upgrade-project-advance",
     # programme admins: targets (P11); reference data and accounts stay in the admin, a decision
     ("cultivation.Target", "add"): "target-list",
     ("cultivation.Target", "change"): "target-detail",

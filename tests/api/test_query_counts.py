@@ -25,8 +25,10 @@ from cultivation.models import (
     ApplicationEvent,
     Attestation,
     Designation,
+    DigitalRecognition,
     Disqualification,
     Holiday,
+    IndustryBrain,
     ListingTrack,
     MaturityAssessment,
     PoolMembership,
@@ -34,6 +36,7 @@ from cultivation.models import (
     ReviewAssignment,
     RuleSet,
     Target,
+    UpgradeProject,
 )
 from cultivation.models.alerts import AlertKind
 from cultivation.models.targets import SUBJECT_CHOICES
@@ -67,6 +70,9 @@ PINNED = {
     "holiday-list": 2,
     "maturity-list": 2,  # count, page (the firm joined)
     "listing-list": 2,  # count, page (the firm and its pool membership joined)
+    "digital-recognition-list": 2,  # count, page (whether each counts is a subquery of the page)
+    "industry-brain-list": 2,
+    "upgrade-project-list": 2,
 }
 # A district caseworker's scope needs their roles: one more query on the scoped lists (a superuser's scope
 # needs none; the workflow of application-list reads everyone's roles; reference lists are not scoped).
@@ -108,7 +114,11 @@ def populate(users: list[User]) -> Firm:
     )
     ApplicationEvent.objects.bulk_create(
         ApplicationEvent(
-            application=app, action="submit", event="x", from_status="draft", to_status="submitted",
+            application=app,
+            action="submit",
+            event="x",
+            from_status="draft",
+            to_status="submitted",
             revision=1,
         )
         for app in applications
@@ -147,6 +157,25 @@ def populate(users: list[User]) -> Firm:
     )
     ListingTrack.objects.bulk_create(
         ListingTrack(firm=f, board="star", stage="cultivating", cultivating_on=today) for f in firms
+    )
+    DigitalRecognition.objects.bulk_create(
+        DigitalRecognition(firm=f, site_name="qc", level=level, year=LAST_YEAR)
+        for f in firms
+        for level in ("digital_workshop", "smart_factory")
+    )
+    IndustryBrain.objects.bulk_create(
+        IndustryBrain(name=f"qc-{n}", industry="qc", firm=f, year=LAST_YEAR) for n, f in enumerate(firms)
+    )
+    UpgradeProject.objects.bulk_create(
+        UpgradeProject(
+            firm=f,
+            name="qc",
+            kind="digital",
+            investment=Decimal(100),
+            planned_start=today,
+            planned_finish=today,
+        )
+        for f in firms
     )
     Holiday.objects.bulk_create(
         Holiday(day=datetime.date(2040, 1, 1) + datetime.timedelta(days=n), name="qc") for n in range(ROWS)

@@ -21,14 +21,17 @@ from cultivation.models import (
     Application,
     Attestation,
     Designation,
+    DigitalRecognition,
     Disqualification,
     Holiday,
+    IndustryBrain,
     ListingTrack,
     MaturityAssessment,
     PoolMembership,
     Review,
     ReviewAssignment,
     Target,
+    UpgradeProject,
 )
 from cultivation.models.alerts import AlertKind
 from cultivation.services.alerts import AlertDraft, inbox_for, raise_alerts
@@ -138,7 +141,54 @@ def build_world() -> World:
     world.extra["listing"] = ListingTrack.objects.create(
         firm=firm_a, board="star", stage="cultivating", cultivating_on=today - datetime.timedelta(days=90)
     )
+    world.extra.update(digital_records(firm_a))
     return world
+
+
+def digital_records(firm) -> dict:
+    """Firm A's recognition, industry platform and planned 技改 project (issue 18)."""
+    today = timezone.localdate()
+    return {
+        "recognition": DigitalRecognition.objects.create(
+            firm=firm, site_name="矩阵一号车间", level="digital_workshop", year=LAST_YEAR
+        ),
+        "brain": IndustryBrain.objects.create(
+            name="矩阵行业产业大脑", industry="智能装备", firm=firm, year=LAST_YEAR
+        ),
+        "project": UpgradeProject.objects.create(
+            firm=firm,
+            name="矩阵技改项目",
+            kind="digital",
+            investment=Decimal("800.00"),
+            planned_start=today - datetime.timedelta(days=30),
+            planned_finish=today + datetime.timedelta(days=300),
+        ),
+    }
+
+
+def recognition_body(firm) -> dict:
+    return {
+        "firm": firm.credit_code,
+        "site_name": "矩阵二号车间",
+        "level": "smart_factory",
+        "year": LAST_YEAR,
+    }
+
+
+def brain_body(firm) -> dict:
+    return {"name": "矩阵新行业产业大脑", "industry": "新材料", "firm": firm.credit_code, "year": LAST_YEAR}
+
+
+def project_body(firm) -> dict:
+    today = timezone.localdate()
+    return {
+        "firm": firm.credit_code,
+        "name": "矩阵新技改项目",
+        "kind": "green",
+        "investment": "320.00",
+        "planned_start": str(today),
+        "planned_finish": str(today + datetime.timedelta(days=200)),
+    }
 
 
 def alert_recipients(world: World) -> set[str]:

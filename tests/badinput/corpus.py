@@ -10,7 +10,16 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from cultivation.models import Application, ApplicationEvent, Attestation, ListingTrack, MaturityAssessment
+from cultivation.models import (
+    Application,
+    ApplicationEvent,
+    Attestation,
+    DigitalRecognition,
+    IndustryBrain,
+    ListingTrack,
+    MaturityAssessment,
+    UpgradeProject,
+)
 from cultivation.models.alerts import AlertPreference
 from registry.credit_code import make_code
 from registry.models import AnnualFigures, Firm, User
@@ -59,6 +68,7 @@ def case_id(value) -> str:
 
 WRITABLE = (Firm, AnnualFigures, Application, ApplicationEvent, Attestation, AlertPreference, Token, User)
 WRITABLE += (MaturityAssessment, ListingTrack)
+WRITABLE += (DigitalRecognition, IndustryBrain, UpgradeProject)
 
 
 def snapshot() -> dict:

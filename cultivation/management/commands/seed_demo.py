@@ -52,6 +52,11 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
+            f"Digital transformation: {result['recognitions']} recognitions, "
+            f"{result['industry_brains']} industry platforms, "
+            f"{result['upgrade_projects']} 技改 projects added."
+        )
+        self.stdout.write(
             "Accounts demo-admin, demo-caseworker, demo-reviewer, demo-firm; "
             f"password {settings.DEMO_PASSWORD!r} (DEMO_PASSWORD)."
         )

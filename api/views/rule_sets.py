@@ -28,7 +28,7 @@ from ..serializers import RuleSetDetailSerializer, RuleSetSerializer
 class RuleSetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Every stored rule-set version; the detail includes each tier's criteria and thresholds."""
 
-    queryset = RuleSetRecord.objects.select_related("based_on").order_by("effective_from")
+    queryset = RuleSetRecord.objects.published().select_related("based_on").order_by("effective_from")
     filterset_class = RuleSetFilter
     lookup_field = "code"
     ordering_fields = ("effective_from", "code")

@@ -23,7 +23,14 @@ from .designations import (
 from .disqualifications import lift_disqualification, record_disqualification
 from .pool import admit_to_pool, exit_pool, may_override_pool_entry
 from .revocation import revoke_designation
-from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on
+from .rules import (
+    claim_attestation,
+    decide_attestation,
+    derive_rule_set,
+    ensure_can_act_on,
+    publish_rule_set,
+    update_draft,
+)
 from .stages import settle_stage
 
 __all__ = [
@@ -41,6 +48,7 @@ __all__ = [
     "lift_disqualification",
     "may_override_pool_entry",
     "may_record_historical_designations",
+    "publish_rule_set",
     "record_disqualification",
     "record_historical_designation",
     "refusals_to_apply",
@@ -51,4 +59,5 @@ __all__ = [
     "transition_input_errors",
     "transitioned",
     "unassign_reviewer",
+    "update_draft",
 ]

@@ -12,6 +12,7 @@ from .applications import (
 )
 from .attestations import Attestation, Disqualification
 from .designations import Designation
+from .impact import ImpactReport
 from .pool import PoolMembership
 from .rulesets import RuleSet
 from .scanning import FirmChange, ScanWatermark
@@ -29,6 +30,7 @@ __all__ = [
     "FirmChange",
     "FrozenSnapshotError",
     "Holiday",
+    "ImpactReport",
     "Objection",
     "PoolMembership",
     "Review",

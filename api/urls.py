@@ -20,6 +20,7 @@ router.register("reviews", views.ReviewViewSet, basename="review")
 router.register("attestations", views.AttestationViewSet, basename="attestation")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("imports", views.ImportJobViewSet, basename="import")
+router.register("impact-reports", views.ImpactReportViewSet, basename="impact-report")
 router.register("disqualifications", views.DisqualificationViewSet, basename="disqualification")
 router.register("holidays", views.HolidayViewSet, basename="holiday")
 

@@ -9,6 +9,7 @@ from .dashboard import DashboardView
 from .eligibility import EligibilityView
 from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
 from .firms import ClusterViewSet, DistrictViewSet, FirmViewSet
+from .impact import ImpactReportViewSet
 from .imports import ImportJobViewSet
 from .me import MeView
 from .programme_actions import (
@@ -40,6 +41,7 @@ __all__ = [
     "FirmFiguresViewSet",
     "FirmViewSet",
     "HolidayViewSet",
+    "ImpactReportViewSet",
     "ImportJobViewSet",
     "MeView",
     "PoolViewSet",

@@ -117,6 +117,10 @@ ADMIN_ROUTES: dict[tuple[str, str], str | Gap] = {
     # running worked cases evaluates hypothetical facts and saves nothing: the what-if evaluation
     ("cultivation.RuleSet", "page:cultivation_ruleset_cases"): "eligibility",
     ("cultivation.RuleSet", "page:cultivation_ruleset_derive"): Gap("programme admins publish rule sets"),
+    ("cultivation.RuleSet", "page:cultivation_ruleset_draft"): Gap(
+        "programme admins edit drafts in the admin"
+    ),
+    ("cultivation.RuleSet", "page:cultivation_ruleset_publish"): Gap("programme admins publish rule sets"),
 }
 
 # --- 3. the portal: every view that accepts a POST -> route ------------------------------------------------

@@ -32,6 +32,7 @@ from ..services import (
     update_draft,
 )
 from ..worked_cases import CaseFileError, cases_for, load_text, run_cases, summary, table
+from .impact import impact_urls
 
 
 class RoleGatedAdmin(admin.ModelAdmin):
@@ -161,6 +162,7 @@ class RuleSetAdmin(RoleGatedAdmin):
             path("<int:pk>/derive/", derive, name="cultivation_ruleset_derive"),
             path("<int:pk>/draft/", edit, name="cultivation_ruleset_draft"),
             path("<int:pk>/publish/", publish, name="cultivation_ruleset_publish"),
+            *impact_urls(self),
             path("<int:pk>/cases/", cases, name="cultivation_ruleset_cases"),
             *super().get_urls(),
         ]

@@ -31,7 +31,15 @@ from .rules.facts import RENEWAL, Facts
 from .rules.ruleset import InForce, RuleSet, in_force
 from .rules.status import MET
 from .scanning import CHUNK_SIZE, firm_id_ranges
-from .selectors import FirmSet, ScannedFirm, rule_set_on, rule_set_version, rule_sets, scan_facts
+from .selectors import (
+    FirmSet,
+    ScannedFirm,
+    previewed_in_force,
+    rule_set_on,
+    rule_set_version,
+    rule_sets,
+    scan_facts,
+)
 from .tiers import TIERS
 
 Progress = Callable[[int, int], None]
@@ -66,7 +74,7 @@ def versions(as_of: datetime.date, code: str | None) -> InForce:
     those with ``code`` (a draft too) in place of its own line's set, whatever its effective date."""
     if not code:
         return rule_set_on(as_of)
-    return in_force(as_of, rule_sets(), named=rule_set_version(code))
+    return previewed_in_force(code, as_of)
 
 
 def read_register(
@@ -75,8 +83,7 @@ def read_register(
     """The scope's firms with their facts, one chunk at a time (five queries a chunk, as the scan)."""
     chunks = scope.firm_sets(chunk_size)
     for done, firms in enumerate(chunks, start=1):
-        with gc_paused():
-            yield scan_facts(firms, as_of)
+        yield scan_facts(firms, as_of)
         if progress:
             progress(done, len(chunks))
 
@@ -224,7 +231,27 @@ def impact(
     result.by = {group: defaultdict(Tally) for group in GROUPS}
     districts = dict(District.objects.values_list("pk", "code"))
     changed: list[tuple[ScannedFirm, str, bool, bool]] = []
-    for chunk in read_register(scope, as_of, progress, chunk_size):
+    with gc_paused():  # as the scan: the facts hold no cycles, the collector only walks them
+        _tally(
+            result,
+            read_register(scope, as_of, progress, chunk_size),
+            judge_a,
+            judge_b,
+            same,
+            districts,
+            changed,
+        )
+    result.changed = len(changed)
+    result.changes = _change_rows(changed[:MAX_CHANGES_LISTED], a, b, districts)
+    return result
+
+
+def _tally(
+    result: Impact, chunks, judge_a: Judge, judge_b: Judge, same: set[str], districts: dict, changed: list
+) -> None:
+    """Judge every firm of the chunks under A and B and count it where it belongs."""
+    tiers = list(result.tiers)
+    for chunk in chunks:
         for firm in chunk:
             facts = firm.facts
             under_a = judge_a(facts)
@@ -245,9 +272,6 @@ def impact(
                 if yes_a != yes_b:
                     changed.append((firm, tier, yes_a, yes_b))
         result.firms += len(chunk)
-    result.changed = len(changed)
-    result.changes = _change_rows(changed[:MAX_CHANGES_LISTED], a, b, districts)
-    return result
 
 
 def _change_rows(
@@ -369,11 +393,12 @@ def sweep(
     judges = [Judge(rules, tiers) for rules in points]
     counts = [Counter() for _ in values]
     result = Sweep(as_of, code, path, param, criterion.params[param], list(values), tiers)
-    for chunk in read_register(scope, as_of, progress, chunk_size):
-        for firm in chunk:
-            for judge, tally in zip(judges, counts, strict=True):
-                for tier, verdict in judge(firm.facts).items():
-                    tally[tier] += verdict is True
-        result.firms += len(chunk)
+    with gc_paused():
+        for chunk in read_register(scope, as_of, progress, chunk_size):
+            for firm in chunk:
+                for judge, tally in zip(judges, counts, strict=True):
+                    for tier, verdict in judge(firm.facts).items():
+                        tally[tier] += verdict is True
+            result.firms += len(chunk)
     result.counts = [{tier: tally[tier] for tier in tiers} for tally in counts]
     return result

@@ -67,6 +67,17 @@ def rule_set_version(code: str) -> RuleSet:
     return RuleSet.from_dict(record.definition)
 
 
+def is_draft(code: str | None) -> bool:
+    """Whether ``code`` names a draft version (issue 16)."""
+    return bool(code) and RuleSetRecord.objects.drafts().filter(code=code).exists()
+
+
+def previewed_in_force(code: str, day: datetime.date) -> InForce:
+    """The sets of ``day`` with version ``code`` (a draft too) in its line's place: for previews only
+    (worked cases, impact reports), never for a decision."""
+    return in_force(day, rule_sets(), named=rule_set_version(code))
+
+
 def rule_set_on(day: datetime.date) -> InForce:
     """The sets in force on ``day`` (P1): the national set and Chongqing's, combined (issue 15).
 

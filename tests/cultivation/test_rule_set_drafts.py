@@ -135,3 +135,11 @@ def test_only_programme_admins_reach_drafts(client, superuser, caseworker):
     with pytest.raises(Exception, match="项目管理员"):
         publish_rule_set(record=draft, actor=caseworker)
     assert RuleSet.objects.get(pk=draft.pk).is_draft
+
+
+def test_worked_cases_preview_a_draft(client, superuser):
+    """The parent's worked cases run against the draft (its stricter size bar fails some of them)."""
+    draft = save_draft(client, superuser)
+    page = client.get(f"/admin/cultivation/ruleset/{draft.pk}/cases/")
+    assert page.status_code == 200
+    assert "不存在" not in page.text and "FAIL" in page.text and "PASS" in page.text

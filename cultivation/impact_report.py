@@ -12,6 +12,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -190,16 +191,22 @@ def line_chart(result: dict) -> dict[str, Any]:
 
 def about(report: ImpactReport) -> list[list[Any]]:
     """Who ran the report, when, on what: cited with the figures."""
-    return [
+    rows = [
         [_("报告编号"), report.pk],
         [_("类型"), report.get_kind_display()],
         [_("评估版本"), report.to_code],
-        [_("对照版本"), report.from_key or report.from_code or _("施行版本")],
+    ]
+    if report.kind == ImpactReport.Kind.SWEEP:
+        rows.append([_("扫描阈值"), f"{report.sweep_path}.{report.sweep_param}"])
+    else:
+        rows.append([_("对照版本"), report.from_key or report.from_code or _("施行版本")])
+    return [
+        *rows,
         [_("评估日期"), report.as_of.isoformat()],
         [_("区县"), report.district or _("全部")],
         [_("产业集群"), report.cluster or _("全部")],
         [_("发起人"), report.created_by.get_username()],
-        [_("发起时间"), report.created_at.isoformat(timespec="seconds")],
+        [_("发起时间"), timezone.localtime(report.created_at).strftime("%Y-%m-%d %H:%M")],
     ]
 
 

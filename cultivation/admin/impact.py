@@ -34,7 +34,9 @@ def _published_choices() -> list[tuple[str, str]]:
 
 class ImpactForm(forms.Form):
     from_code = forms.ChoiceField(label=_("对照版本"), required=False)
-    as_of = forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     district = forms.ModelChoiceField(
         District.objects.all(), label=_("区县"), required=False, to_field_name="code", empty_label=_("全部")
     )
@@ -56,7 +58,9 @@ class SweepForm(forms.Form):
     start = forms.DecimalField(label=_("起始值"))
     stop = forms.DecimalField(label=_("终止值"))
     step = forms.DecimalField(label=_("步长"), min_value=Decimal("0.0001"))
-    as_of = forms.DateField(label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("评估日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     district = ImpactForm.base_fields["district"]
     cluster = ImpactForm.base_fields["cluster"]
 

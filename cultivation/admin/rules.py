@@ -59,7 +59,9 @@ class RoleGatedAdmin(admin.ModelAdmin):
 
 class DeriveRuleSetForm(forms.Form):
     code = forms.CharField(label=_("新版本代码"), max_length=40, help_text=_("例如 CQ-2027"))
-    effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(
+        label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     title = forms.CharField(label=_("名称"), max_length=200, required=False)
     note = forms.CharField(label=_("调整说明"), widget=forms.Textarea(attrs={"rows": 3}))
     overrides = forms.CharField(

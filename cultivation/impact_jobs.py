@@ -26,10 +26,11 @@ from django.utils.translation import gettext as _
 
 from registry.models import Cluster, District
 
-from .impact import Scope, impact, sweep
+from .impact import Scope, impact, numeric_params, sweep
 from .models import ImpactReport
 from .models import RuleSet as RuleSetRecord
 from .rules.checks import RuleError
+from .selectors import rule_set_version
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ def request_report(
     if not may_run_reports(actor):
         raise PermissionDenied(_("只有项目管理员可以预览规则调整的影响。"))
     _check(to_code, from_code, district, cluster)
+    if sweep_path:
+        _check_sweep(to_code, sweep_path, sweep_param, sweep_values)
     fields = {
         "kind": ImpactReport.Kind.SWEEP if sweep_path else ImpactReport.Kind.IMPACT,
         "to_code": to_code,
@@ -97,6 +100,17 @@ def _check(to_code: str, from_code: str, district: str, cluster: str) -> None:
         errors["cluster"] = _("没有该产业集群。")
     if errors:
         raise ValidationError(errors)
+
+
+def _check_sweep(code: str, path: str, param: str, values: Sequence[Decimal]) -> None:
+    """A sweep names one numeric threshold the version has, and at least one value."""
+    found = {(p, name) for p, name, _value in numeric_params(rule_set_version(code))}
+    if (path, param) not in found and (f"common.{path}", param) not in found:
+        raise ValidationError(
+            {"sweep": _("此版本没有数值阈值 %(path)s.%(param)s。") % {"path": path, "param": param}}
+        )
+    if not values:
+        raise ValidationError({"sweep": _("请给出扫描范围。")})
 
 
 def queue(report_id: int) -> None:

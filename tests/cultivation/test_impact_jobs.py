@@ -107,3 +107,13 @@ def test_a_pending_request_is_not_run_twice_and_a_lost_worker_is_taken_over(stri
     assert run_report(first.pk) is None  # ended: a late duplicate does nothing
     assert pool_row(done.result)["lost"] == 1
     assert Decimal(done.result["tiers"][0]["a"]) >= 0
+
+
+def test_a_sweep_of_a_threshold_the_version_has_not_is_refused_before_any_job(stricter, superuser):
+    api = APIClient()
+    api.force_authenticate(superuser)
+    body = {"to": stricter, "sweep": {"path": "hardtech_pool.rd_intensity", "param": "nope"}}
+    body["sweep"].update(start="1", stop="2", step="1")
+    response = api.post("/api/impact-reports/", body, format="json")
+    assert response.status_code == 400 and "sweep" in response.json()["fields"]
+    assert not ImpactReport.objects.exists()

@@ -351,6 +351,9 @@ def sweep_values(start: Decimal, stop: Decimal, step: Decimal, limit: int = 200)
     return [start + step * index for index in range(count)]
 
 
+NOT_THRESHOLDS = {"year"}  # which fiscal year a criterion reads (0: the last), not a bar
+
+
 def numeric_params(spec: RuleSet) -> list[tuple[str, str, Any]]:
     """Every (criterion path, param, value) of a version whose value is one number: what can be swept."""
     found = []
@@ -358,7 +361,11 @@ def numeric_params(spec: RuleSet) -> list[tuple[str, str, Any]]:
     criteria += [(tier, c) for tier, rule in spec.tiers.items() for c in rule.criteria]
     for scope, criterion in criteria:
         for param, value in criterion.params.items():
-            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            if (
+                param not in NOT_THRESHOLDS
+                and isinstance(value, int | float | Decimal)
+                and not isinstance(value, bool)
+            ):
                 found.append((f"{scope}.{criterion.code}", param, value))
     return found
 

@@ -16,7 +16,7 @@ from cultivation.impact import Judge, Scope, impact, read_register, sweep, sweep
 from cultivation.models import Alert, RuleSet
 from cultivation.models.alerts import AlertKind
 from cultivation.scans import SCANS
-from cultivation.selectors import eligibility_of_firm
+from cultivation.selectors import eligibility_of_firm, facts_for_firm, self_check
 from cultivation.services import derive_rule_set
 from cultivation.tiers import HARDTECH_POOL, INNOVATIVE_SME, TIERS
 from registry.models import Firm
@@ -168,3 +168,52 @@ def test_a_sweep_counts_the_eligible_at_each_value_from_one_reading(superuser, d
     counts = [point["eligible"][HARDTECH_POOL] for point in found.as_dict()["points"]]
     assert counts == [4, 3, 2, 1, 1, 0]
     assert found.as_dict()["current"] == "5"
+
+
+# One threshold per tier, moved so that some demo firms should cross it: (base set, criterion, param, value).
+MOVES = {
+    "innovative_sme": ("CN-2026", "innovative_sme.score", "total", "70"),
+    "srdi_sme": ("CN-2026", "srdi_sme.c2_rd_expense", "threshold", "300"),
+    "little_giant": ("CN-2026", "little_giant.operating_revenue", "threshold", "8000"),
+    "single_champion": ("CN-2026", "single_champion.main_business_revenue_mean", "threshold", "20000"),
+    "gazelle": ("CQ-2024", "gazelle.rd_intensity_3y", "threshold", "5"),
+    "potential_unicorn": ("CQ-2024", "potential_unicorn.valuation", "threshold", "400"),
+    "unicorn": ("CQ-2024", "unicorn.valuation", "threshold", "3000"),
+    "hardtech_pool": ("CQ-2024", "hardtech_pool.rd_intensity", "threshold", "7"),
+}
+
+
+def test_each_tiers_threshold_moved_flips_exactly_the_firms_their_self_check_flips(superuser):
+    """Per tier, the report's counts and changed firms equal each firm's own self-check under A and B,
+    read the firm page's way (``facts_for_firm``), not the scan's.
+
+    On this register firms flip for 创新型, 专精特新, 瞪羚 and 独角兽; none is eligible for 小巨人, 单项冠军
+    or the pool (attested conditions the demo does not claim), which the hand-worked cases above cover.
+    """
+    call_command("seed_demo", firms=150, seed=5, verbosity=0)
+    as_of = today()
+    facts = {firm.credit_code: facts_for_firm(firm, as_of) for firm in Firm.objects.select_related("cluster")}
+    moved = 0
+    for day, (tier, (base, path, param, value)) in enumerate(MOVES.items(), start=1):
+        code = f"T-{tier}"
+        derive_rule_set(
+            base=RuleSet.objects.get(code=base),
+            code=code,
+            effective_from=datetime.date(2099, 1, day),  # published, far ahead: named, never in force
+            overrides={path: {param: value}},
+            actor=superuser,
+        )
+        a = {c for c, f in facts.items() if self_check(f)[tier].eligible is True}
+        b = {c for c, f in facts.items() if self_check(f, code)[tier].eligible is True}
+        found = impact(code, as_of=as_of)
+        tally = found.tiers[tier]
+        assert (tally.a, tally.b, tally.gained, tally.lost) == (len(a), len(b), len(b - a), len(a - b)), tier
+        changed = {row["credit_code"] for row in found.changes if row["tier"] == tier}
+        assert changed == a ^ b, tier
+        assert all(row["criterion"] == path.split(".")[1] for row in found.changes if row["tier"] == tier), (
+            tier
+        )
+        others = [t for name, t in found.tiers.items() if name != tier]
+        assert all(t.gained == t.lost == 0 for t in others), tier
+        moved += len(a ^ b)
+    assert moved > 0

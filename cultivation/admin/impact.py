@@ -10,12 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Cluster, District
@@ -201,3 +203,46 @@ class ImpactPages:
             return HttpResponse(status=404)
         response["Content-Disposition"] = f'attachment; filename="impact-{report.pk}.{fmt}"'
         return response
+
+
+@admin.register(ImpactReport)
+class ImpactReportAdmin(admin.ModelAdmin):
+    """Every stored report, for programme admins to find and cite one; each opens on its report page."""
+
+    list_display = (
+        "id",
+        "kind",
+        "to_code",
+        "from_key",
+        "as_of",
+        "district",
+        "cluster",
+        "status",
+        "created_by",
+        "created_at",
+        "open",
+    )
+    list_filter = ("kind", "status")
+    search_fields = ("to_code", "from_code")
+    list_select_related = ("created_by",)
+
+    def has_module_permission(self, request):
+        return may_run_reports(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return may_run_reports(request.user)
+
+    def has_add_permission(self, request):
+        return False  # reports are asked for on a version's page (预览影响, 阈值扫描)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("报告"))
+    def open(self, obj: ImpactReport):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:cultivation_ruleset_report", args=[obj.pk]), _("查看")
+        )

@@ -88,5 +88,9 @@ def test_only_programme_admins_reach_impact_pages(client, caseworker, superuser,
         f"/admin/cultivation/ruleset/{draft.pk}/sweep/",
         f"/admin/cultivation/ruleset/impact/{report.pk}/",
         f"/admin/cultivation/ruleset/impact/{report.pk}/export.csv",
+        "/admin/cultivation/impactreport/",
     ):
         assert client.get(url).status_code == 403, url
+    client.force_login(superuser)
+    listing = client.get("/admin/cultivation/impactreport/")
+    assert listing.status_code == 200 and f"/admin/cultivation/ruleset/impact/{report.pk}/" in listing.text

@@ -84,7 +84,7 @@ def tables(report: ImpactReport) -> list[dict[str, Any]]:
                     row["tier_label"],
                     _yes(row["a"]),
                     _yes(row["b"]),
-                    _yes(row["held"]),
+                    _("是") if row["held"] else _("否"),
                     row["criterion_label"] or row["criterion"],
                 ]
                 for row in result["changes"]
@@ -95,7 +95,7 @@ def tables(report: ImpactReport) -> list[dict[str, Any]]:
 
 
 def _yes(value: bool) -> str:
-    return _("符合") if value is True else _("不符合") if value is False else _("是")
+    return _("符合") if value else _("不符合")
 
 
 def _sweep_table(result: dict) -> dict[str, Any]:

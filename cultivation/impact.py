@@ -120,7 +120,10 @@ class Judge:
 
 def deciding_criterion(facts: Facts, tier: str, a: InForce, b: InForce) -> tuple[str, str]:
     """The criterion that moved the firm: the first whose outcome differs between A and B, else the
-    first not met on the failing side. Built for changed firms only (full reports cost more)."""
+    first not met on the failing side. Built for changed firms only (full reports cost more). Empty
+    when one version does not rate the tier at all (the whole tier is what changed)."""
+    if not (a.rates(tier) and b.rates(tier)):
+        return "", ""
     judged = facts.with_changes(application_kind=RENEWAL) if tier in facts.designations else facts
     under_a = evaluate(judged, a, [tier]).tiers[tier].criteria
     under_b = evaluate(judged, b, [tier]).tiers[tier].criteria

@@ -4,7 +4,8 @@
 
 Creates the database ``tiermark_bench_<N>k`` on the local PostgreSQL when it is missing, migrates it,
 seeds it with ``seed_demo --firms N --years 5`` (every firm with five fiscal years of figures),
-runs the scan benchmark (``bench/bench_scan.py``), then the web benchmark
+runs the scan benchmark (``bench/bench_scan.py``), the impact benchmark (``bench/bench_impact.py``:
+``impact_vs_scan`` and ``sweep_vs_impact``, issue 16; ``--impact-only`` runs it alone), then the web benchmark
 ``bench/bench_web.py:measure(database_url, redis_url, firms)`` when that module is present, prints a
 table, and prints as its LAST line the summary of ``name=value`` pairs. A figure that could not be
 measured is printed as ``missing``.
@@ -34,8 +35,11 @@ SUMMARY_KEYS = (
     "api_vs_floor",
     "dashboard_ms",
     "admin_changelist_ms",
+    "impact_vs_scan",
+    "sweep_vs_impact",
 )
-WEB_KEYS = SUMMARY_KEYS[5:]
+WEB_KEYS = SUMMARY_KEYS[5:9]
+IMPACT_KEYS = SUMMARY_KEYS[9:]
 
 
 def parse_args() -> argparse.Namespace:
@@ -45,6 +49,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per figure; medians (default 3)")
     parser.add_argument("--naive-sample", type=int, default=500, help="firms timed for the naive scan")
     parser.add_argument("--skip-web", action="store_true", help="do not run bench/bench_web.py")
+    parser.add_argument(
+        "--impact-only",
+        action="store_true",
+        help="only bench/bench_impact.py (impact report and sweep against the promotion scan)",
+    )
     return parser.parse_args()
 
 
@@ -121,13 +130,19 @@ def main() -> None:
     import django
 
     django.setup()
-    from bench import bench_scan
+    from bench import bench_impact, bench_scan
 
     log_dir = ROOT / "var" / "bench"
     log_dir.mkdir(parents=True, exist_ok=True)
-    scan = bench_scan.measure(database_url, args.firms, args.runs, args.naive_sample, log_dir)
+    if args.impact_only:
+        scan = bench_scan.ScanFigures()
+    else:
+        scan = bench_scan.measure(database_url, args.firms, args.runs, args.naive_sample, log_dir)
     figures: dict[str, float] = dict(scan.figures)
-    if not args.skip_web:
+    impact = bench_impact.measure(args.runs)
+    scan.rows += impact.rows
+    figures.update({k: v for k, v in impact.figures.items() if k in IMPACT_KEYS})
+    if not args.skip_web and not args.impact_only:
         from django.db import connections
 
         connections.close_all()

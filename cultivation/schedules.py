@@ -46,6 +46,12 @@ SCHEDULES: tuple[Schedule, ...] = (
         description="queue again large admin imports whose message was lost (still queued after 10 minutes)",
     ),
     Schedule(
+        "requeue-impact-reports",
+        "cultivation.tasks.requeue_impact_reports",
+        every_minutes=10,
+        description="queue again impact reports whose message or worker was lost (no progress in 10 minutes)",
+    ),
+    Schedule(
         "prune-change-feed",
         "registry.tasks.prune_changes",
         crontab="15 3 * * *",

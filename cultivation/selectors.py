@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from registry.models import FIGURE_FIELDS, AnnualFigures, Firm
@@ -33,22 +33,49 @@ _cache: dict[str, object] = {"key": None, "sets": ()}
 
 
 def rule_sets() -> tuple[RuleSet, ...]:
-    """Every stored rule set, parsed once per process and re-read when a version is added."""
-    key = RuleSetRecord.objects.aggregate(last=Max("id"))["last"]
+    """Every published rule set, parsed once per process and re-read when a version is published.
+
+    Drafts (issue 16) are never among them: nothing that decides (scans, applications, the firm's
+    self-check, what-if) can apply one. The key counts published rows too, since publishing a draft
+    adds no id.
+    """
+    published = RuleSetRecord.objects.published()
+    key = tuple(published.aggregate(last=Max("id"), count=Count("id")).values())
     with _cache_lock:
         if _cache["key"] != key or not _cache["sets"]:
-            records = RuleSetRecord.objects.order_by("effective_from").only("definition")
+            records = published.order_by("effective_from").only("definition")
             _cache["sets"] = tuple(RuleSet.from_dict(r.definition) for r in records)
             _cache["key"] = key
         return _cache["sets"]  # type: ignore[return-value]
 
 
 def rule_set_named(code: str) -> RuleSet:
-    """The stored set with this code; ``LookupError`` when there is none."""
+    """The published set with this code; ``LookupError`` when there is none (a draft is none)."""
     for rule_set in rule_sets():
         if rule_set.code == code:
             return rule_set
     raise LookupError(code)
+
+
+def rule_set_version(code: str) -> RuleSet:
+    """Any stored version by code, a draft too: what an impact report or a sweep compares (never decides).
+
+    ``LookupError`` when there is none.
+    """
+    if (record := RuleSetRecord.objects.filter(code=code).only("definition").first()) is None:
+        raise LookupError(code)
+    return RuleSet.from_dict(record.definition)
+
+
+def is_draft(code: str | None) -> bool:
+    """Whether ``code`` names a draft version (issue 16)."""
+    return bool(code) and RuleSetRecord.objects.drafts().filter(code=code).exists()
+
+
+def previewed_in_force(code: str, day: datetime.date) -> InForce:
+    """The sets of ``day`` with version ``code`` (a draft too) in its line's place: for previews only
+    (worked cases, impact reports), never for a decision."""
+    return in_force(day, rule_sets(), named=rule_set_version(code))
 
 
 def rule_set_on(day: datetime.date) -> InForce:

@@ -18,6 +18,7 @@ from celery import chord, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from .impact_jobs import requeue_impact_reports, run_impact_report  # noqa: F401 - registered here for the worker
 from .models.alerts import AlertDelivery, Channel, DeliveryStatus
 from .scanning import CHUNK_SIZE, Chunk, ScanKind
 from .scans import NIGHTLY, SCANS

@@ -143,7 +143,7 @@ class WhatIfSerializer(serializers.Serializer):
     """The eligibility what-if body (docs/API.md). Nothing it describes is stored."""
 
     rule_set = serializers.SlugRelatedField(
-        slug_field="code", queryset=RuleSetRecord.objects.all(), required=False, allow_null=True
+        slug_field="code", queryset=RuleSetRecord.objects.published(), required=False, allow_null=True
     )
     as_of = serializers.DateField(required=False, allow_null=True, validators=[validate_evaluation_day])
     founded_on = serializers.DateField(required=False, allow_null=True)
@@ -265,6 +265,6 @@ class EvaluationQuerySerializer(serializers.Serializer):
     """Query parameters of ``GET /api/firms/{credit_code}/eligibility/``."""
 
     rule_set = serializers.SlugRelatedField(
-        slug_field="code", queryset=RuleSetRecord.objects.all(), required=False
+        slug_field="code", queryset=RuleSetRecord.objects.published(), required=False
     )
     as_of = serializers.DateField(required=False, validators=[validate_evaluation_day])

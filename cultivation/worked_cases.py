@@ -23,8 +23,9 @@ import yaml
 from django.utils.translation import gettext as _
 
 from .rules.catalogue import RULE_SETS
+from .rules.evaluator import evaluate
 from .rules.status import MET, MISSING, NOT_MET, PENDING
-from .selectors import eligibility_of_facts
+from .selectors import eligibility_of_facts, is_draft, previewed_in_force
 from .whatif import WhatIfSerializer
 
 CASES_DIR = Path(__file__).resolve().parent / "rules" / "cases"
@@ -334,7 +335,8 @@ def run_case(case: Case, override: str | None = None) -> Outcome:
         # The case is about another version (a switch date, say): not a case for ``override``.
         outcome.skipped = True
         return outcome
-    serializer = WhatIfSerializer(data=case.body(override))
+    draft = is_draft(version)  # a draft is previewed here: the what-if itself never names one
+    serializer = WhatIfSerializer(data={**case.body(override), **({"rule_set": None} if draft else {})})
     unknown = sorted(set(case.facts) - set(serializer.fields))
     if unknown:  # the API would silently drop them: a typo must not pass as a fact
         outcome.error = _("facts 中有假设评估接口不认识的键：%(keys)s。") % {"keys": ", ".join(unknown)}
@@ -343,7 +345,11 @@ def run_case(case: Case, override: str | None = None) -> Outcome:
         outcome.error = _("案例事实不被接受：%(errors)s") % {"errors": _flatten(serializer.errors)}
         return outcome
     try:
-        report = eligibility_of_facts(serializer.to_facts(), version).to_dict()
+        facts = serializer.to_facts()
+        if draft:
+            report = evaluate(facts, previewed_in_force(version, facts.as_of)).to_dict()
+        else:
+            report = eligibility_of_facts(facts, version).to_dict()
     except LookupError:
         outcome.error = _("规则集 %(code)s 不存在。") % {"code": version}
         return outcome

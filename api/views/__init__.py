@@ -10,6 +10,7 @@ from .digital import DigitalRecognitionViewSet, IndustryBrainViewSet, UpgradePro
 from .eligibility import EligibilityView
 from .figures import AnnualFiguresViewSet, FirmFiguresViewSet
 from .firms import ClusterViewSet, DistrictViewSet, FirmViewSet
+from .impact import ImpactReportViewSet
 from .imports import ImportJobViewSet
 from .listing import ListingTrackViewSet
 from .maturity import MaturityViewSet
@@ -44,6 +45,7 @@ __all__ = [
     "FirmFiguresViewSet",
     "FirmViewSet",
     "HolidayViewSet",
+    "ImpactReportViewSet",
     "ImportJobViewSet",
     "IndustryBrainViewSet",
     "ListingTrackViewSet",

@@ -28,6 +28,7 @@ from ..digital_examples import (
 )
 from ..examples import request_example, response_example
 from ..permissions import EditsRegister
+from ..replica import ReplicaListMixin
 from ..serializers import ERRORS, ErrorSerializer
 from ..serializers.digital import (
     AdvanceSerializer,
@@ -76,7 +77,7 @@ def crud_schema(noun: str, serializer: type, item: dict, body: dict, example: st
     )
 
 
-class DigitalRecordViewSet(viewsets.ModelViewSet):
+class DigitalRecordViewSet(ReplicaListMixin, viewsets.ModelViewSet):
     """Shared: scoped reads, caseworkers' writes, deletes through the service."""
 
     permission_classes = [IsAuthenticated, EditsRegister]

@@ -31,7 +31,7 @@ class RuleSetViewSet(
 ):
     """Every stored rule-set version; the detail includes each tier's criteria and thresholds."""
 
-    queryset = RuleSetRecord.objects.select_related("based_on").order_by("effective_from")
+    queryset = RuleSetRecord.objects.published().select_related("based_on").order_by("effective_from")
     filterset_class = RuleSetFilter
     lookup_field = "code"
     ordering_fields = ("effective_from", "code")

@@ -23,8 +23,16 @@ from registry.admin import ScopedAdminMixin
 from registry.roles import can_edit_register, is_programme_staff
 
 from ..models import Attestation, Disqualification, RuleSet
-from ..services import decide_attestation, derive_rule_set, lift_disqualification, record_disqualification
+from ..services import (
+    decide_attestation,
+    derive_rule_set,
+    lift_disqualification,
+    publish_rule_set,
+    record_disqualification,
+    update_draft,
+)
 from ..worked_cases import CaseFileError, cases_for, load_text, run_cases, summary, table
+from .impact import impact_urls
 
 
 class RoleGatedAdmin(admin.ModelAdmin):
@@ -51,7 +59,9 @@ class RoleGatedAdmin(admin.ModelAdmin):
 
 class DeriveRuleSetForm(forms.Form):
     code = forms.CharField(label=_("新版本代码"), max_length=40, help_text=_("例如 CQ-2027"))
-    effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(
+        label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     title = forms.CharField(label=_("名称"), max_length=200, required=False)
     note = forms.CharField(label=_("调整说明"), widget=forms.Textarea(attrs={"rows": 3}))
     overrides = forms.CharField(
@@ -66,8 +76,14 @@ class DeriveRuleSetForm(forms.Form):
         except json.JSONDecodeError as error:
             raise ValidationError(_("不是有效的 JSON：%(error)s") % {"error": error}) from error
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            raise ValidationError(_("应为 {\"称号.条件\": {\"参数\": 值}} 的形式。"))
+            raise ValidationError(_('应为 {"称号.条件": {"参数": 值}} 的形式。'))
         return value
+
+
+class DraftForm(DeriveRuleSetForm):
+    """A draft's editable part: everything the derive form takes but its code."""
+
+    code = None
 
 
 class CaseFileForm(forms.Form):
@@ -90,26 +106,44 @@ class CaseFileForm(forms.Form):
 
 @admin.register(RuleSet)
 class RuleSetAdmin(RoleGatedAdmin):
-    list_display = ("code", "jurisdiction", "title", "effective_from", "provisional", "builtin", "based_on")
-    list_filter = ("jurisdiction",)
+    list_display = (
+        "code",
+        "jurisdiction",
+        "title",
+        "effective_from",
+        "status",
+        "provisional",
+        "builtin",
+        "based_on",
+    )
+    list_filter = ("jurisdiction", "status")
     list_select_related = ("based_on",)
     readonly_fields = (
         "code",
         "jurisdiction",
         "title",
         "effective_from",
+        "status",
         "provisional",
         "builtin",
         "based_on",
+        "overrides",
         "note",
         "created_by",
         "created_at",
+        "published_by",
+        "published_at",
         "thresholds",
     )
     fields = readonly_fields
 
     def can_write(self, request) -> bool:
         return request.user.is_superuser
+
+    def get_queryset(self, request):
+        """Drafts are the programme admins' own until published (issue 16)."""
+        records = super().get_queryset(request)
+        return records if request.user.is_superuser else records.published()
 
     def has_add_permission(self, request):
         return False  # new versions come from "derive", never from a blank form
@@ -124,14 +158,21 @@ class RuleSetAdmin(RoleGatedAdmin):
     def get_urls(self):
         derive = self.admin_site.admin_view(self.derive_view)
         cases = self.admin_site.admin_view(self.cases_view)
+        edit = self.admin_site.admin_view(self.edit_draft_view)
+        publish = self.admin_site.admin_view(self.publish_view)
         return [
             path("<int:pk>/derive/", derive, name="cultivation_ruleset_derive"),
+            path("<int:pk>/draft/", edit, name="cultivation_ruleset_draft"),
+            path("<int:pk>/publish/", publish, name="cultivation_ruleset_publish"),
+            *impact_urls(self),
             path("<int:pk>/cases/", cases, name="cultivation_ruleset_cases"),
             *super().get_urls(),
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {**(extra_context or {}), "can_derive": request.user.is_superuser}
+        record = self.get_object(request, object_id)
+        extra["is_draft"] = record is not None and record.is_draft
         return super().change_view(request, object_id, form_url, extra)
 
     def cases_view(self, request, pk: int):
@@ -142,7 +183,7 @@ class RuleSetAdmin(RoleGatedAdmin):
         """
         if not self.has_view_permission(request):
             raise PermissionDenied
-        record = get_object_or_404(RuleSet.objects.select_related("based_on"), pk=pk)
+        record = get_object_or_404(self.get_queryset(request).select_related("based_on"), pk=pk)
         form = CaseFileForm(request.POST or None, request.FILES or None)
         source, cases = None, []
         if request.method == "POST" and form.is_valid():
@@ -180,19 +221,20 @@ class RuleSetAdmin(RoleGatedAdmin):
         return codes
 
     def derive_view(self, request, pk: int):
-        """Publish a new version with changed thresholds (P1); the base version stays as it was."""
+        """A new version with changed thresholds (P1), published at once or saved as a draft (issue 16)."""
         if not request.user.is_superuser:
             raise PermissionDenied
-        base = get_object_or_404(RuleSet, pk=pk)
+        base = get_object_or_404(RuleSet.objects.published(), pk=pk)
         form = DeriveRuleSetForm(request.POST or None)
+        draft = "_draft" in request.POST
         if request.method == "POST" and form.is_valid():
             try:
-                record = derive_rule_set(base=base, actor=request.user, **form.cleaned_data)
+                record = derive_rule_set(base=base, actor=request.user, draft=draft, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                _form_errors(form, error)
             else:
-                messages.success(request, _("已发布规则集 %(code)s。") % {"code": record.code})
+                done = _("已保存草稿 %(code)s。") if draft else _("已发布规则集 %(code)s。")
+                messages.success(request, done % {"code": record.code})
                 return redirect(reverse("admin:cultivation_ruleset_change", args=[record.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -202,6 +244,67 @@ class RuleSetAdmin(RoleGatedAdmin):
             "title": _("基于 %(code)s 创建新版本") % {"code": base.code},
         }
         return TemplateResponse(request, "admin/cultivation/ruleset/derive.html", context)
+
+    def edit_draft_view(self, request, pk: int):
+        """Change a draft's thresholds, date, title or note (``update_draft``, kept in its history)."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        record = get_object_or_404(RuleSet.objects.drafts().select_related("based_on"), pk=pk)
+        initial = {
+            "effective_from": record.effective_from,
+            "title": record.title,
+            "note": record.note,
+            "overrides": json.dumps(record.overrides, ensure_ascii=False, indent=2),
+        }
+        form = DraftForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                update_draft(record=record, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("已保存草稿 %(code)s。") % {"code": record.code})
+                return redirect(reverse("admin:cultivation_ruleset_change", args=[record.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "base": record,
+            "form": form,
+            "editing": True,
+            "title": _("修改草稿 %(code)s") % {"code": record.code},
+        }
+        return TemplateResponse(request, "admin/cultivation/ruleset/derive.html", context)
+
+    def publish_view(self, request, pk: int):
+        """Publish a draft after a confirmation page: it applies from its date, fixed from then on."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        record = get_object_or_404(RuleSet.objects.drafts(), pk=pk)
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "record": record,
+                "title": _("发布规则集 %(code)s") % {"code": record.code},
+            }
+            return TemplateResponse(request, "admin/cultivation/ruleset/publish.html", context)
+        try:
+            publish_rule_set(record=record, actor=request.user)
+        except ValidationError as error:
+            for line in error.messages:
+                messages.error(request, line)
+        else:
+            messages.success(request, _("已发布规则集 %(code)s。") % {"code": record.code})
+        return redirect(reverse("admin:cultivation_ruleset_change", args=[record.pk]))
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: on its field when the form has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class RejectForm(forms.Form):

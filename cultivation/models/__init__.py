@@ -13,6 +13,7 @@ from .applications import (
 from .attestations import Attestation, Disqualification
 from .designations import Designation
 from .digital import DigitalRecognition, IndustryBrain
+from .impact import ImpactReport
 from .listing import ListingTrack
 from .maturity import MaturityAssessment
 from .pool import PoolMembership
@@ -34,6 +35,7 @@ __all__ = [
     "FirmChange",
     "FrozenSnapshotError",
     "Holiday",
+    "ImpactReport",
     "IndustryBrain",
     "ListingTrack",
     "MaturityAssessment",

@@ -25,7 +25,14 @@ from .listing import advance_listing, edit_listing_details
 from .maturity import maturity_standing, record_maturity
 from .pool import admit_to_pool, exit_pool, may_override_pool_entry
 from .revocation import revoke_designation
-from .rules import claim_attestation, decide_attestation, derive_rule_set, ensure_can_act_on
+from .rules import (
+    claim_attestation,
+    decide_attestation,
+    derive_rule_set,
+    ensure_can_act_on,
+    publish_rule_set,
+    update_draft,
+)
 from .stages import settle_stage
 
 __all__ = [
@@ -46,6 +53,7 @@ __all__ = [
     "maturity_standing",
     "may_override_pool_entry",
     "may_record_historical_designations",
+    "publish_rule_set",
     "record_disqualification",
     "record_historical_designation",
     "record_maturity",
@@ -57,4 +65,5 @@ __all__ = [
     "transition_input_errors",
     "transitioned",
     "unassign_reviewer",
+    "update_draft",
 ]

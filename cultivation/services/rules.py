@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ from registry.roles import can_edit_register, scope_of
 from ..models import Attestation
 from ..models import RuleSet as RuleSetRecord
 from ..rules.checks import RuleError
+from ..rules.ruleset import RuleSet as RuleSetSpec
 from ..selectors import rule_set_named
 
 
@@ -75,6 +77,34 @@ def decide_attestation(*, attestation: Attestation, confirm: bool, actor, reason
     return locked
 
 
+def _refuse_unless_programme_admin(actor) -> None:
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("只有项目管理员可以发布规则集。"))
+
+
+def _refuse_same_day(jurisdiction: str, effective_from: datetime.date, but: int | None = None) -> None:
+    """Two published versions of one line on one day would be ambiguous (drafts never apply)."""
+    clash = RuleSetRecord.objects.published().filter(jurisdiction=jurisdiction, effective_from=effective_from)
+    if clash.exclude(pk=but).exists():
+        raise ValidationError({"effective_from": _("同一适用范围内同一天已有规则集生效。")})
+
+
+def _derived_spec(
+    base: RuleSetRecord,
+    code: str,
+    effective_from: datetime.date,
+    overrides: Mapping[str, Mapping[str, Any]],
+    title: str,
+    note: str,
+) -> RuleSetSpec:
+    try:
+        return rule_set_named(base.code).derive(
+            code, effective_from, overrides, title=title or None, note=note or None
+        )
+    except (RuleError, KeyError, ValueError, TypeError) as error:
+        raise ValidationError({"overrides": str(error)}) from error
+
+
 @transaction.atomic
 def derive_rule_set(
     *,
@@ -84,22 +114,24 @@ def derive_rule_set(
     overrides: Mapping[str, Mapping[str, Any]],
     title: str = "",
     note: str = "",
+    draft: bool = False,
     actor,
 ) -> RuleSetRecord:
-    """Publish a new rule-set version with changed thresholds; the base stays as it was (P1)."""
-    if not getattr(actor, "is_superuser", False):
-        raise PermissionDenied(_("只有项目管理员可以发布规则集。"))
+    """A new rule-set version with changed thresholds; the base stays as it was (P1).
+
+    Published at once, or kept as a ``draft`` (issue 16): stored, previewed in impact reports,
+    editable (``update_draft``) and applied by nothing until ``publish_rule_set``.
+    """
+    _refuse_unless_programme_admin(actor)
+    if base.is_draft:
+        raise ValidationError(_("草稿不能作为基础版本；请先发布。"))
     if RuleSetRecord.objects.filter(code=code).exists():
         raise ValidationError({"code": _("规则集代码已存在。")})
-    if RuleSetRecord.objects.filter(jurisdiction=base.jurisdiction, effective_from=effective_from).exists():
-        raise ValidationError({"effective_from": _("同一适用范围内同一天已有规则集生效。")})
-    try:
-        spec = rule_set_named(base.code).derive(
-            code, effective_from, overrides, title=title or None, note=note or None
-        )
-    except (RuleError, KeyError, ValueError, TypeError) as error:
-        raise ValidationError({"overrides": str(error)}) from error
-    return RuleSetRecord.objects.create(
+    if not draft:
+        _refuse_same_day(base.jurisdiction, effective_from)
+    spec = _derived_spec(base, code, effective_from, overrides, title, note)
+    now = timezone.now()
+    record = RuleSetRecord(
         code=spec.code,
         jurisdiction=spec.jurisdiction,  # a version stays in its base's line (national or Chongqing)
         effective_from=spec.effective_from,
@@ -107,6 +139,67 @@ def derive_rule_set(
         provisional=spec.provisional,
         based_on=base,
         definition=spec.to_dict(),
+        overrides=json_overrides(overrides),
         note=note,
         created_by=actor,
+        status=RuleSetRecord.Status.DRAFT if draft else RuleSetRecord.Status.PUBLISHED,
+        published_at=None if draft else now,
+        published_by=None if draft else actor,
     )
+    record._change_reason = _("创建草稿") if draft else _("发布")
+    record.save()
+    return record
+
+
+def json_overrides(overrides: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Overrides as stored: plain JSON as the form took it (a Decimal given by code becomes a string)."""
+    return json.loads(json.dumps(overrides, default=str))
+
+
+def _locked_draft(record: RuleSetRecord) -> RuleSetRecord:
+    locked = (
+        RuleSetRecord.objects.select_for_update(of=("self",)).select_related("based_on").get(pk=record.pk)
+    )
+    if not locked.is_draft:
+        raise ValidationError(_("规则集一经发布不可修改；如需调整阈值，请基于它创建新版本。"))
+    return locked
+
+
+@transaction.atomic
+def update_draft(
+    *,
+    record: RuleSetRecord,
+    overrides: Mapping[str, Mapping[str, Any]],
+    effective_from: datetime.date | None = None,
+    title: str | None = None,
+    note: str | None = None,
+    actor,
+) -> RuleSetRecord:
+    """Change a draft's thresholds (and date, title, note): rebuilt from its base with the new overrides.
+
+    Each change is kept in the version's history (who, when, the overrides before and after).
+    """
+    _refuse_unless_programme_admin(actor)
+    draft = _locked_draft(record)
+    day = effective_from or draft.effective_from
+    title = draft.title if title is None else title
+    note = draft.note if note is None else note
+    spec = _derived_spec(draft.based_on, draft.code, day, overrides, title, note)
+    draft.definition, draft.overrides = spec.to_dict(), json_overrides(overrides)
+    draft.effective_from, draft.title, draft.note = day, spec.title, note
+    draft._change_reason = _("修改草稿")
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def publish_rule_set(*, record: RuleSetRecord, actor) -> RuleSetRecord:
+    """Publish a draft: from now on it applies from its effective date and is never changed again."""
+    _refuse_unless_programme_admin(actor)
+    draft = _locked_draft(record)
+    _refuse_same_day(draft.jurisdiction, draft.effective_from, but=draft.pk)
+    draft.status = RuleSetRecord.Status.PUBLISHED
+    draft.published_at, draft.published_by = timezone.now(), actor
+    draft._change_reason = _("发布")
+    draft.save()
+    return draft

@@ -219,9 +219,24 @@ ADMIN: dict[str, AdminSpec] = {
     "cultivation.PoolMembership": AdminSpec(cw="vac", reviewer="v", admin="vacd", hidden=OUT),
     # published rule sets are never edited; only programme admins derive a new version
     # worked cases only evaluate, so whoever reads rule sets may run them (and upload a file of cases)
+    # drafts (issue 16) are the programme admins': the world's version is published, so its draft
+    # pages are a 404 for them; impact reports and sweeps are theirs alone too
     "cultivation.RuleSet": AdminSpec(
-        cw="v", reviewer="v", admin="v", extra={"derive": ADMIN_ONLY, "cases": ADMIN_SITE}
+        cw="v",
+        reviewer="v",
+        admin="v",
+        extra={
+            "derive": ADMIN_ONLY,
+            "cases": ADMIN_SITE,
+            "draft": row(LOGIN, LOGIN, LOGIN, DENY, DENY, DENY, DENY, NF),
+            "publish": row(LOGIN, LOGIN, LOGIN, DENY, DENY, DENY, DENY, NF),
+            "impact": ADMIN_ONLY,
+            "sweep": ADMIN_ONLY,
+            "report": ADMIN_ONLY,
+            "report_export": ADMIN_ONLY,
+        },
     ),
+    "cultivation.ImpactReport": superuser_only("v"),
     "cultivation.Attestation": AdminSpec(cw="vac", reviewer="v", admin="vac", hidden=OUT),
     "cultivation.Disqualification": AdminSpec(cw="vac", reviewer="v", admin="vac", hidden=OUT),
     # digital maturity and listing tracks (issue 18): caseworkers record them in their scope, through the

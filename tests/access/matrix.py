@@ -104,6 +104,9 @@ def url_of(case: Case, world: World) -> str:
         return reverse(name, args=[pk, _version_id(obj)])
     if route.kind == "transition":
         return reverse(name, args=[pk, "accept"])
+    if route.kind in ("report", "report_export"):  # a stored impact report's page, its CSV export
+        report = world.global_objects["cultivation.ImpactReport"].pk
+        return reverse(name, args=[report] if route.kind == "report" else [report, "csv"])
     if route.kind == "auth_user_password_change":
         return reverse("admin:auth_user_password_change", args=[pk])
     return reverse(name, args=[pk])

@@ -31,6 +31,7 @@ from cultivation.models import (
     DigitalRecognition,
     Disqualification,
     Holiday,
+    ImpactReport,
     IndustryBrain,
     ListingTrack,
     MaturityAssessment,
@@ -225,6 +226,13 @@ def build_world() -> World:
             subject=INNOVATIVE_SME, year=2026, kind=Target.Kind.ACTIVE_BY, count=100
         ),
         "cultivation.RuleSet": RuleSet.objects.order_by("pk").first(),
+        "cultivation.ImpactReport": ImpactReport.objects.create(
+            created_by=users["admin"],
+            to_code="CN-2026",
+            as_of=datetime.date(2026, 6, 30),
+            status=ImpactReport.Status.SUCCEEDED,
+            result={"firms": 0, "tiers": [], "breakdowns": {}, "changes": [], "changes_total": 0},
+        ),
     }
     for label in ("registry.District", "registry.Cluster"):
         global_objects[label].save()  # seeded by migration without history: give them a version

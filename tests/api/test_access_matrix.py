@@ -28,6 +28,7 @@ from cultivation.models import (
     DigitalRecognition,
     Disqualification,
     Holiday,
+    ImpactReport,
     IndustryBrain,
     ListingTrack,
     MaturityAssessment,
@@ -526,6 +527,16 @@ EXPECTED: dict[str, Endpoint] = {
         lambda w: {"pk": import_job(w).pk},
         {"post": Case(statuses(403, district_in=404, district_out=404, city=409, admin=409))},
     ),
+    # --- impact reports (issue 16): programme admins only, as the drafts they preview ---
+    "impact-report-list": Endpoint(
+        methods={
+            "get": Case(statuses(403, admin=200)),
+            "post": Case(statuses(403, admin=202), body=lambda w: {"to": "CN-2026"}),
+        }
+    ),
+    "impact-report-detail": Endpoint(
+        lambda w: {"pk": impact_report(w).pk}, {"get": Case(statuses(403, admin=200))}
+    ),
     # The change feed is scoped like the lists: firm A's registration is in the feed of those who see A.
     "changes": Endpoint(
         changes_numbered, {"get": Case(statuses(200), shows=a_row("key", lambda w: w.firm_a.credit_code))}
@@ -542,6 +553,14 @@ EXPECTED: dict[str, Endpoint] = {
 }
 # Alerts answer from the caller's own inbox: recipients see firm A's alert, everyone else a 404.
 RECIPIENT_ROUTES = {"alert-detail": 200, "alert-read": 200}
+
+
+def impact_report(world: World) -> ImpactReport:
+    """A programme admin's stored impact report."""
+    report, _ = ImpactReport.objects.get_or_create(
+        created_by=world.users["admin"], to_code="CN-2026", defaults={"as_of": timezone.localdate()}
+    )
+    return report
 
 
 def routes() -> dict[str, tuple[str, set[str]]]:

@@ -154,6 +154,14 @@ ADMIN_ROUTES: dict[tuple[str, str], str | Gap] = {
     # running worked cases evaluates hypothetical facts and saves nothing: the what-if evaluation
     ("cultivation.RuleSet", "page:cultivation_ruleset_cases"): "eligibility",
     ("cultivation.RuleSet", "page:cultivation_ruleset_derive"): Gap("programme admins publish rule sets"),
+    ("cultivation.RuleSet", "page:cultivation_ruleset_draft"): Gap(
+        "programme admins edit drafts in the admin"
+    ),
+    ("cultivation.RuleSet", "page:cultivation_ruleset_publish"): Gap("programme admins publish rule sets"),
+    # 预览影响 and 阈值扫描 (issue 16): both are impact-report jobs; the report page is the job's detail
+    ("cultivation.RuleSet", "page:cultivation_ruleset_impact"): "impact-report-list",
+    ("cultivation.RuleSet", "page:cultivation_ruleset_sweep"): "impact-report-list",
+    ("cultivation.RuleSet", "page:cultivation_ruleset_report"): "impact-report-detail",
 }
 
 # --- 3. the portal: every view that accepts a POST -> route ------------------------------------------------

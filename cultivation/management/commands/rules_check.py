@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from cultivation.selectors import rule_set_named
+from cultivation.selectors import rule_set_version
 from cultivation.worked_cases import (
     CaseFileError,
     Outcome,
@@ -66,7 +66,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         version = code or file_code
         try:
-            rule_set_named(version)
+            rule_set_version(version)  # a draft too: worked cases preview it
         except LookupError:
             raise CommandError(_("规则集 %(code)s 不存在。") % {"code": version}) from None
         return run_cases(cases, version), []

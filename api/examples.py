@@ -552,6 +552,73 @@ DASHBOARD = {
             },
         ],
     },
+    "digital": {
+        "transformed_min_level": 2,
+        "measures": [
+            {
+                "code": "smart_factory",
+                "label": "智能工厂",
+                "unit": "count",
+                "new": 17,
+                "active": 144,
+                "target": {"kind": "new_in_year", "year": 2024, "count": 10, "measured": 17},
+                "progress": 1.7,
+            },
+            {
+                "code": "upgrade_investment",
+                "label": "技改投资（万元）",
+                "unit": "wan_yuan",
+                "new": 2580000.0,
+                "active": None,
+                "target": None,
+                "progress": None,
+            },
+        ],
+        "upgrades": {
+            "by_status": [{"status": "under_way", "label": "实施中", "count": 640}],
+            "accepted": 310,
+            "average_productivity_change": 58.6,
+            "overdue": 42,
+        },
+        "districts": [
+            {
+                "code": "500112",
+                "name": "渝北区",
+                "digital_workshop": 96,
+                "smart_factory": 14,
+                "future_factory": 1,
+                "upgrade_projects": 120,
+                "upgrade_investment": 210000.0,
+                "transformed_sme": 410,
+            }
+        ],
+    },
+    "listing": {
+        "measures": [
+            {
+                "code": "listed",
+                "label": "境内交易所上市企业",
+                "unit": "count",
+                "new": 6,
+                "active": 88,
+                "target": None,
+                "progress": None,
+            }
+        ],
+        "tracks": 240,
+        "pool_members": 35,
+        "stages": [{"code": "tutoring", "label": "辅导备案", "tracks": 41}],
+        "boards": [{"code": "star", "label": "科创板", "exchange": True, "tracks": 52, "listed": 11}],
+        "districts": [
+            {
+                "code": "500112",
+                "name": "渝北区",
+                "tracks": 30,
+                "stages": {"cultivating": 18, "tutoring": 6, "accepted": 2, "approved": 1, "listed": 3},
+                "listed": 3,
+            }
+        ],
+    },
 }
 
 TOKEN_REQUEST = {"username": "caseworker.wang", "password": "在此填写密码"}

@@ -28,6 +28,7 @@ from registry.stages import Stage
 from registry.years import FIRST_YEAR, LAST_YEAR
 
 from .dashboard_cache import cached
+from .dashboard_transformation import Window, digital_section, district_names, listing_section
 from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
 from .models.targets import GAZELLE_POOL
 from .rules.pool import POOL_CHECK_AFTER_YEARS, POOL_GROWTH_FACTOR, PoolStatus
@@ -229,6 +230,8 @@ def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | Non
     stage_counts = _count_firms(firms, breakdowns)
     designations = _count_designations(via_firm, active_q(on, today), year, breakdowns)
     cohorts = _pool_cohorts(via_firm, year)
+    targets = _targets(year)
+    window, names = Window(year, on, via_firm), district_names()
     return {
         "year": year,
         "as_of": on.isoformat(),
@@ -236,7 +239,7 @@ def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | Non
             "district": filters.district.code if filters.district else None,
             "cluster": filters.cluster.code if filters.cluster else None,
         },
-        "tiers": _tiers(designations, cohorts, year),
+        "tiers": _tiers(designations, cohorts, year, targets),
         "stages": [{"code": s.value, "label": str(s.label), "firms": stage_counts[s.value]} for s in Stage],
         "cluster_levels": _cluster_levels(breakdowns),
         "districts": _districts(breakdowns),
@@ -244,6 +247,8 @@ def compute_dashboard(scope: Scope, filters: Filters, today: datetime.date | Non
         "applications": _applications(via_firm, year),
         "review_times": _review_times(scope, filters),
         "rd_intensity": _rd_intensity(via_firm, active_q(on, today), year - 1),
+        "digital": digital_section(window, targets, names),
+        "listing": listing_section(window, targets, names),
     }
 
 
@@ -394,9 +399,8 @@ def _pool_counts(cohorts: dict[int, dict], year: int) -> tuple[int, int]:
     return sum(c["members"] for c in cohorts.values()), cohorts[year]["members"] if year in cohorts else 0
 
 
-def _tiers(designations: DesignationCounts, cohorts: dict[int, dict], year: int) -> list[dict]:
+def _tiers(designations: DesignationCounts, cohorts: dict[int, dict], year: int, targets: dict) -> list[dict]:
     """Each designation tier, then the hard-tech pool and the growth pool, with their targets."""
-    targets = _targets(year)
     rows = [
         _tier_row(code, TIERS[code].label, designations.active[code], designations.new[code], targets)
         for code in DESIGNATION_TIERS

@@ -28,7 +28,18 @@ from django.db.models.signals import post_delete, post_save
 from registry.models import AnnualFigures, Cluster, District, Firm
 from registry.signals import figures_saved_in_bulk
 
-from .models import Application, ApplicationEvent, Designation, PoolMembership, Target
+from .models import (
+    Application,
+    ApplicationEvent,
+    Designation,
+    DigitalRecognition,
+    IndustryBrain,
+    ListingTrack,
+    MaturityAssessment,
+    PoolMembership,
+    Target,
+    UpgradeProject,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +117,11 @@ def connect_invalidation() -> None:
         Application,
         ApplicationEvent,
         Target,
+        DigitalRecognition,
+        IndustryBrain,
+        UpgradeProject,
+        MaturityAssessment,
+        ListingTrack,
     ):
         uid = f"dashboard-invalidate-{model._meta.label_lower}"
         post_save.connect(invalidate_dashboard, sender=model, dispatch_uid=f"{uid}-save", weak=False)

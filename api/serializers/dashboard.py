@@ -115,6 +115,72 @@ class RdIntensitySerializer(serializers.Serializer):
     groups = IntensityGroupSerializer(many=True)
 
 
+class MeasureSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="the target subject this measure answers to")
+    label = serializers.CharField()
+    unit = serializers.ChoiceField(choices=["count", "wan_yuan"], help_text="firms/records, or 万元")
+    new = serializers.FloatField(allow_null=True, help_text="in the year (null: not a yearly measure)")
+    active = serializers.FloatField(allow_null=True, help_text="held on the day (null: not a stock)")
+    target = TargetProgressSerializer(allow_null=True)
+    progress = serializers.FloatField(allow_null=True, help_text="measured / target (1.0 = reached)")
+
+
+class UpgradesSerializer(serializers.Serializer):
+    by_status = StatusCountSerializer(many=True, help_text="技改 projects by status")
+    accepted = serializers.IntegerField(help_text="accepted in the year with a productivity change")
+    average_productivity_change = serializers.FloatField(allow_null=True, help_text="per cent, of those")
+    overdue = serializers.IntegerField(help_text="past the planned finish and not completed, on the day")
+
+
+class DigitalDistrictSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    digital_workshop = serializers.IntegerField(help_text="sites at this level (their highest), held")
+    smart_factory = serializers.IntegerField()
+    future_factory = serializers.IntegerField()
+    upgrade_projects = serializers.IntegerField(help_text="planned to start in the year")
+    upgrade_investment = serializers.FloatField(help_text="万元, of those")
+    transformed_sme = serializers.IntegerField()
+
+
+class DigitalSerializer(serializers.Serializer):
+    transformed_min_level = serializers.IntegerField(help_text="the self-assessment level that counts (P13)")
+    measures = MeasureSerializer(many=True)
+    upgrades = UpgradesSerializer()
+    districts = DigitalDistrictSerializer(many=True)
+
+
+class ListingStageCountSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    tracks = serializers.IntegerField(help_text="tracks at this stage now")
+
+
+class BoardCountSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    exchange = serializers.BooleanField(help_text="an exchange listing (P14), not a quotation")
+    tracks = serializers.IntegerField()
+    listed = serializers.IntegerField(help_text="listed on it by the day")
+
+
+class ListingDistrictSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    tracks = serializers.IntegerField()
+    stages = serializers.DictField(child=serializers.IntegerField())
+    listed = serializers.IntegerField(help_text="exchange listings by the day")
+
+
+class ListingSerializer(serializers.Serializer):
+    measures = MeasureSerializer(many=True)
+    tracks = serializers.IntegerField()
+    pool_members = serializers.IntegerField(help_text="tracks of hard-tech pool members")
+    stages = ListingStageCountSerializer(many=True)
+    boards = BoardCountSerializer(many=True)
+    districts = ListingDistrictSerializer(many=True)
+
+
 class DashboardSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     as_of = serializers.DateField(help_text="the day active designations are counted on")
@@ -127,3 +193,7 @@ class DashboardSerializer(serializers.Serializer):
     applications = ApplicationsSerializer()
     review_times = ReviewTimeSerializer(many=True)
     rd_intensity = RdIntensitySerializer(help_text="R&D intensity: the register against each quality tier")
+    digital = DigitalSerializer(
+        help_text="数字化转型: recognitions, platforms, 技改 projects, transformed SMEs"
+    )
+    listing = ListingSerializer(help_text="上市培育: listing tracks by stage, board and district; listings")

@@ -9,10 +9,27 @@ from simple_history.models import HistoricalRecords
 
 from registry.years import FIRST_YEAR, LAST_YEAR
 
+from ..rules.digital import RECOGNITION_CHOICES
 from ..tiers import TIER_CHOICES
 
 GAZELLE_POOL = "gazelle_pool"  # firms holding any growth-ladder title (瞪羚/潜在独角兽/独角兽)
-SUBJECT_CHOICES = [*TIER_CHOICES, (GAZELLE_POOL, _("独角兽和瞪羚企业培育库"))]
+# Digital transformation and listing (issue 18): recognitions per level, platforms, 技改 projects and their
+# investment (a target in 万元), transformed SMEs (P13) and exchange listings (P14).
+INDUSTRY_BRAIN = "industry_brain"
+UPGRADE_PROJECTS = "upgrade_projects"
+UPGRADE_INVESTMENT = "upgrade_investment"
+TRANSFORMED_SME = "transformed_sme"
+LISTED = "listed"
+SUBJECT_CHOICES = [
+    *TIER_CHOICES,
+    (GAZELLE_POOL, _("独角兽和瞪羚企业培育库")),
+    *RECOGNITION_CHOICES,
+    (INDUSTRY_BRAIN, _("行业产业大脑")),
+    (UPGRADE_PROJECTS, _("技改项目")),
+    (UPGRADE_INVESTMENT, _("技改投资（万元）")),
+    (TRANSFORMED_SME, _("数字化转型中小企业")),
+    (LISTED, _("境内交易所上市企业")),
+]
 
 
 class Target(models.Model):
@@ -27,7 +44,7 @@ class Target(models.Model):
         _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     kind = models.CharField(_("目标类型"), max_length=12, choices=Kind.choices)
-    count = models.PositiveIntegerField(_("目标数量"))
+    count = models.PositiveIntegerField(_("目标数量"), help_text=_("技改投资以万元计，其余以家或个计。"))
     note = models.CharField(_("依据"), max_length=200, blank=True)
     history = HistoricalRecords()
 

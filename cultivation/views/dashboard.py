@@ -275,6 +275,113 @@ def tables(data: dict) -> list[dict]:
                 for r in data["review_times"]
             ],
         },
+        *transformation_tables(data),
+    ]
+
+
+def _measure_rows(measures: list[dict]) -> list[list]:
+    return [
+        [
+            m["code"],
+            m["label"],
+            m["unit"],
+            _blank(m["new"]),
+            _blank(m["active"]),
+            m["target"]["count"] if m["target"] else "",
+            m["target"]["year"] if m["target"] else "",
+            _blank(m["progress"]),
+        ]
+        for m in measures
+    ]
+
+
+def transformation_tables(data: dict) -> list[dict]:
+    """The 数字化转型 and 上市培育 sections' tables (issue 18), as ``tables`` lays out the others."""
+    digital, listing = data["digital"], data["listing"]
+    measure_head = [
+        _("代码"),
+        _("指标"),
+        _("单位"),
+        _("本年新增"),
+        _("现有"),
+        _("目标"),
+        _("目标年度"),
+        _("完成率"),
+    ]
+    levels = [(m["code"], m["label"]) for m in digital["measures"][:3]]
+    stage_labels = [(s["code"], s["label"]) for s in listing["stages"]]
+    return [
+        {
+            "name": "digital",
+            "title": _("数字化转型"),
+            "header": measure_head,
+            "rows": _measure_rows(digital["measures"]),
+        },
+        {
+            "name": "digital_districts",
+            "title": _("数字化转型（按区县）"),
+            "header": [
+                _("代码"),
+                _("区县"),
+                *(label for _code, label in levels),
+                _("技改项目"),
+                _("技改投资（万元）"),
+                _("数字化转型企业"),
+            ],
+            "rows": [
+                [
+                    d["code"],
+                    d["name"],
+                    *(d[code] for code, _label in levels),
+                    d["upgrade_projects"],
+                    d["upgrade_investment"],
+                    d["transformed_sme"],
+                ]
+                for d in digital["districts"]
+            ],
+        },
+        {
+            "name": "listing",
+            "title": _("上市培育"),
+            "header": measure_head,
+            "rows": _measure_rows(listing["measures"]),
+        },
+        {
+            "name": "listing_stages",
+            "title": _("上市进程（按阶段）"),
+            "header": [_("代码"), _("阶段"), _("企业数")],
+            "rows": [[s["code"], s["label"], s["tracks"]] for s in listing["stages"]],
+        },
+        {
+            "name": "listing_boards",
+            "title": _("上市进程（按板块）"),
+            "header": [_("代码"), _("板块"), _("交易所上市"), _("企业数"), _("已上市")],
+            "rows": [
+                [b["code"], b["label"], _("是") if b["exchange"] else _("否"), b["tracks"], b["listed"]]
+                for b in listing["boards"]
+            ],
+        },
+        {
+            "name": "listing_districts",
+            "title": _("上市进程（按区县）"),
+            "header": [
+                _("代码"),
+                _("区县"),
+                _("企业数"),
+                *(label for _code, label in stage_labels),
+                _("已上市"),
+            ],
+            "rows": [
+                [
+                    d["code"],
+                    d["name"],
+                    d["tracks"],
+                    *(d["stages"][code] for code, _l in stage_labels),
+                    d["listed"],
+                ]
+                for d in listing["districts"]
+            ],
+        },
     ]
 
 
@@ -306,6 +413,8 @@ def _context(request: HttpRequest, filters: Filters, data: dict) -> dict:
     query = urlencode(filters.as_query())
     for tier in data["tiers"]:
         tier["percent"] = round(100 * tier["progress"], 1) if tier["progress"] is not None else None
+    for item in data["digital"]["measures"] + data["listing"]["measures"]:
+        item["percent"] = round(100 * item["progress"], 1) if item["progress"] is not None else None
     intensity = data["rd_intensity"]["groups"]
     for group in intensity:
         group["average_percent"] = _percent(group["average"])
@@ -325,6 +434,7 @@ def _context(request: HttpRequest, filters: Filters, data: dict) -> dict:
         "tables": tables(data),
         "max_status": max((a["count"] for a in data["applications"]["by_status"]), default=0) or 1,
         "max_intensity": max((g["average_percent"] or 0 for g in intensity), default=0) or 1,
+        "max_stage": max((st["tracks"] for st in data["listing"]["stages"]), default=0) or 1,
         "srdi_intensity": next((g for g in intensity if g["code"] == SRDI_SME), None),
     }
 

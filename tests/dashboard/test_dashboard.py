@@ -22,7 +22,18 @@ from rest_framework import serializers
 from api.examples import DASHBOARD
 from api.serializers.dashboard import DashboardSerializer
 from cultivation.alert_scans import pool_intake
-from cultivation.models import Application, ApplicationEvent, Designation, PoolMembership, Target
+from cultivation.models import (
+    Application,
+    ApplicationEvent,
+    Designation,
+    DigitalRecognition,
+    IndustryBrain,
+    ListingTrack,
+    MaturityAssessment,
+    PoolMembership,
+    Target,
+    UpgradeProject,
+)
 from cultivation.tiers import expiry_for
 from registry.models import Cluster, District, Firm
 from tests.factories import FiguresFactory, FirmFactory, UserFactory, district
@@ -107,6 +118,106 @@ EVENTS = {
 }
 
 
+# --- Digital transformation and listing (issue 18) ---
+EXPIRED = datetime.date(Y - 1, 12, 31)
+# firm, site, level, year recognised, valid until
+RECOGNITIONS = [
+    ("f1", "一号车间", "digital_workshop", Y - 1, None),  # superseded by its smart factory
+    ("f1", "一号车间", "smart_factory", Y, None),
+    ("f3", "总装车间", "digital_workshop", Y, None),
+    ("f4", "两江工厂", "future_factory", Y - 2, None),
+    ("f4", "旧车间", "digital_workshop", Y - 3, EXPIRED),  # no longer valid
+]
+# name, lead firm, year, valid until
+BRAINS = [("智能装备行业产业大脑", "f1", Y, None), ("汽车行业产业大脑", "f4", Y - 1, EXPIRED)]
+# firm, name, investment, planned start, planned finish, status, accepted on, productivity change
+PROJECTS = [
+    (
+        "f1",
+        "焊接线改造",
+        1000,
+        datetime.date(Y, 1, 1),
+        TODAY - datetime.timedelta(days=10),
+        "under_way",
+        None,
+        None,
+    ),
+    (
+        "f2",
+        "涂装线改造",
+        500,
+        datetime.date(Y, 1, 1),
+        datetime.date(Y, 1, 1),
+        "accepted",
+        datetime.date(Y, 1, 1),
+        60,
+    ),
+    (
+        "f4",
+        "仓储改造",
+        800,
+        datetime.date(Y - 1, 3, 1),
+        datetime.date(Y - 1, 9, 1),
+        "accepted",
+        datetime.date(Y, 1, 1),
+        40,
+    ),
+    (
+        "f5",
+        "能源管理",
+        300,
+        datetime.date(Y, 1, 1),
+        TODAY + datetime.timedelta(days=100),
+        "planned",
+        None,
+        None,
+    ),
+]
+# firm, level, assessed on (the latest counts)
+MATURITY = [
+    ("f1", 1, datetime.date(Y - 1, 5, 1)),
+    ("f1", 3, TODAY - datetime.timedelta(days=1)),
+    ("f2", 2, datetime.date(Y - 1, 6, 1)),
+    ("f2", 1, TODAY - datetime.timedelta(days=2)),  # assessed lower since: not transformed
+    ("f5", 2, datetime.date(Y - 1, 3, 3)),
+    ("f6", 4, datetime.date(Y - 2, 1, 1)),
+]
+# firm, board, stage, listed on
+TRACKS = [
+    ("f4", "star", "listed", datetime.date(Y, 1, 1)),
+    ("f5", "star", "tutoring", None),
+    ("f2", "neeq", "listed", datetime.date(Y - 1, 6, 1)),  # quotation, not an exchange listing (P14)
+    ("f3", "bse", "listed", datetime.date(Y - 1, 9, 1)),
+]
+
+
+def add_transformation(firms: dict[str, Firm]) -> None:
+    for name, site, level, year, valid_until in RECOGNITIONS:
+        DigitalRecognition.objects.create(
+            firm=firms[name], site_name=site, level=level, year=year, valid_until=valid_until
+        )
+    for title, name, year, valid_until in BRAINS:
+        IndustryBrain.objects.create(
+            name=title, industry=title[:4], firm=firms[name], year=year, valid_until=valid_until
+        )
+    for name, title, amount, start, finish, status, accepted_on, change in PROJECTS:
+        UpgradeProject.objects.create(
+            firm=firms[name],
+            name=title,
+            kind="intelligent",
+            investment=Decimal(amount),
+            planned_start=start,
+            planned_finish=finish,
+            status=status,
+            accepted_on=accepted_on,
+            productivity_change=change,
+        )
+    for name, level, day in MATURITY:
+        MaturityAssessment.objects.create(firm=firms[name], level=level, assessed_on=day, evidence="看板测试")
+    for name, board, stage, listed_on in TRACKS:
+        ListingTrack.objects.create(firm=firms[name], board=board, stage=stage, listed_on=listed_on)
+
+
 def make_register() -> dict[str, Firm]:
     firms = {}
     for name, (district_code, cluster, stage) in FIRMS.items():
@@ -150,6 +261,7 @@ def make_register() -> dict[str, Firm]:
                 revision=1,
                 created_at=at,
             )
+    add_transformation(firms)
     return firms
 
 
@@ -596,7 +708,7 @@ def test_query_count_does_not_depend_on_the_number_of_firms(client, city):
     add_firms(27, 3)
     many = [count_queries(client, url) for url in urls]
     assert few == many
-    assert few[0] <= 16  # 14, and the R&D-intensity comparison's two
+    assert few[0] <= 21  # 14, the R&D-intensity comparison's two, the digital and listing sections' five
 
 
 # --- R&D intensity: the register against the quality tiers' holders (issue 18). ---
@@ -679,3 +791,119 @@ def test_rd_intensity_on_the_page_in_the_exports_and_in_print(client, city, regi
 
     printed = client.get(reverse("portal:dashboard-print")).content.decode()
     assert "专精特新中小企业 8.0%（1 家）" in printed
+
+
+# --- 数字化转型 and 上市培育 (issue 18), against the tuples above. ---
+
+
+def test_digital_transformation_against_hand_counts(client, city, register):
+    data = api(client, city).json()["digital"]
+    measures = {m["code"]: m for m in data["measures"]}
+    # Recognised this year: f3's workshop, f1's smart factory. Held: f3's workshop (f1's was superseded, f4's
+    # old one lapsed), f1's smart factory, f4's future factory.
+    assert {
+        code: (m["new"], m["active"]) for code, m in measures.items() if code.endswith(("shop", "factory"))
+    } == {
+        "digital_workshop": (1, 1),
+        "smart_factory": (1, 1),
+        "future_factory": (0, 1),
+    }
+    assert (measures["industry_brain"]["new"], measures["industry_brain"]["active"]) == (1, 1)
+    # Planned to start this year: f1, f2 and f5's projects (f4's started last year): 1,800万元.
+    assert measures["upgrade_projects"]["new"] == 3 and measures["upgrade_investment"]["new"] == 1800.0
+    assert measures["upgrade_investment"]["unit"] == "wan_yuan"
+    # Latest self-assessment at 二级 or above: f1 (3), f5 (2), f6 (4); f2 was assessed lower since.
+    transformed = measures["transformed_sme"]
+    assert transformed["active"] == 3 and transformed["new"] is None
+    assert transformed["target"] == {"kind": "active_by", "year": 2027, "count": 4000, "measured": 3}
+    assert transformed["progress"] == round(3 / 4000, 4)
+    upgrades = data["upgrades"]
+    assert {s["status"]: s["count"] for s in upgrades["by_status"]} == {
+        "planned": 1,
+        "under_way": 1,
+        "completed": 0,
+        "accepted": 2,
+    }
+    assert (upgrades["accepted"], upgrades["average_productivity_change"], upgrades["overdue"]) == (
+        2,
+        50.0,
+        1,
+    )
+    districts = {d["code"]: d for d in data["districts"]}
+    assert districts[YUBEI] == {
+        "code": YUBEI,
+        "name": "渝北区",
+        "digital_workshop": 1,
+        "smart_factory": 1,
+        "future_factory": 0,
+        "upgrade_projects": 2,
+        "upgrade_investment": 1500.0,
+        "transformed_sme": 1,
+    }
+    assert (districts[YUZHONG]["future_factory"], districts[YUZHONG]["transformed_sme"]) == (1, 2)
+
+    yuzhong = api(client, city, district=YUZHONG).json()["digital"]
+    assert {m["code"]: m["active"] for m in yuzhong["measures"]}["transformed_sme"] == 2
+    assert [d["code"] for d in yuzhong["districts"]] == [YUZHONG]
+
+
+def test_listing_against_hand_counts_and_a_target(client, city, register):
+    Target.objects.create(subject="listed", year=Y, kind="new_in_year", count=2)
+    data = api(client, city).json()["listing"]
+    (listed,) = data["measures"]
+    # On an exchange: f4 (科创板, this year) and f3 (北交所, last year);
+    # f2's 新三板 quotation is not a listing.
+    assert (listed["new"], listed["active"], listed["progress"]) == (1, 2, 0.5)
+    assert data["tracks"] == 4 and data["pool_members"] == 2  # f2 and f5 are pool members
+    assert {s["code"]: s["tracks"] for s in data["stages"]} == {
+        "cultivating": 0,
+        "tutoring": 1,
+        "accepted": 0,
+        "approved": 0,
+        "listed": 3,
+    }
+    boards = {b["code"]: (b["tracks"], b["listed"], b["exchange"]) for b in data["boards"] if b["tracks"]}
+    assert boards == {"star": (2, 1, True), "neeq": (1, 0, False), "bse": (1, 1, True)}
+    districts = {d["code"]: (d["tracks"], d["listed"], d["stages"]["tutoring"]) for d in data["districts"]}
+    assert districts == {YUBEI: (2, 1, 0), YUZHONG: (2, 1, 1)}
+    last_year = api(client, city, year=Y - 1).json()["listing"]["measures"][0]
+    assert (last_year["new"], last_year["active"]) == (1, 1)  # f3 by the end of last year
+
+
+def test_a_record_saved_through_its_service_shows_on_the_cached_dashboard(client, city, register):
+    from cultivation.services.maturity import record_maturity
+
+    before = api(client, city).json()["digital"]["measures"]
+    assert {m["code"]: m["active"] for m in before}["transformed_sme"] == 3
+    record_maturity(firm=register["f7"], level=2, assessed_on=TODAY, evidence="渝数评〔2026〕9号", actor=city)
+    after = api(client, city).json()["digital"]["measures"]
+    assert {m["code"]: m["active"] for m in after}["transformed_sme"] == 4
+
+
+def test_digital_and_listing_on_the_page_and_in_the_exports(client, city, register):
+    client.force_login(city)
+    page = client.get(reverse("portal:dashboard")).content.decode()
+    digital = page[page.index('id="digital"') :]
+    digital = digital[: digital.index("</section>")]
+    for text in (
+        "数字化转型",
+        "智能工厂",
+        "技改投资（万元）",
+        "1800.0",
+        "数字化转型企业",
+        "4000",
+        "已逾期 1 个",
+    ):
+        assert text in digital, text
+    listing = page[page.index('id="listing"') :]
+    listing = listing[: listing.index("</section>")]
+    for text in ("上市培育", "辅导备案", "科创板", "境内交易所上市企业"):
+        assert text in listing, text
+    book = load_workbook(io.BytesIO(client.get(reverse("portal:dashboard-xlsx")).content))
+    assert {"digital", "digital_districts", "listing_stages", "listing_boards", "listing_districts"} <= set(
+        book.sheetnames
+    )
+    rows = {row[0]: row for row in book["digital"].iter_rows(min_row=2, values_only=True)}
+    assert rows["upgrade_investment"][3] == 1800.0 and rows["transformed_sme"][4] == 3
+    printed = client.get(reverse("portal:dashboard-print")).content.decode()
+    assert "数字化转型企业 3" in printed and "境内交易所上市企业 2" in printed

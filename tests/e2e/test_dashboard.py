@@ -51,6 +51,12 @@ def test_a_city_caseworker_reads_the_dashboard(session, register):
     assert (
         widths[2] == max(widths) > widths[0] > 0
     )  # 专精特新's 8% bar is the longest, the register's shorter
+    digital = page.get_by_role("region", name="数字化转型", exact=True)
+    expect(digital.locator('tr[data-measure="smart_factory"] td').first).to_have_text("1")
+    expect(digital.locator('tr[data-measure="transformed_sme"] td').nth(2)).to_have_text("4000 (2027)")
+    listing = page.get_by_role("region", name="上市培育", exact=True)
+    expect(listing.locator("table.dash-listing-stages .dash-meter")).to_have_count(5)
+    expect(listing).to_contain_text("在上市进程中的企业 4 家，其中硬科技帮扶库成员 2 家。")
     caseworker.shot("dashboard")
 
     page.get_by_label("年度", exact=True).select_option(str(Y - 1))

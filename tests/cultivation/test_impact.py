@@ -188,7 +188,8 @@ def test_each_tiers_threshold_moved_flips_exactly_the_firms_their_self_check_fli
     read the firm page's way (``facts_for_firm``), not the scan's.
 
     On this register firms flip for 创新型, 专精特新, 瞪羚 and 独角兽; none is eligible for 小巨人, 单项冠军
-    or the pool (attested conditions the demo does not claim), which the hand-worked cases above cover.
+    or the pool (attested conditions the demo does not claim): the hand-worked cases cover those (the
+    pool above, every other tier in ``test_impact_by_tier.py``).
     """
     call_command("seed_demo", firms=150, seed=5, verbosity=0)
     as_of = today()

@@ -169,8 +169,9 @@ def little_giant_candidate(revenue_last_year: str, holds: tuple[str, ...], confi
     (2-year CAGR ≥ 5%: 7000 × 1.05² = 7717.5), main business 95%, R&D 600 + 640 = 1240万 over two
     years at 8% each, debt 50%, four Ⅰ类 IP, and the three attested indicators confirmed."""
     years = {}
-    for year, revenue, rd in ((LAST - 2, "7000", "560"), (LAST - 1, "7500", "600"), (LAST, "8000", "640")):
-        amount = Decimal(revenue_last_year if year == LAST else revenue)
+    rows = ((LAST - 2, "7000", "560"), (LAST - 1, "7500", "600"), (LAST, revenue_last_year, "640"))
+    for year, revenue, rd in rows:
+        amount = Decimal(revenue)
         years[year] = {
             "operating_revenue": amount,
             "main_business_revenue": (amount * Decimal("0.95")).quantize(Decimal("0.01")),

@@ -7,17 +7,13 @@ page showed, under the same Chinese headers. Text cells are made inert for sprea
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from registry.spreadsheets import escape_formula
+from registry.spreadsheets import tables_csv, tables_xlsx
 
 from .models import ImpactReport
 
@@ -212,32 +208,9 @@ def about(report: ImpactReport) -> list[list[Any]]:
 
 def export_csv(report: ImpactReport) -> bytes:
     """Every table after the report's particulars (UTF-8 with BOM, so spreadsheets read the Chinese)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows([escape_formula(str(cell)) for cell in row] for row in about(report))
-    writer.writerow([])
-    for table in tables(report):
-        writer.writerow([f"# {table['name']}", escape_formula(str(table["title"]))])
-        writer.writerow([escape_formula(str(h)) for h in table["header"]])
-        writer.writerows([escape_formula(v) for v in row] for row in table["rows"])
-        writer.writerow([])
-    return ("\ufeff" + buffer.getvalue()).encode()
+    return tables_csv(tables(report), preamble=about(report))
 
 
 def export_xlsx(report: ImpactReport) -> bytes:
     """One sheet per table, header in bold, and an ``about`` sheet with the report's particulars."""
-    book = Workbook()
-    book.remove(book.active)
-    for table in tables(report):
-        sheet = book.create_sheet(table["name"])
-        sheet.append([escape_formula(str(h)) for h in table["header"]])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table["rows"]:
-            sheet.append([escape_formula(v) for v in row])
-    info = book.create_sheet("about")
-    for row in about(report):
-        info.append([escape_formula(str(cell)) for cell in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tables_xlsx(tables(report), about=about(report))

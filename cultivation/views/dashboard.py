@@ -6,8 +6,6 @@ them out: chart geometry for the SVG the template draws, and the tables the expo
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -16,13 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from registry.models import Cluster, District
 from registry.read_replica import from_replica_or_primary
 from registry.roles import scope_of
-from registry.spreadsheets import escape_formula
+from registry.spreadsheets import tables_csv, tables_xlsx
 
 from ..dashboard import Filters, dashboard, parse_filters
 from ..models import Target
@@ -483,14 +479,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     filters, data, error = _load(request)
     if error:
         return error
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for table in tables(data):
-        writer.writerow([f"# {table['name']}", escape_formula(str(table["title"]))])
-        writer.writerow([escape_formula(str(h)) for h in table["header"]])
-        writer.writerows([escape_formula(v) for v in row] for row in table["rows"])
-        writer.writerow([])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(tables_csv(tables(data)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(filters, "csv")}"'
     return response
 
@@ -501,24 +490,15 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     filters, data, error = _load(request)
     if error:
         return error
-    book = Workbook()
-    book.remove(book.active)
-    for table in tables(data):
-        sheet = book.create_sheet(table["name"])
-        sheet.append([escape_formula(str(h)) for h in table["header"]])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table["rows"]:
-            sheet.append([escape_formula(v) for v in row])
-    info = book.create_sheet("about")
-    info.append([_("年度"), filters.year])
-    info.append([_("统计日"), data["as_of"]])
-    info.append([_("区县"), filters.district.code if filters.district else _("全部")])
-    info.append([_("产业集群"), filters.cluster.code if filters.cluster else _("全部")])
-    out = io.BytesIO()
-    book.save(out)
+    about = [
+        [_("年度"), filters.year],
+        [_("统计日"), data["as_of"]],
+        [_("区县"), filters.district.code if filters.district else _("全部")],
+        [_("产业集群"), filters.cluster.code if filters.cluster else _("全部")],
+    ]
     response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        tables_xlsx(tables(data), about),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(filters, "xlsx")}"'
     return response

@@ -9,7 +9,6 @@ from the admin or the API, under ``--user`` (a programme admin; default the firs
 from __future__ import annotations
 
 import datetime
-import sys
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -19,9 +18,8 @@ from django.utils import timezone
 
 from cultivation.impact import sweep_values
 from cultivation.impact_jobs import request_report, run_report
+from cultivation.management.progress import chunk_progress
 from cultivation.models import ImpactReport
-
-BAR = 30
 
 
 class Command(BaseCommand):
@@ -85,17 +83,7 @@ class Command(BaseCommand):
         return user
 
     def progress(self):
-        interactive = sys.stdout.isatty()
-
-        def show(done: int, total: int) -> None:
-            filled = BAR * done // max(total, 1)
-            line = f"impact [{'#' * filled}{'.' * (BAR - filled)}] {done}/{total} chunks"
-            if interactive:
-                self.stdout.write("\r" + line, ending="" if done < total else "\n")
-            elif done == total:
-                self.stdout.write(line)
-
-        return show
+        return chunk_progress(self.stdout, "impact")
 
     def summary(self, report: ImpactReport) -> None:
         result = report.result

@@ -8,18 +8,16 @@ runs the same scans' chunks in parallel (``cultivation.tasks``).
 from __future__ import annotations
 
 import datetime
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 from django.utils import timezone
 
+from cultivation.management.progress import chunk_progress
 from cultivation.models.alerts import Alert
 from cultivation.scans import SCANS
 from cultivation.services.alerts import raise_scan_summary
-
-BAR = 30
 
 
 class Command(BaseCommand):
@@ -50,17 +48,7 @@ class Command(BaseCommand):
         raise_scan_summary(since=run_started, period=f"run:{run_started.isoformat()}"[:40])
 
     def progress(self, kind: str):
-        interactive = sys.stdout.isatty()
-
-        def show(done: int, total: int) -> None:
-            filled = BAR * done // max(total, 1)
-            line = f"{kind:<22} [{'#' * filled}{'.' * (BAR - filled)}] {done}/{total} chunks"
-            if interactive:
-                self.stdout.write("\r" + line, ending="" if done < total else "\n")
-            elif done == total:
-                self.stdout.write(line)
-
-        return show
+        return chunk_progress(self.stdout, kind)
 
     def alerts_by_kind(self, since) -> None:
         """The alerts this run raised, by kind (a scan may raise more than one kind)."""

@@ -106,6 +106,17 @@ def attest_state(ctx: Context, codes: frozenset[str]) -> int:
     return C_NOT
 
 
+def with_outcome(run: Run, outcome: Callable[[Context], bool | None]) -> Run:
+    """Give ``run`` its yes/no/pending answer without a result (``run.outcome``), for the scans' verdicts.
+
+    ``outcome(ctx)`` must equal ``TRI[run(ctx).status]`` (compiler.outcome_of; the evaluator tests
+    hold the two paths to the same answers). A wrapped run (renewal variants) has none, and the
+    compiler falls back to the result's status.
+    """
+    run.outcome = outcome  # type: ignore[attr-defined]
+    return run
+
+
 def gap_for(metric: Metric, ctx: Context, kwargs: dict[str, int], threshold: Decimal, op: str) -> Any:
     """Distance to ``threshold`` in the firm's terms, stepped to its units; None when not computable."""
     compute = metric.gap_up if op in ("ge", "gt") else metric.gap_down
@@ -154,7 +165,11 @@ def _comparison(op: str) -> Builder:
                 lazy=lambda: (threshold, op, gap_for(metric, ctx, kwargs, threshold, op), key),
             )
 
-        return run
+        def outcome(ctx: Context) -> bool:
+            value = get(ctx)
+            return type(value) is not Missing and holds(op, compare(value, threshold))
+
+        return with_outcome(run, outcome)
 
     return build
 
@@ -254,7 +269,8 @@ def _attested(params: Mapping[str, Any], meta: Meta) -> Run:
         # The three possible results carry no firm data, so they are built once and shared.
         return outcome[attest_state(ctx, codes)]
 
-    return run
+    answer = {C_MET: True, C_PENDING: None, C_NOT: False}
+    return with_outcome(run, lambda ctx: answer[attest_state(ctx, codes)])
 
 
 @register("designation_held", "an active designation of the tier is held (P6 ladder)")
@@ -294,7 +310,8 @@ def _not_attested(params: Mapping[str, Any], meta: Meta) -> Run:
         # Confirmed means the excluding situation exists; a claim waits for the caseworker (P3).
         return outcome[attest_state(ctx, codes)]
 
-    return run
+    answer = {C_MET: False, C_PENDING: None, C_NOT: True}
+    return with_outcome(run, lambda ctx: answer[attest_state(ctx, codes)])
 
 
 @register("no_disqualification", "none of the disqualifying flags is recorded (P3)")
@@ -310,7 +327,7 @@ def _clean(params: Mapping[str, Any], meta: Meta) -> Run:
             meta, NOT_MET, sorted(found), detail=sorted(found), message_key="disqualification"
         )
 
-    return run
+    return with_outcome(run, lambda ctx: flags.isdisjoint(ctx.facts.disqualifications))
 
 
 @register("sme_size", "SME by sector: employees below X or operating revenue below Y (§1.8)")
@@ -375,7 +392,7 @@ def _fact(params: Mapping[str, Any], meta: Meta) -> Run:
     def run(ctx: Context) -> CriterionResult:
         return met if getattr(ctx.facts, name) == expected else unmet
 
-    return run
+    return with_outcome(run, lambda ctx: getattr(ctx.facts, name) == expected)
 
 
 @register("cluster_given", "the firm is registered in a “33618” cluster (any cluster code)")
@@ -386,7 +403,7 @@ def _cluster(params: Mapping[str, Any], meta: Meta) -> Run:
         cluster = ctx.facts.cluster
         return CriterionResult(meta, MET, cluster, message_key="cluster") if cluster else unmet
 
-    return run
+    return with_outcome(run, lambda ctx: bool(ctx.facts.cluster))
 
 
 # --- a rule chosen by band (e.g. the growth a gazelle needs depends on its start-year revenue) -------
@@ -492,4 +509,3 @@ def _combine(meta: Meta, metric: Metric, value: Any, parts: list[CriterionResult
     return CriterionResult(
         meta, status, value, unit=metric.unit, message_key="band", parts=parts, lazy=first_gap
     )
-

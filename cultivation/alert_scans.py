@@ -38,6 +38,7 @@ from .rules.attestations import EVENT_CODES, event_window_start
 from .rules.deadlines import expiry_window, overdue_fiscal_year
 from .rules.evaluator import evaluate, verdicts
 from .rules.pool import POOL_ANNUAL_INTAKE, rate_pool_member
+from .rules.ruleset import InForce
 from .scanning import CHUNK_SIZE, Chunk, Scan, ScanKind, ScanResult, WholeRegisterScan, firm_id_ranges
 from .selectors import FirmSet, ScannedFirm, rule_set_on, scan_facts
 from .services.alerts import AlertDraft, raise_alerts
@@ -106,12 +107,13 @@ def promotion_scan(as_of: datetime.date, firms: FirmSet) -> ScanResult:
         settled |= set(Application.objects.open().filter(**firms.lookup()).values_list("firm_id", "tier"))
         rule_set = rule_set_on(as_of)
         drafts, moves = [], []
+        ladder: dict[tuple[frozenset[str], bool], tuple[tuple[str, ...], str]] = {}
         for firm in scanned:
-            targets = [
-                t
-                for t in promotion_targets(firm.facts.designations)
-                if (firm.id, t) not in settled and rule_set.rates(t)  # no rules in force yet: no alert
-            ]
+            held, listed = firm.facts.designations, firm.facts.listed
+            if (rungs := ladder.get((held, listed))) is None:
+                rungs = ladder[held, listed] = _rungs(held, listed, rule_set)
+            rated, stage = rungs
+            targets = [t for t in rated if (firm.id, t) not in settled]
             due = [
                 tier
                 for tier, verdict in verdicts(firm.facts, rule_set, targets).items()
@@ -119,11 +121,18 @@ def promotion_scan(as_of: datetime.date, firms: FirmSet) -> ScanResult:
             ]
             if due:
                 drafts += _promotion_drafts(firm, due, rule_set, period)
-            stage = derive_stage(firm.facts.designations, listed=firm.facts.listed).value
             if stage != firm.stage:
                 moves.append(StageMove(firm.id, firm.district_id, firm.stage, stage))
         drafts += settle_stages(moves, on=as_of)
         return commit(ScanKind.PROMOTION_DUE, drafts, len(scanned))
+
+
+def _rungs(held: frozenset[str], listed: bool, rule_set: InForce) -> tuple[tuple[str, ...], str]:
+    """The tiers a firm holding ``held`` may be promoted to that have rules in force (none yet: no
+    alert), and the stage it implies. A chunk keeps them per distinct (held, listed): few, and the
+    same for most firms."""
+    rated = tuple(t for t in promotion_targets(held) if rule_set.rates(t))
+    return rated, derive_stage(held, listed=listed).value
 
 
 @contextmanager

@@ -217,7 +217,14 @@ def _each_year(params: Mapping[str, Any], meta: Meta) -> Run:
             return missing_result(meta, missing, metric.unit, threshold, "ge")
         return CriterionResult(meta, MET, worst, threshold, "ge", metric.unit)
 
-    return run
+    def outcome(ctx: Context) -> bool:
+        for _offset, get in getters:
+            value = get(ctx)
+            if type(value) is Missing or compare(value, threshold) < 0:
+                return False
+        return True
+
+    return with_outcome(run, outcome)
 
 
 @register(
@@ -282,7 +289,8 @@ def _designation(params: Mapping[str, Any], meta: Meta) -> Run:
         status = MET if held else NOT_MET
         return CriterionResult(meta, status, held[0] if held else None, message_key="prerequisite")
 
-    return run
+    wanted = frozenset(tiers)
+    return with_outcome(run, lambda ctx: not wanted.isdisjoint(ctx.facts.designations))
 
 
 @register("designation_not_held", "no active designation of the tier is held (an exclusion)")
@@ -294,7 +302,8 @@ def _designation_absent(params: Mapping[str, Any], meta: Meta) -> Run:
         held = [tier for tier in tiers if tier in ctx.facts.designations]
         return CriterionResult(meta, NOT_MET, held[0], message_key="designation_absent") if held else met
 
-    return run
+    barred = frozenset(tiers)
+    return with_outcome(run, lambda ctx: barred.isdisjoint(ctx.facts.designations))
 
 
 @register("not_attested", "a negative condition: met unless a caseworker confirmed it (claimed: pending)")
@@ -363,7 +372,14 @@ def _sme(params: Mapping[str, Any], meta: Meta) -> Run:
             return CriterionResult(meta, MISSING, value, limit, detail=detail, message_key="sme")
         return CriterionResult(meta, NOT_MET, value, limit, message_key="sme")
 
-    return run
+    def outcome(ctx: Context) -> bool:
+        limit = limits[ctx.facts.sector]
+        staff, revenue = staff_get(ctx), revenue_get(ctx)
+        return (type(staff) is not Missing and staff < limit["employees_below"]) or (
+            type(revenue) is not Missing and revenue < limit["revenue_below"]
+        )
+
+    return with_outcome(run, outcome)
 
 
 @register("founded_within", "founded no more than N years before the evaluation day")
@@ -378,7 +394,11 @@ def _founded(params: Mapping[str, Any], meta: Meta) -> Run:
         status = MET if founded >= earliest else NOT_MET
         return CriterionResult(meta, status, founded, earliest, "ge", message_key="founded")
 
-    return run
+    def outcome(ctx: Context) -> bool:
+        founded = ctx.facts.founded_on
+        return founded is not None and founded >= add_years(ctx.facts.as_of, -years)
+
+    return with_outcome(run, outcome)
 
 
 @register("fact_is", "a yes/no fact about the firm has the required value")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from itertools import starmap
 from operator import attrgetter, itemgetter
 from types import MappingProxyType
@@ -132,8 +133,8 @@ class FigureRow(namedtuple("FigureRow", [f.name for f in fields(YearFigures)])):
     def reader(cls, columns: Sequence[str]) -> Callable[[Iterable[Sequence[Any]]], Iterator[FigureRow]]:
         """As ``YearFigures.reader``: rows of named ``columns`` picked into field order, by name."""
         pick = itemgetter(*(columns.index(name) for name in cls._fields))
-        new = tuple.__new__
-        return lambda rows: (new(cls, row) for row in map(pick, rows))
+        new = partial(tuple.__new__, cls)
+        return lambda rows: map(new, map(pick, rows))
 
     def to_dict(self) -> dict[str, Any]:
         return YearFigures(*self).to_dict()

@@ -96,35 +96,42 @@ def promotion_scan(as_of: datetime.date, firms: FirmSet) -> ScanResult:
     next incremental scan.
     """
     period = str(as_of.year)
-    with transaction.atomic(), gc_paused():
+    with transaction.atomic():
         FirmChange.objects.filter(**firms.lookup("firm_id")).delete()
-        scanned = scan_facts(firms, as_of)
-        settled = set(
-            Alert.objects.filter(kind=AlertKind.PROMOTION_DUE, period=period, **firms.lookup()).values_list(
-                "firm_id", "tier"
-            )
-        )
-        settled |= set(Application.objects.open().filter(**firms.lookup()).values_list("firm_id", "tier"))
-        rule_set = rule_set_on(as_of)
-        drafts, moves = [], []
-        ladder: dict[tuple[frozenset[str], bool], tuple[tuple[str, ...], str]] = {}
-        for firm in scanned:
-            held, listed = firm.facts.designations, firm.facts.listed
-            if (rungs := ladder.get((held, listed))) is None:
-                rungs = ladder[held, listed] = _rungs(held, listed, rule_set)
-            rated, stage = rungs
-            targets = [t for t in rated if (firm.id, t) not in settled]
-            due = [
-                tier
-                for tier, verdict in verdicts(firm.facts, rule_set, targets).items()
-                if verdict is not False
-            ]
-            if due:
-                drafts += _promotion_drafts(firm, due, rule_set, period)
-            if stage != firm.stage:
-                moves.append(StageMove(firm.id, firm.district_id, firm.stage, stage))
+        with gc_paused():  # the chunk's facts are freed inside, see ``gc_paused``
+            drafts, moves, examined = _judge_promotions(as_of, firms, period)
         drafts += settle_stages(moves, on=as_of)
-        return commit(ScanKind.PROMOTION_DUE, drafts, len(scanned))
+        return commit(ScanKind.PROMOTION_DUE, drafts, examined)
+
+
+def _judge_promotions(
+    as_of: datetime.date, firms: FirmSet, period: str
+) -> tuple[list[AlertDraft], list[StageMove], int]:
+    """Read and judge a chunk: the new alerts' drafts, the stage moves, how many firms were judged."""
+    scanned = scan_facts(firms, as_of)
+    settled = set(
+        Alert.objects.filter(kind=AlertKind.PROMOTION_DUE, period=period, **firms.lookup()).values_list(
+            "firm_id", "tier"
+        )
+    )
+    settled |= set(Application.objects.open().filter(**firms.lookup()).values_list("firm_id", "tier"))
+    rule_set = rule_set_on(as_of)
+    drafts, moves = [], []
+    ladder: dict[tuple[frozenset[str], bool], tuple[tuple[str, ...], str]] = {}
+    for firm in scanned:
+        held, listed = firm.facts.designations, firm.facts.listed
+        if (rungs := ladder.get((held, listed))) is None:
+            rungs = ladder[held, listed] = _rungs(held, listed, rule_set)
+        rated, stage = rungs
+        targets = [t for t in rated if (firm.id, t) not in settled]
+        due = [
+            tier for tier, verdict in verdicts(firm.facts, rule_set, targets).items() if verdict is not False
+        ]
+        if due:
+            drafts += _promotion_drafts(firm, due, rule_set, period)
+        if stage != firm.stage:
+            moves.append(StageMove(firm.id, firm.district_id, firm.stage, stage))
+    return drafts, moves, len(scanned)
 
 
 def _rungs(held: frozenset[str], listed: bool, rule_set: InForce) -> tuple[tuple[str, ...], str]:
@@ -141,7 +148,9 @@ def gc_paused() -> Iterator[None]:
 
     A chunk builds about ten objects per firm (facts, figures years) that live until it ends; each
     700 allocations the collector walks them, and every older object too. They hold no cycles, so
-    reference counting frees them all the same: 15% less CPU per chunk (docs/PERFORMANCE.md).
+    reference counting frees them all the same: 15% less CPU per chunk (docs/PERFORMANCE.md). Free
+    them inside (return from a function called within): objects still alive when the collector
+    resumes count as that many allocations, and the next allocation walks them all.
     """
     enabled = gc.isenabled()
     gc.disable()

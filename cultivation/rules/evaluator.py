@@ -83,7 +83,10 @@ def verdicts(
         for part in rule_set.parts:
             mine = [tier for tier in tiers if tier in part.tiers]
             if mine:
-                found.update(verdicts(facts, part, mine, ctx))
+                compiled = part.compiled
+                common = CommonOutcomes(compiled.common_by_code, ctx)
+                for tier in mine:
+                    found[tier] = compiled.tiers[tier].verdict(ctx, common)
         for tier in tiers:
             if tier not in found and tier not in rule_set.not_yet:
                 raise KeyError(f"rule sets {rule_set.key} have no tier {tier!r}")

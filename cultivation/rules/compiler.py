@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -280,8 +281,15 @@ class CompiledTier:
             if value is False:
                 return False
             unknown = unknown or value is None
-        value = self.verdict_rule(_Outcomes(self, ctx))
+        value = self.verdict_rule(CommonOutcomes(self.answers, ctx))
         return False if value is False else None if unknown or value is None else True
+
+    @cached_property
+    def answers(self) -> Mapping[str, Outcome]:
+        """``by_code`` with the score criterion's answer (``score_outcome``), for ``verdict``."""
+        if self.score is None:
+            return self.by_code
+        return {**self.by_code, self.score[1]: self.score_outcome}
 
     def score_outcome(self, ctx: Context) -> Tri:
         """The score criterion's outcome: every scored criterion runs first, as in ``run`` (or until the
@@ -323,27 +331,10 @@ class CompiledTier:
         return TRI[self.score[2](ctx).status]
 
 
-class _Outcomes(dict):
-    """Criterion outcomes computed on first lookup (the pass rule is a tree of ``itemgetter``s)."""
-
-    __slots__ = ("ctx", "tier")
-
-    def __init__(self, tier: CompiledTier, ctx: Context) -> None:
-        super().__init__()
-        self.tier, self.ctx = tier, ctx
-
-    def __missing__(self, code: str) -> Tri:
-        tier = self.tier
-        if tier.score is not None and code == tier.score[1]:
-            value = tier.score_outcome(self.ctx)
-        else:
-            value = tier.by_code[code](self.ctx)
-        self[code] = value
-        return value
-
-
 class CommonOutcomes(dict):
-    """The common conditions' outcomes, each run once per firm and only when a tier asks for it."""
+    """Criteria's outcomes computed on first lookup, each once per firm and only when asked for: the
+    common conditions (shared by the tiers) and a tier's own (its pass rule is a tree of ``itemgetter``s).
+    """
 
     __slots__ = ("ctx", "runs")
 

@@ -38,6 +38,7 @@ from .rules.attestations import EVENT_CODES, event_window_start
 from .rules.deadlines import expiry_window, overdue_fiscal_year
 from .rules.evaluator import evaluate, verdicts
 from .rules.pool import POOL_ANNUAL_INTAKE, rate_pool_member
+from .rules.ruleset import InForce
 from .scanning import CHUNK_SIZE, Chunk, Scan, ScanKind, ScanResult, WholeRegisterScan, firm_id_ranges
 from .selectors import FirmSet, ScannedFirm, rule_set_on, scan_facts
 from .services.alerts import AlertDraft, raise_alerts
@@ -95,35 +96,50 @@ def promotion_scan(as_of: datetime.date, firms: FirmSet) -> ScanResult:
     next incremental scan.
     """
     period = str(as_of.year)
-    with transaction.atomic(), gc_paused():
+    with transaction.atomic():
         FirmChange.objects.filter(**firms.lookup("firm_id")).delete()
-        scanned = scan_facts(firms, as_of)
-        settled = set(
-            Alert.objects.filter(kind=AlertKind.PROMOTION_DUE, period=period, **firms.lookup()).values_list(
-                "firm_id", "tier"
-            )
-        )
-        settled |= set(Application.objects.open().filter(**firms.lookup()).values_list("firm_id", "tier"))
-        rule_set = rule_set_on(as_of)
-        drafts, moves = [], []
-        for firm in scanned:
-            targets = [
-                t
-                for t in promotion_targets(firm.facts.designations)
-                if (firm.id, t) not in settled and rule_set.rates(t)  # no rules in force yet: no alert
-            ]
-            due = [
-                tier
-                for tier, verdict in verdicts(firm.facts, rule_set, targets).items()
-                if verdict is not False
-            ]
-            if due:
-                drafts += _promotion_drafts(firm, due, rule_set, period)
-            stage = derive_stage(firm.facts.designations, listed=firm.facts.listed).value
-            if stage != firm.stage:
-                moves.append(StageMove(firm.id, firm.district_id, firm.stage, stage))
+        with gc_paused():  # the chunk's facts are freed inside, see ``gc_paused``
+            drafts, moves, examined = _judge_promotions(as_of, firms, period)
         drafts += settle_stages(moves, on=as_of)
-        return commit(ScanKind.PROMOTION_DUE, drafts, len(scanned))
+        return commit(ScanKind.PROMOTION_DUE, drafts, examined)
+
+
+def _judge_promotions(
+    as_of: datetime.date, firms: FirmSet, period: str
+) -> tuple[list[AlertDraft], list[StageMove], int]:
+    """Read and judge a chunk: the new alerts' drafts, the stage moves, how many firms were judged."""
+    scanned = scan_facts(firms, as_of)
+    settled = set(
+        Alert.objects.filter(kind=AlertKind.PROMOTION_DUE, period=period, **firms.lookup()).values_list(
+            "firm_id", "tier"
+        )
+    )
+    settled |= set(Application.objects.open().filter(**firms.lookup()).values_list("firm_id", "tier"))
+    rule_set = rule_set_on(as_of)
+    drafts, moves = [], []
+    ladder: dict[tuple[frozenset[str], bool], tuple[tuple[str, ...], str]] = {}
+    for firm in scanned:
+        held, listed = firm.facts.designations, firm.facts.listed
+        if (rungs := ladder.get((held, listed))) is None:
+            rungs = ladder[held, listed] = _rungs(held, listed, rule_set)
+        rated, stage = rungs
+        targets = [t for t in rated if (firm.id, t) not in settled]
+        due = [
+            tier for tier, verdict in verdicts(firm.facts, rule_set, targets).items() if verdict is not False
+        ]
+        if due:
+            drafts += _promotion_drafts(firm, due, rule_set, period)
+        if stage != firm.stage:
+            moves.append(StageMove(firm.id, firm.district_id, firm.stage, stage))
+    return drafts, moves, len(scanned)
+
+
+def _rungs(held: frozenset[str], listed: bool, rule_set: InForce) -> tuple[tuple[str, ...], str]:
+    """The tiers a firm holding ``held`` may be promoted to that have rules in force (none yet: no
+    alert), and the stage it implies. A chunk keeps them per distinct (held, listed): few, and the
+    same for most firms."""
+    rated = tuple(t for t in promotion_targets(held) if rule_set.rates(t))
+    return rated, derive_stage(held, listed=listed).value
 
 
 @contextmanager
@@ -132,7 +148,9 @@ def gc_paused() -> Iterator[None]:
 
     A chunk builds about ten objects per firm (facts, figures years) that live until it ends; each
     700 allocations the collector walks them, and every older object too. They hold no cycles, so
-    reference counting frees them all the same: 15% less CPU per chunk (docs/PERFORMANCE.md).
+    reference counting frees them all the same: 15% less CPU per chunk (docs/PERFORMANCE.md). Free
+    them inside (return from a function called within): objects still alive when the collector
+    resumes count as that many allocations, and the next allocation walks them all.
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -21,7 +21,7 @@ from registry.models import FIGURE_FIELDS, AnnualFigures, Firm
 from .models import Attestation, Designation, Disqualification
 from .models import RuleSet as RuleSetRecord
 from .rules.evaluator import evaluate
-from .rules.facts import NEW, RENEWAL, Attest, Facts, YearFigures
+from .rules.facts import NEW, RENEWAL, Attest, Facts, FigureRow, YearFigures
 from .rules.results import EligibilityReport
 from .rules.ruleset import InForce, RuleSet, in_force
 from .tiers import HARDTECH_POOL
@@ -192,21 +192,52 @@ def _firm_facts(firm: Firm) -> dict:
 def scan_facts(firms: FirmSet, as_of: datetime.date) -> list[ScannedFirm]:
     """``facts_for`` for a scan chunk: the same facts in five queries of plain tuples, no model instances.
 
-    Building 2,000 ``Firm`` instances with their clusters cost more than judging them.
+    Building 2,000 ``Firm`` instances with their clusters cost more than judging them; so did
+    2,000 checked ``Facts`` and 10,000 ``YearFigures``: the rows are already in the types the facts
+    keep, so figures are ``FigureRow`` tuples and facts ``Facts.of_records`` (docs/PERFORMANCE.md).
     """
     rows = Firm.objects.filter(**firms.lookup("pk")).order_by("pk").values_list(*SCAN_FIRM_FIELDS)
-    records = _records(as_of, firms.lookup())
+    years, designations, attested, flags = _records(as_of, firms.lookup(), _scan_figures)
     names = tuple(FIRM_FACT_COLUMNS)
+    empty, none = frozenset(), {}
+    of_records = Facts.of_records
     return [
         ScannedFirm(
-            firm_id, district_id, stage, _facts(as_of, firm_id, dict(zip(names, own, strict=True)), records)
+            firm_id,
+            district_id,
+            stage,
+            of_records(
+                as_of,
+                dict(zip(names, own, strict=True)),
+                frozenset(designations[firm_id]) if firm_id in designations else empty,
+                attested.get(firm_id, none),
+                frozenset(flags[firm_id]) if firm_id in flags else empty,
+                years.get(firm_id, none),
+            ),
         )
         for firm_id, district_id, stage, *own in rows
     ]
 
 
-def _records(as_of: datetime.date, lookup: dict) -> tuple[dict, dict, dict, dict]:
-    """Figures, active designations, live attestations and flags in force, per firm id (four queries)."""
+_read_rows = FigureRow.reader(FIGURE_ROW)
+
+
+def _scan_figures(as_of: datetime.date, lookup: dict) -> dict[int, dict[int, FigureRow]]:
+    """``_figures`` for a scan: per firm id, its ``FigureRow``s by year, ready for ``Facts.of_records``."""
+    rows = list(
+        AnnualFigures.objects.filter(
+            **lookup, year__gte=as_of.year - YEARS_LOOKED_BACK, year__lt=as_of.year
+        ).values_list(*FIGURE_ROW)
+    )
+    out: dict[int, dict[int, FigureRow]] = defaultdict(dict)
+    for firm_id, figures in zip(map(_firm_id, rows), _read_rows(rows), strict=True):
+        out[firm_id][figures.year] = figures
+    return out
+
+
+def _records(as_of: datetime.date, lookup: dict, figures=_figures) -> tuple[dict, dict, dict, dict]:
+    """Figures (read by ``figures``), active designations, live attestations and flags in force, per
+    firm id (four queries)."""
     designations = defaultdict(set)
     for firm_id, tier in Designation.objects.active(as_of).filter(**lookup).values_list("firm_id", "tier"):
         designations[firm_id].add(tier)
@@ -222,7 +253,7 @@ def _records(as_of: datetime.date, lookup: dict) -> tuple[dict, dict, dict, dict
         Disqualification.objects.in_force(as_of).filter(**lookup).values_list("firm_id", "code")
     ):
         flags[firm_id].add(code)
-    return _figures(as_of, lookup), designations, attested, flags
+    return figures(as_of, lookup), designations, attested, flags
 
 
 def _facts(as_of: datetime.date, firm_id: int, own: dict, records: tuple) -> Facts:

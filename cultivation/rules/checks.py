@@ -106,6 +106,17 @@ def attest_state(ctx: Context, codes: frozenset[str]) -> int:
     return C_NOT
 
 
+def with_outcome(run: Run, outcome: Callable[[Context], bool | None]) -> Run:
+    """Give ``run`` its yes/no/pending answer without a result (``run.outcome``), for the scans' verdicts.
+
+    ``outcome(ctx)`` must equal ``TRI[run(ctx).status]`` (compiler.outcome_of; the evaluator tests
+    hold the two paths to the same answers). A wrapped run (renewal variants) has none, and the
+    compiler falls back to the result's status.
+    """
+    run.outcome = outcome  # type: ignore[attr-defined]
+    return run
+
+
 def gap_for(metric: Metric, ctx: Context, kwargs: dict[str, int], threshold: Decimal, op: str) -> Any:
     """Distance to ``threshold`` in the firm's terms, stepped to its units; None when not computable."""
     compute = metric.gap_up if op in ("ge", "gt") else metric.gap_down
@@ -154,7 +165,11 @@ def _comparison(op: str) -> Builder:
                 lazy=lambda: (threshold, op, gap_for(metric, ctx, kwargs, threshold, op), key),
             )
 
-        return run
+        def outcome(ctx: Context) -> bool:
+            value = get(ctx)
+            return type(value) is not Missing and holds(op, compare(value, threshold))
+
+        return with_outcome(run, outcome)
 
     return build
 
@@ -202,7 +217,14 @@ def _each_year(params: Mapping[str, Any], meta: Meta) -> Run:
             return missing_result(meta, missing, metric.unit, threshold, "ge")
         return CriterionResult(meta, MET, worst, threshold, "ge", metric.unit)
 
-    return run
+    def outcome(ctx: Context) -> bool:
+        for _offset, get in getters:
+            value = get(ctx)
+            if type(value) is Missing or compare(value, threshold) < 0:
+                return False
+        return True
+
+    return with_outcome(run, outcome)
 
 
 @register(
@@ -254,7 +276,8 @@ def _attested(params: Mapping[str, Any], meta: Meta) -> Run:
         # The three possible results carry no firm data, so they are built once and shared.
         return outcome[attest_state(ctx, codes)]
 
-    return run
+    answer = {C_MET: True, C_PENDING: None, C_NOT: False}
+    return with_outcome(run, lambda ctx: answer[attest_state(ctx, codes)])
 
 
 @register("designation_held", "an active designation of the tier is held (P6 ladder)")
@@ -266,7 +289,8 @@ def _designation(params: Mapping[str, Any], meta: Meta) -> Run:
         status = MET if held else NOT_MET
         return CriterionResult(meta, status, held[0] if held else None, message_key="prerequisite")
 
-    return run
+    wanted = frozenset(tiers)
+    return with_outcome(run, lambda ctx: not wanted.isdisjoint(ctx.facts.designations))
 
 
 @register("designation_not_held", "no active designation of the tier is held (an exclusion)")
@@ -278,7 +302,8 @@ def _designation_absent(params: Mapping[str, Any], meta: Meta) -> Run:
         held = [tier for tier in tiers if tier in ctx.facts.designations]
         return CriterionResult(meta, NOT_MET, held[0], message_key="designation_absent") if held else met
 
-    return run
+    barred = frozenset(tiers)
+    return with_outcome(run, lambda ctx: barred.isdisjoint(ctx.facts.designations))
 
 
 @register("not_attested", "a negative condition: met unless a caseworker confirmed it (claimed: pending)")
@@ -294,7 +319,8 @@ def _not_attested(params: Mapping[str, Any], meta: Meta) -> Run:
         # Confirmed means the excluding situation exists; a claim waits for the caseworker (P3).
         return outcome[attest_state(ctx, codes)]
 
-    return run
+    answer = {C_MET: False, C_PENDING: None, C_NOT: True}
+    return with_outcome(run, lambda ctx: answer[attest_state(ctx, codes)])
 
 
 @register("no_disqualification", "none of the disqualifying flags is recorded (P3)")
@@ -310,7 +336,7 @@ def _clean(params: Mapping[str, Any], meta: Meta) -> Run:
             meta, NOT_MET, sorted(found), detail=sorted(found), message_key="disqualification"
         )
 
-    return run
+    return with_outcome(run, lambda ctx: flags.isdisjoint(ctx.facts.disqualifications))
 
 
 @register("sme_size", "SME by sector: employees below X or operating revenue below Y (§1.8)")
@@ -346,7 +372,14 @@ def _sme(params: Mapping[str, Any], meta: Meta) -> Run:
             return CriterionResult(meta, MISSING, value, limit, detail=detail, message_key="sme")
         return CriterionResult(meta, NOT_MET, value, limit, message_key="sme")
 
-    return run
+    def outcome(ctx: Context) -> bool:
+        limit = limits[ctx.facts.sector]
+        staff, revenue = staff_get(ctx), revenue_get(ctx)
+        return (type(staff) is not Missing and staff < limit["employees_below"]) or (
+            type(revenue) is not Missing and revenue < limit["revenue_below"]
+        )
+
+    return with_outcome(run, outcome)
 
 
 @register("founded_within", "founded no more than N years before the evaluation day")
@@ -361,7 +394,11 @@ def _founded(params: Mapping[str, Any], meta: Meta) -> Run:
         status = MET if founded >= earliest else NOT_MET
         return CriterionResult(meta, status, founded, earliest, "ge", message_key="founded")
 
-    return run
+    def outcome(ctx: Context) -> bool:
+        founded = ctx.facts.founded_on
+        return founded is not None and founded >= add_years(ctx.facts.as_of, -years)
+
+    return with_outcome(run, outcome)
 
 
 @register("fact_is", "a yes/no fact about the firm has the required value")
@@ -375,7 +412,7 @@ def _fact(params: Mapping[str, Any], meta: Meta) -> Run:
     def run(ctx: Context) -> CriterionResult:
         return met if getattr(ctx.facts, name) == expected else unmet
 
-    return run
+    return with_outcome(run, lambda ctx: getattr(ctx.facts, name) == expected)
 
 
 @register("cluster_given", "the firm is registered in a “33618” cluster (any cluster code)")
@@ -386,7 +423,7 @@ def _cluster(params: Mapping[str, Any], meta: Meta) -> Run:
         cluster = ctx.facts.cluster
         return CriterionResult(meta, MET, cluster, message_key="cluster") if cluster else unmet
 
-    return run
+    return with_outcome(run, lambda ctx: bool(ctx.facts.cluster))
 
 
 # --- a rule chosen by band (e.g. the growth a gazelle needs depends on its start-year revenue) -------
@@ -492,4 +529,3 @@ def _combine(meta: Meta, metric: Metric, value: Any, parts: list[CriterionResult
     return CriterionResult(
         meta, status, value, unit=metric.unit, message_key="band", parts=parts, lazy=first_gap
     )
-

@@ -14,20 +14,30 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
 from django.utils.translation import gettext_lazy
 
 from . import points as _points  # noqa: F401  (its scored checks register in checks.CHECKS on import)
-from .checks import CHECKS, RuleError, Run, build_check
+from .checks import CHECKS, RENEWAL_PARAMS, RuleError, Run, build_check
 from .criteria import SCORE, Criterion, TierRule
+from .facts import NEW
 from .metrics import Context
 from .results import CriterionResult, Meta, TierReport
 from .status import MET, MISSING, NOT_MET, PENDING
 
 Tri = bool | None
 TRI: dict[str, Tri] = {MET: True, NOT_MET: False, MISSING: False, PENDING: None}
+Outcome = Callable[[Context], Tri]
+
+
+def outcome_of(run: Run) -> Outcome:
+    """A criterion's yes/no/pending answer: its check's own (``checks.with_outcome``, no result
+    built), else the status of the result it returns."""
+    own = getattr(run, "outcome", None)
+    return own if own is not None else lambda ctx: TRI[run(ctx).status]
 
 
 def and3(values: Iterable[Tri]) -> Tri:
@@ -147,6 +157,63 @@ def _meta(criterion: Criterion, classes: Mapping[str, Any]) -> Meta:
 
 
 @dataclass(frozen=True)
+class ScoreBound:
+    """A ``score_at_least`` pass mark and each scored criterion's most points, for ``verdict`` only.
+
+    A criterion's points never exceed its potential, nor its potential its most points, so the score
+    can pass only if it passes with the potential so far plus full marks on the criteria not yet run:
+    once that fails, the score's outcome is no (not met or missing) whatever the rest gives, and a
+    yes/no verdict stops there. When no criterion can give fewer than zero points (``rising``), the
+    points so far only grow, so once they pass the mark the outcome is yes (met) whatever the rest
+    gives. Exact, like the cheapest-first order. Not used for a 复核 when the score criterion differs
+    for one (``for_renewal``): its pass mark is then another.
+    """
+
+    total: int
+    minimums: Mapping[str, int]
+    runs: tuple[tuple[Run, str, int], ...]  # (run, score class, most points), most points first
+    renewal_differs: bool
+    full: Mapping[str, int]  # full marks by class
+    rising: bool  # no scored criterion gives negative points
+
+    def applies(self, ctx: Context) -> bool:
+        return not self.renewal_differs or ctx.facts.application_kind == NEW
+
+
+def _score_bound(rule: TierRule, runs: list[tuple[str, Run, str | None, bool]]) -> ScoreBound | None:
+    """The tier's ``ScoreBound``, when its score criterion is a ``score_at_least``."""
+    score = next((c for c in rule.criteria if c.kind == SCORE), None)
+    if score is None or score.check != "score_at_least":
+        return None
+    most = {c.code: CHECKS[c.check].max_points(c.params) for c in rule.criteria if c.score_class}
+    scored = [(run, score_class, most[code]) for code, run, score_class, _ in runs if score_class]
+    return ScoreBound(
+        int(score.params["total"]),
+        {str(code): int(value) for code, value in (score.params.get("classes") or {}).items()},
+        tuple(sorted(scored, key=lambda item: -item[2])),
+        any(key in score.params for key in RENEWAL_PARAMS),
+        {c.code: c.maximum for c in rule.classes},
+        all(_never_negative(c) for c in rule.criteria if c.score_class),
+    )
+
+
+_POINTS_CHECKS = ("banded_points", "best_banded_points", "best_of_points", "sum_of_points")
+
+
+def _never_negative(criterion: Criterion) -> bool:
+    """Whether a scored criterion's points are never below zero (a ``points`` check whose bands,
+    options and ``else`` are all ≥ 0); any other check is assumed to possibly go below."""
+    if criterion.check not in _POINTS_CHECKS:
+        return False
+    params = criterion.params
+    scales = params.get("scales") or (params,)
+    values = [int(points) for scale in scales for _bound, points in scale.get("bands", ())]
+    values += [int(scale.get("else", 0)) for scale in scales]
+    values += [int(option["points"]) for option in params.get("options", ())]
+    return min(values) >= 0
+
+
+@dataclass(frozen=True)
 class CompiledTier:
     """A tier ready to run: closures in declared order, the score closure, the pass rule."""
 
@@ -157,9 +224,10 @@ class CompiledTier:
     classes: tuple[str, ...]
     rule: Callable[[Mapping[str, Tri]], Tri]
     provisional: bool
-    by_code: Mapping[str, Run]  # the non-score criteria by code, for ``verdict``
+    by_code: Mapping[str, Outcome]  # the non-score criteria's answers by code, for ``verdict``
     verdict_rule: Callable[[Mapping[str, Tri]], Tri]  # ``rule`` with the cheapest criteria first
     alternatives: tuple[tuple[tuple[str, ...], ...], ...] = ()  # ``alternatives_of`` the pass rule
+    score_bound: ScoreBound | None = None  # lets ``verdict`` stop scoring once the mark is out of reach
 
     def run(self, ctx: Context, common: Mapping[str, CriterionResult]) -> TierReport:
         results = [common[code] for code in self.common]
@@ -213,11 +281,22 @@ class CompiledTier:
             if value is False:
                 return False
             unknown = unknown or value is None
-        value = self.verdict_rule(_Outcomes(self, ctx))
+        value = self.verdict_rule(CommonOutcomes(self.answers, ctx))
         return False if value is False else None if unknown or value is None else True
 
+    @cached_property
+    def answers(self) -> Mapping[str, Outcome]:
+        """``by_code`` with the score criterion's answer (``score_outcome``), for ``verdict``."""
+        if self.score is None:
+            return self.by_code
+        return {**self.by_code, self.score[1]: self.score_outcome}
+
     def score_outcome(self, ctx: Context) -> Tri:
-        """The score criterion's outcome: every scored criterion runs first, as in ``run``."""
+        """The score criterion's outcome: every scored criterion runs first, as in ``run`` (or until the
+        pass mark is out of reach, ``ScoreBound``)."""
+        bound = self.score_bound
+        if bound is not None and bound.applies(ctx):
+            return self._bounded_score_outcome(ctx, bound)
         points = dict.fromkeys(self.classes, 0)
         potential = dict.fromkeys(self.classes, 0)
         missing = False
@@ -230,37 +309,41 @@ class CompiledTier:
         ctx.scores = (points, potential, missing)
         return TRI[self.score[2](ctx).status]
 
-
-class _Outcomes(dict):
-    """Criterion outcomes computed on first lookup (the pass rule is a tree of ``itemgetter``s)."""
-
-    __slots__ = ("ctx", "tier")
-
-    def __init__(self, tier: CompiledTier, ctx: Context) -> None:
-        super().__init__()
-        self.tier, self.ctx = tier, ctx
-
-    def __missing__(self, code: str) -> Tri:
-        tier = self.tier
-        if tier.score is not None and code == tier.score[1]:
-            value = tier.score_outcome(self.ctx)
-        else:
-            value = TRI[tier.by_code[code](self.ctx).status]
-        self[code] = value
-        return value
+    def _bounded_score_outcome(self, ctx: Context, bound: ScoreBound) -> Tri:
+        points = dict.fromkeys(self.classes, 0)
+        potential = dict.fromkeys(self.classes, 0)
+        reach, minimums, total = dict(bound.full), bound.minimums, bound.total
+        reach_sum, points_sum, missing = sum(reach.values()), 0, False
+        for run, score_class, most in bound.runs:
+            result = run(ctx)
+            got, could = result.points or 0, result.potential or 0
+            points[score_class] += got
+            potential[score_class] += could
+            reach[score_class] -= most - could
+            reach_sum -= most - could
+            points_sum += got
+            missing = missing or result.status == MISSING
+            if reach_sum < total or reach[score_class] < minimums.get(score_class, 0):
+                return False
+            if bound.rising and points_sum >= total and all(points[c] >= m for c, m in minimums.items()):
+                return True
+        ctx.scores = (points, potential, missing)
+        return TRI[self.score[2](ctx).status]
 
 
 class CommonOutcomes(dict):
-    """The common conditions' outcomes, each run once per firm and only when a tier asks for it."""
+    """Criteria's outcomes computed on first lookup, each once per firm and only when asked for: the
+    common conditions (shared by the tiers) and a tier's own (its pass rule is a tree of ``itemgetter``s).
+    """
 
     __slots__ = ("ctx", "runs")
 
-    def __init__(self, runs: Mapping[str, Run], ctx: Context) -> None:
+    def __init__(self, runs: Mapping[str, Outcome], ctx: Context) -> None:
         super().__init__()
         self.runs, self.ctx = runs, ctx
 
     def __missing__(self, code: str) -> Tri:
-        value = self[code] = TRI[self.runs[code](self.ctx).status]
+        value = self[code] = self.runs[code](self.ctx)
         return value
 
 
@@ -273,7 +356,7 @@ class CompiledRuleSet:
     common: tuple[tuple[str, Run, frozenset[str]], ...]
     tiers: Mapping[str, CompiledTier]
 
-    common_by_code: Mapping[str, Run]  # the same runs by code, for ``verdicts``
+    common_by_code: Mapping[str, Outcome]  # their answers by code, for ``verdicts``
 
 
 def _check_classes(rule: TierRule) -> None:
@@ -320,7 +403,8 @@ def _compile_tier(rule: TierRule, shared: tuple[Criterion, ...]) -> CompiledTier
     costs = {c.code: _SCORE_COST if c.kind == SCORE else _CHECK_COST.get(c.check, 2) for c in rule.criteria}
     verdict_rule = compile_pass_rule(cheapest_first(rule.effective_pass_rule(), costs)[0], codes)
     provisional = any(c.provisional for c in (*rule.criteria, *applying))
-    by_code = {code: run for code, run, _class, _direct in runs}
+    by_code = {code: outcome_of(run) for code, run, _class, _direct in runs}
+    bound = _score_bound(rule, runs)
     return CompiledTier(
         rule.tier,
         common,
@@ -332,6 +416,7 @@ def _compile_tier(rule: TierRule, shared: tuple[Criterion, ...]) -> CompiledTier
         by_code,
         verdict_rule,
         alternatives_of(rule.effective_pass_rule()),
+        bound,
     )
 
 
@@ -346,5 +431,5 @@ def compile_rule_set(
         (c.code, build_check(c.check, c.params, _meta(c, {})), frozenset(c.applies_to)) for c in common
     )
     tiers = {tier: _compile_tier(rule, common) for tier, rule in rules.items()}
-    by_code = {criterion: run for criterion, run, _applies in runs}
+    by_code = {criterion: outcome_of(run) for criterion, run, _applies in runs}
     return CompiledRuleSet(code, provisional, runs, tiers, by_code)

@@ -65,26 +65,33 @@ def _evaluate_in_force(facts: Facts, combined: InForce, tiers: Iterable[str] | N
     return EligibilityReport(combined.code, facts.as_of, combined.provisional, ordered, combined.codes)
 
 
-def verdicts(facts: Facts, rule_set: RuleSet | InForce, tiers: Iterable[str]) -> dict[str, Tri]:
+def verdicts(
+    facts: Facts, rule_set: RuleSet | InForce, tiers: Iterable[str], ctx: Context | None = None
+) -> dict[str, Tri]:
     """``evaluate(facts, rule_set, tiers)[tier].eligible`` for each tier, without building reports.
 
     What a scan asks when it only needs yes / no / pending: a firm failing its first criterion
     costs one check, not the whole tier (bench/bench_scan.py and docs/PERFORMANCE.md). A tier not
     yet in force answers None, as in the report: callers ask ``InForce.rates`` before raising anything.
+    The parts of an ``InForce`` share one ``Context`` (``ctx``): a metric depends on the facts only,
+    so the national and Chongqing's rules compute last year's R&D intensity once between them.
     """
+    ctx = ctx or Context(facts)
     if isinstance(rule_set, InForce):
         tiers = list(tiers)
         found: dict[str, Tri] = {}
         for part in rule_set.parts:
             mine = [tier for tier in tiers if tier in part.tiers]
             if mine:
-                found.update(verdicts(facts, part, mine))
+                compiled = part.compiled
+                common = CommonOutcomes(compiled.common_by_code, ctx)
+                for tier in mine:
+                    found[tier] = compiled.tiers[tier].verdict(ctx, common)
         for tier in tiers:
             if tier not in found and tier not in rule_set.not_yet:
                 raise KeyError(f"rule sets {rule_set.key} have no tier {tier!r}")
         return {tier: found.get(tier) for tier in tiers}
     compiled = rule_set.compiled
-    ctx = Context(facts)
     common = CommonOutcomes(compiled.common_by_code, ctx)
     return {tier: compiled.tiers[tier].verdict(ctx, common) for tier in tiers}
 

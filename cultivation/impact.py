@@ -28,6 +28,7 @@ from registry.stages import Stage
 from .alert_scans import gc_paused
 from .rules.evaluator import evaluate, verdicts
 from .rules.facts import RENEWAL, Facts
+from .rules.metrics import Context
 from .rules.ruleset import InForce, RuleSet, in_force
 from .rules.status import MET
 from .scanning import CHUNK_SIZE, firm_id_ranges
@@ -98,6 +99,24 @@ def tier_signature(rules: InForce, tier: str) -> str | None:
     return json.dumps([rule, common], sort_keys=True, default=str)
 
 
+class Views:
+    """One firm's facts as a new application and as a 复核, each with its metric cache, built once and shared
+    by every version that judges the firm: a metric depends on the facts only, so A, B and a sweep's points
+    compute last year's R&D intensity once between them."""
+
+    __slots__ = ("_renewal", "ctx", "facts")
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts, self.ctx, self._renewal = facts, Context(facts), None
+
+    def renewal(self) -> tuple[Facts, Context]:
+        """The facts of a 复核 of a tier the firm holds (made on first use: most firms hold nothing)."""
+        if self._renewal is None:
+            facts = self.facts.with_changes(application_kind=RENEWAL)
+            self._renewal = (facts, Context(facts))
+        return self._renewal
+
+
 class Judge:
     """Yes/no per tier for a firm under one set of versions, as the firm's self-check answers it.
 
@@ -108,13 +127,16 @@ class Judge:
         self.rules = rules
         self.tiers = [tier for tier in tiers if rules.rates(tier)]
 
-    def __call__(self, facts: Facts, tiers: Iterable[str] | None = None) -> dict[str, bool | None]:
+    def __call__(self, firm: Facts | Views, tiers: Iterable[str] | None = None) -> dict[str, bool | None]:
+        views = firm if isinstance(firm, Views) else Views(firm)
+        facts = views.facts
         wanted = self.tiers if tiers is None else [t for t in tiers if self.rules.rates(t)]
         new = [tier for tier in wanted if tier not in facts.designations]
         held = [tier for tier in wanted if tier in facts.designations]
-        out = verdicts(facts, self.rules, new) if new else {}
+        out = verdicts(facts, self.rules, new, views.ctx) if new else {}
         if held:
-            out.update(verdicts(facts.with_changes(application_kind=RENEWAL), self.rules, held))
+            renewal, ctx = views.renewal()
+            out.update(verdicts(renewal, self.rules, held, ctx))
         return out
 
 
@@ -257,8 +279,9 @@ def _tally(
     for chunk in chunks:
         for firm in chunk:
             facts = firm.facts
-            under_a = judge_a(facts)
-            under_b = {**{t: v for t, v in under_a.items() if t in same}, **judge_b(facts)}
+            views = Views(facts)
+            under_a = judge_a(views)
+            under_b = {**{t: v for t, v in under_a.items() if t in same}, **judge_b(views)}
             keys = {
                 "district": districts.get(firm.district_id, ""),
                 "cluster": facts.cluster or "",
@@ -406,8 +429,9 @@ def sweep(
     with gc_paused():
         for chunk in read_register(scope, as_of, progress, chunk_size):
             for firm in chunk:
+                views = Views(firm.facts)
                 for judge, tally in zip(judges, counts, strict=True):
-                    for tier, verdict in judge(firm.facts).items():
+                    for tier, verdict in judge(views).items():
                         tally[tier] += verdict is True
             result.firms += len(chunk)
     result.counts = [{tier: tally[tier] for tier in tiers} for tally in counts]

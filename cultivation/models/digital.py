@@ -25,6 +25,21 @@ from .attestations import evidence_path
 
 YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 SITE_MAX_LENGTH = 100
+
+
+def recorder_field() -> models.ForeignKey:
+    """Who recorded a digital-transformation record (kept when the account goes): one definition for the
+    recognitions, the platforms and the 技改 projects."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+
+
 BATCH_MAX_LENGTH = 60
 NOTE_MAX_LENGTH = 2000
 
@@ -88,14 +103,7 @@ class DigitalRecognition(models.Model):
         _("有效期至"), null=True, blank=True, help_text=_("认定有有效期的填写；长期有效的留空。")
     )
     note = models.TextField(_("备注"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("记录人"),
-    )
+    recorded_by = recorder_field()
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -146,14 +154,7 @@ class IndustryBrain(models.Model):
     )
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("记录人"),
-    )
+    recorded_by = recorder_field()
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
     history = HistoricalRecords()
 

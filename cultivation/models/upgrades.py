@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -30,6 +29,7 @@ from ..rules.digital import (
     UPGRADE_KIND_CHOICES,
     UPGRADE_STATUS_CHOICES,
 )
+from .digital import recorder_field
 
 NAME_MAX_LENGTH = 120
 NOTE_MAX_LENGTH = 2000
@@ -73,14 +73,7 @@ class UpgradeProject(models.Model):
         help_text=_("验收时填写：与改造前相比的变化百分比，如提高 58.6% 填 58.6。"),
     )
     note = models.TextField(_("备注"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("记录人"),
-    )
+    recorded_by = recorder_field()
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords()

@@ -35,6 +35,8 @@ from .models import (
     Target,
     UpgradeProject,
 )
+from .models.listing import listed_q
+from .models.maturity import transformed_q
 from .models.targets import (
     INDUSTRY_BRAIN,
     LISTED,
@@ -42,9 +44,9 @@ from .models.targets import (
     UPGRADE_INVESTMENT,
     UPGRADE_PROJECTS,
 )
-from .rules.digital import NOT_COMPLETED, RECOGNITION_CHOICES, UPGRADE_STATUS_CHOICES
+from .models.upgrades import overdue_q
+from .rules.digital import RECOGNITION_CHOICES, UPGRADE_STATUS_CHOICES
 from .rules.listing import BOARD_CHOICES, EXCHANGE_BOARDS, LISTING_STAGE_CHOICES
-from .rules.listing import LISTED as LISTED_STAGE
 from .services.maturity import transformed_min_level
 
 COUNT, WAN_YUAN = "count", "wan_yuan"
@@ -191,7 +193,7 @@ def _upgrades(window: Window, by_district: dict) -> dict:
             investment=Sum("investment", filter=planned),
             accepted=Count("id", filter=accepted & Q(productivity_change__isnull=False)),
             gain=Sum("productivity_change", filter=accepted),
-            overdue=Count("id", filter=Q(status__in=NOT_COMPLETED, planned_finish__lt=window.on)),
+            overdue=Count("id", filter=overdue_q(window.on)),
         )
         .order_by()
     )
@@ -215,7 +217,7 @@ def _transformed(window: Window, by_district: dict) -> int:
     )
     rows = (
         MaturityAssessment.objects.filter(window.via_firm, assessed_on__lte=window.on)
-        .filter(pk=Subquery(latest.values("pk")[:1]), level__gte=transformed_min_level())
+        .filter(transformed_q(transformed_min_level()), pk=Subquery(latest.values("pk")[:1]))
         .values("firm__district_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -232,7 +234,7 @@ def _transformed(window: Window, by_district: dict) -> int:
 
 def listing_section(window: Window, targets: dict, names: dict[int, tuple[str, str]]) -> dict:
     """Listing tracks by current stage, by board and per district; exchange listings against their target."""
-    on_exchange = Q(stage=LISTED_STAGE, board__in=EXCHANGE_BOARDS, listed_on__isnull=False)
+    on_exchange = listed_q() & Q(listed_on__isnull=False)
     rows = (
         ListingTrack.objects.filter(window.via_firm)
         .values("firm__district_id", "stage", "board")

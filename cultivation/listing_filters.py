@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.filters import BooleanFilter, FirmCodeFilter, YearFilter
 
 from .models import ListingTrack, MaturityAssessment
+from .models.maturity import transformed_q
 from .rules.listing import BOARD_CHOICES, LISTED, LISTING_STAGE_CHOICES
 from .rules.maturity import LEVEL_CHOICES, LEVELS
 from .services.maturity import transformed_min_level
@@ -45,7 +46,8 @@ class MaturityFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         threshold = transformed_min_level()
-        return queryset.filter(level__gte=threshold) if value else queryset.filter(level__lt=threshold)
+        transformed = transformed_q(threshold)
+        return queryset.filter(transformed) if value else queryset.exclude(transformed)
 
     def filter_latest(self, queryset, name, value):
         if value is None:

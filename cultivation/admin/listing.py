@@ -21,8 +21,8 @@ from registry.admin import ScopedAdminMixin
 from ..listing_imports import ListingTrackResource
 from ..models import ListingTrack
 from ..models.listing import NOTE_MAX_LENGTH, STAGE_DATE_FIELDS
-from ..rules.listing import BOARD_CHOICES, LISTED, LISTING_STAGE_CHOICES
-from ..services.listing import advance_listing, check_move, edit_listing_details
+from ..rules.listing import BOARD_CHOICES, LISTING_STAGE_CHOICES
+from ..services.listing import advance_listing, check_board_change, check_move, edit_listing_details
 from .file_imports import PreviewImportMixin
 from .service_forms import ScopedFirmForm, service_form_page, show_on_form
 
@@ -85,8 +85,11 @@ class TrackChangeForm(forms.ModelForm):
         cleaned = super().clean()
         stage, on = cleaned.get("advance_to"), cleaned.get("advance_on")
         stored = ListingTrack.objects.select_related("firm").get(pk=self.instance.pk)
-        if "board" in self.changed_data and stored.stage == LISTED:
-            self.add_error("board", _("已上市的企业不能更改上市板块。"))
+        if "board" in self.changed_data:
+            try:
+                check_board_change(stored)
+            except ValidationError as error:
+                self.add_error("board", error.message_dict["board"])
         if stage and not on:
             self.add_error("advance_on", _("推进阶段时请填写进入该阶段的日期。"))
         elif on and not stage:

@@ -9,11 +9,16 @@ from simple_history.models import HistoricalRecords
 from registry.models import Firm
 from registry.scoping import ScopedQuerySet
 
-from ..rules.listing import BOARD_CHOICES, LISTING_STAGE_CHOICES, LISTING_STAGES
+from ..rules.listing import BOARD_CHOICES, EXCHANGE_BOARDS, LISTED, LISTING_STAGE_CHOICES, LISTING_STAGES
 
 NOTE_MAX_LENGTH = 500
 # The day a track reached each stage, by stage code: one date column per stage.
 STAGE_DATE_FIELDS = {stage: f"{stage}_on" for stage in LISTING_STAGES}
+
+
+def listed_q() -> models.Q:
+    """``rules.listing.sets_listed`` as a query condition on tracks: at 上市 on an exchange board (P14)."""
+    return models.Q(stage=LISTED, board__in=EXCHANGE_BOARDS)
 
 
 class ListingTrack(models.Model):

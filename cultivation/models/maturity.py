@@ -17,6 +17,11 @@ from ..rules.maturity import LEVEL_CHOICES, LEVELS
 EVIDENCE_MAX_LENGTH = 500
 
 
+def transformed_q(min_level: int) -> models.Q:
+    """``rules.maturity.is_transformed`` as a query condition on assessments (API filter, dashboard)."""
+    return models.Q(level__gte=min_level)
+
+
 class MaturityQuerySet(ScopedQuerySet):
     def latest_per_firm(self):
         """Each firm's latest assessment only (its current level), as a filter that still composes with

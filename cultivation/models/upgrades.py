@@ -35,10 +35,15 @@ NAME_MAX_LENGTH = 120
 NOTE_MAX_LENGTH = 2000
 
 
+def overdue_q(on) -> models.Q:
+    """``rules.digital.is_overdue`` as a query condition: the scan's list, the admin filter, the dashboard."""
+    return models.Q(status__in=NOT_COMPLETED, planned_finish__lt=on)
+
+
 class UpgradeProjectQuerySet(ScopedQuerySet):
     def overdue(self, on):
         """Past their planned finish on ``on`` and not completed (``rules.digital.is_overdue`` as a query)."""
-        return self.filter(status__in=NOT_COMPLETED, planned_finish__lt=on)
+        return self.filter(overdue_q(on))
 
 
 class UpgradeProject(models.Model):

@@ -73,6 +73,12 @@ def check_move(track: ListingTrack | None, stage: str, on: datetime.date, firm: 
         raise ValidationError({"on": _("阶段日期不能早于企业成立日期。")})
 
 
+def check_board_change(track: ListingTrack) -> None:
+    """Refuse a new board for a listed track: the listing happened where it happened."""
+    if track.stage == LISTED:
+        raise ValidationError({"board": _("已上市的企业不能更改上市板块。")})
+
+
 @transaction.atomic
 def advance_listing(
     *,
@@ -147,8 +153,7 @@ def edit_listing_details(
     _ensure_recorder(actor, track.firm)
     track = ListingTrack.objects.select_for_update().get(pk=track.pk)
     if board and board != track.board:
-        if track.stage == LISTED:
-            raise ValidationError({"board": _("已上市的企业不能更改上市板块。")})
+        check_board_change(track)
         track.board = board
     if stock_code is not None:
         track.stock_code = stock_code.strip()

@@ -59,8 +59,9 @@ def seed_digital(today: datetime.date, demo_firm: Firm | None = None) -> dict[st
     demo firm's own story; idempotent."""
     before = _counts()
     firms = Firm.objects.order_by("pk").values_list("pk", "credit_code")
-    for start in range(0, firms.count(), CHUNK):
-        rows = list(firms[start : start + CHUNK])
+    last = 0
+    while rows := list(firms.filter(pk__gt=last)[:CHUNK]):  # keyset: every chunk costs the same
+        last = rows[-1][0]
         recognitions, projects = [], []
         for firm_id, code in rows:
             rng = random.Random(f"digital:{code}")

@@ -27,6 +27,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import signal
 import socket
 import statistics
@@ -34,6 +35,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +62,7 @@ def _setup_django() -> None:
 def prepare() -> dict:
     """A token for the city caseworker and the busiest district × cluster pair (a full page of 50)."""
     _setup_django()
-    from django.db.models import Count
+    from django.db.models import Count, Max, Min
     from rest_framework.authtoken.models import Token
 
     from registry.models import Firm, User
@@ -73,8 +76,12 @@ def prepare() -> dict:
         .order_by("-n")
         .first()
     )
+    firm_ids = Firm.objects.aggregate(first=Min("id"), last=Max("id"))
+    rng = random.Random(21)
+    picks = [rng.randint(firm_ids["first"], firm_ids["last"]) for _ in range(500)]
     return {
         "token": token.key,
+        "sample_codes": list(Firm.objects.filter(pk__in=picks).values_list("credit_code", flat=True)),
         "district": pair["district__code"],
         "cluster": pair["cluster__code"],
         "pair_firms": pair["n"],
@@ -182,15 +189,17 @@ def wait_until_up(port: int, token: str, server: subprocess.Popen, limit_s: floa
     raise RuntimeError("gunicorn did not start in time")
 
 
-def load(port: int, path: str, token: str, clients: int, seconds: float) -> list[float]:
-    """``clients`` threads, each sending requests back to back for ``seconds``; every latency in ms."""
+def load(port: int, path: str | Callable[[], str], token: str, clients: int, seconds: float) -> list[float]:
+    """``clients`` threads, each sending requests back to back for ``seconds``; every latency in ms.
+    ``path`` is one path, or a function that draws the next request's path (e.g. a random page)."""
     latencies: list[float] = []
     failures: list[int] = []
     stop = time.monotonic() + seconds
+    draw = path if callable(path) else lambda: path
 
     def client() -> None:
         while time.monotonic() < stop:
-            status, ms = get(port, path, token)
+            status, ms = get(port, draw(), token)
             if status != 200:
                 failures.append(status)
             latencies.append(ms)
@@ -201,7 +210,7 @@ def load(port: int, path: str, token: str, clients: int, seconds: float) -> list
     for thread in threads:
         thread.join()
     if failures:
-        raise RuntimeError(f"{path}: {len(failures)} requests failed, e.g. status {failures[0]}")
+        raise RuntimeError(f"{draw()}: {len(failures)} requests failed, e.g. status {failures[0]}")
     return latencies
 
 
@@ -209,7 +218,9 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[94]
 
 
-def api_load(database_url: str, redis_url: str, info: dict, seconds: float, clients: int) -> dict:
+@contextmanager
+def serving(database_url: str, redis_url: str, token: str) -> Iterator[int]:
+    """gunicorn (2 sync workers, production settings) on a free loopback port, up and answering; its port."""
     port = free_port()
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
@@ -218,15 +229,8 @@ def api_load(database_url: str, redis_url: str, info: dict, seconds: float, clie
         start_new_session=True,
     )
     try:
-        token = info["token"]
         wait_until_up(port, token, server)
-        path = f"/api/firms/?cluster={info['cluster']}&district={info['district']}&page_size=50"
-        load(port, path, token, clients, 2)  # warm both workers' connections and caches
-        load(port, FLOOR_PATH, token, clients, 1)
-        api, floor = [], []
-        for _ in range(max(1, round(seconds / SLICE_S))):
-            api += load(port, path, token, clients, SLICE_S)
-            floor += load(port, FLOOR_PATH, token, clients, SLICE_S)
+        yield port
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -234,6 +238,25 @@ def api_load(database_url: str, redis_url: str, info: dict, seconds: float, clie
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def against_floor(
+    port: int, token: str, path: str | Callable[[], str], seconds: float, clients: int
+) -> tuple[list[float], list[float]]:
+    """Latencies of ``path`` and of the floor, in alternating slices after a warm-up of both."""
+    load(port, path, token, clients, 2)  # warm both workers' connections and caches
+    load(port, FLOOR_PATH, token, clients, 1)
+    api, floor = [], []
+    for _ in range(max(1, round(seconds / SLICE_S))):
+        api += load(port, path, token, clients, SLICE_S)
+        floor += load(port, FLOOR_PATH, token, clients, SLICE_S)
+    return api, floor
+
+
+def api_load(database_url: str, redis_url: str, info: dict, seconds: float, clients: int) -> dict:
+    path = f"/api/firms/?cluster={info['cluster']}&district={info['district']}&page_size=50"
+    with serving(database_url, redis_url, info["token"]) as port:
+        api, floor = against_floor(port, info["token"], path, seconds, clients)
     return {
         "api_p95_ms": p95(api),
         "api_median_ms": statistics.median(api),

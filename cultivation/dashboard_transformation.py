@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -212,12 +212,10 @@ def _upgrades(window: Window, by_district: dict) -> dict:
 
 def _transformed(window: Window, by_district: dict) -> int:
     """Firms whose latest self-assessment on the day reaches the programme's level (P13)."""
-    latest = MaturityAssessment.objects.filter(firm=OuterRef("firm"), assessed_on__lte=window.on).order_by(
-        "-assessed_on", "-pk"
-    )
     rows = (
-        MaturityAssessment.objects.filter(window.via_firm, assessed_on__lte=window.on)
-        .filter(transformed_q(transformed_min_level()), pk=Subquery(latest.values("pk")[:1]))
+        MaturityAssessment.objects.filter(window.via_firm)
+        .latest_per_firm(window.on)
+        .filter(transformed_q(transformed_min_level()))
         .values("firm__district_id")
         .annotate(n=Count("id"))
         .order_by()

@@ -11,6 +11,9 @@ result is cached per (scope, filters, day, language) under a *data version*:
   write and stores them under the bumped version), and the one that computes them on a read replica that
   has not received the write yet (``registry.read_replica``).
 
+The API's big lists keep their page-number counts under the same version (``api.pagination``): a count
+of a million firms is the same kind of figure, and goes out of date on the same writes.
+
 The cache is the ``dashboard`` alias in ``settings.CACHES``: Redis when ``REDIS_URL`` is set, so every
 gunicorn worker and Celery process shares one version; process memory otherwise (a single ``runserver``).
 The cache is an optimisation only: if it is unreachable the figures are computed as if nothing was cached.

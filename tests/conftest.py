@@ -50,6 +50,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def fresh_data_version():
+    """Each test starts with nothing cached under the data version (the dashboard's figures, the API lists'
+    counts): the version lives in the cache (process memory, or Redis in CI), which a rolled-back test
+    database does not reset."""
+    from cultivation.dashboard_cache import bump_version
+
+    bump_version()
+
+
+@pytest.fixture(autouse=True)
 def fresh_throttle_counters():
     """Each test starts with no password-reset requests counted (the ``throttle`` cache outlives a test:
     process memory, or Redis across runs); only that cache's own keys are deleted."""

@@ -134,6 +134,7 @@ class AnnualFiguresViewSet(ReplicaListMixin, mixins.ListModelMixin, viewsets.Gen
     ordering_fields = ("year",)
     pagination_class = PageOrCursorPagination
     cursor_ordering = ("id",)
+    cached_count = True  # page numbers: the count is kept per query and data version (api.pagination)
 
     def get_queryset(self):
         return (

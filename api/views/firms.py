@@ -98,6 +98,7 @@ class FirmViewSet(
     lookup_value_regex = "[0-9A-Za-z]{18}"
     pagination_class = PageOrCursorPagination
     cursor_ordering = ("credit_code",)  # unique and indexed: ?pagination=cursor pages cost the same
+    cached_count = True  # page numbers: the count is kept per query and data version (api.pagination)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

@@ -10,6 +10,7 @@ import base64
 import pytest
 from rest_framework.test import APIClient
 
+from api.examples import FIRM_REQUEST
 from cultivation.models import Alert, AlertDelivery
 from cultivation.models.alerts import AlertKind
 from registry.models import AnnualFigures, Firm
@@ -92,3 +93,26 @@ def test_a_cursor_refuses_an_ordering_and_a_bad_mode_or_cursor(staff):
     forged = base64.b64encode(b"p=abc").decode()  # a well-formed cursor with a position no id can have
     assert client.get("/api/figures/", {"cursor": forged}).status_code == 404
     assert client.get("/api/firms/", {"ordering": "name"}).status_code == 200  # page numbers: as before
+
+
+def test_page_numbers_count_once_per_data_version_and_recount_after_a_change(staff):
+    """A million-firm list's first page must not count the register on every request: the count is kept
+    per query and data version, and a firm registered through the API shows in it at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _user, client = staff
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/firms/", {"page_size": 5}).json()
+        return body["count"], sum("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+    assert counts() == (13, 1)
+    assert counts() == (13, 0)  # the second reader does not count again
+    other = APIClient()
+    other.force_authenticate(caseworker(YUZHONG, "cursor-yuzhong"))
+    assert other.get("/api/firms/", {"page_size": 5}).json()["count"] == 4  # per scope
+    response = client.post("/api/firms/", FIRM_REQUEST, format="json")
+    assert response.status_code == 201, response.content[:300]
+    assert counts() == (14, 1)

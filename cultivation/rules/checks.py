@@ -20,7 +20,7 @@ from .attestations import ATTESTATION_CODES, DISQUALIFICATION_CODES
 from .facts import RENEWAL, SECTORS, add_years
 from .metrics import METRICS, Context, Metric, getter
 from .results import CriterionResult, Meta
-from .status import MET, MISSING, NOT_MET, PENDING
+from .status import MET, MISSING, NOT_MET, PENDING, TRI, Tri
 from .values import CENT, HUNDRED, ONE, Cagr, Missing, compare, holds, plain, step_up, to_decimal
 
 Run = Callable[[Context], CriterionResult]
@@ -115,6 +115,13 @@ def with_outcome(run: Run, outcome: Callable[[Context], bool | None]) -> Run:
     """
     run.outcome = outcome  # type: ignore[attr-defined]
     return run
+
+
+def outcome_of(run: Run) -> Callable[[Context], Tri]:
+    """A check's yes/no/pending answer: its own (``with_outcome``, no result built), else the status of
+    the result it returns."""
+    own = getattr(run, "outcome", None)
+    return own if own is not None else lambda ctx: TRI[run(ctx).status]
 
 
 def gap_for(metric: Metric, ctx: Context, kwargs: dict[str, int], threshold: Decimal, op: str) -> Any:
@@ -514,7 +521,26 @@ def _banded_rule(params: Mapping[str, Any], meta: Meta) -> Run:
                 return _combine(meta, metric, value, [part(ctx) for part in parts])
         return CriterionResult(meta, NOT_MET, value, lowest, "ge", metric.unit, message_key="band")
 
-    return run
+    answers = [(minimum, [outcome_of(part) for part in parts]) for minimum, parts in bands]
+
+    def outcome(ctx: Context) -> Tri:
+        """``_combine``'s status as yes/no/pending: Kleene AND over the band's parts, which stops at the
+        first part that fails (not met or missing) and builds no result."""
+        value = get(ctx)
+        if type(value) is Missing:
+            return False
+        for minimum, parts in answers:
+            if compare(value, minimum) >= 0:
+                unknown = False
+                for part in parts:
+                    answer = part(ctx)
+                    if answer is False:
+                        return False
+                    unknown = unknown or answer is None
+                return None if unknown else True
+        return False
+
+    return with_outcome(run, outcome)
 
 
 def _combine(meta: Meta, metric: Metric, value: Any, parts: list[CriterionResult]) -> CriterionResult:

@@ -21,23 +21,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from . import points as _points  # noqa: F401  (its scored checks register in checks.CHECKS on import)
-from .checks import CHECKS, RENEWAL_PARAMS, RuleError, Run, build_check
+from .checks import CHECKS, RENEWAL_PARAMS, RuleError, Run, build_check, outcome_of
 from .criteria import SCORE, Criterion, TierRule
 from .facts import NEW
 from .metrics import Context
 from .results import CriterionResult, Meta, TierReport
-from .status import MET, MISSING, NOT_MET, PENDING
+from .status import MET, MISSING, TRI, Tri
 
-Tri = bool | None
-TRI: dict[str, Tri] = {MET: True, NOT_MET: False, MISSING: False, PENDING: None}
 Outcome = Callable[[Context], Tri]
-
-
-def outcome_of(run: Run) -> Outcome:
-    """A criterion's yes/no/pending answer: its check's own (``checks.with_outcome``, no result
-    built), else the status of the result it returns."""
-    own = getattr(run, "outcome", None)
-    return own if own is not None else lambda ctx: TRI[run(ctx).status]
 
 
 def and3(values: Iterable[Tri]) -> Tri:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .compiler import CommonOutcomes, Tri
+from .compiler import CommonOutcomes
 from .facts import Facts
 from .metrics import Context
 from .results import EligibilityReport, TierReport
 from .ruleset import InForce, RuleSet
+from .status import Tri
 
 
 def evaluate(

@@ -19,3 +19,7 @@ class Status(StrEnum):
 # Results carry these plain strings (equal to the Status members): hashing an Enum member runs Python
 # code, and the evaluator looks statuses up tens of times per firm.
 MET, NOT_MET, PENDING, MISSING = "met", "not_met", "pending", "missing"
+
+Tri = bool | None
+# A status as a three-valued answer: met is yes, not met and missing are no, pending is not known yet.
+TRI: dict[str, Tri] = {MET: True, NOT_MET: False, MISSING: False, PENDING: None}

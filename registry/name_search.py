@@ -6,7 +6,7 @@ search — how Chinese firms are usually called, 巴山 for 重庆巴山仪器�
 read every firm, or walked the name index until it had a page of matches (277,000 rows for 巴山 at a million
 firms).
 
-Migration ``registry/0010`` adds ``text_bigrams(text)``, the array of a text's two-character substrings, and a
+Migration ``registry/0011`` adds ``text_bigrams(text)``, the array of a text's two-character substrings, and a
 GIN index on ``text_bigrams(UPPER(name))``. A two-character term is in a name exactly when it is one of the
 name's bigrams, so for such a term ``search_firms`` adds "the name's bigrams contain the term" beside the
 ``icontains`` (which keeps the result exactly what it was), and the database reads the matches from the index.

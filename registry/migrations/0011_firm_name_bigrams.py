@@ -46,7 +46,7 @@ def drop_bigram_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0009_import_preview")]
+    dependencies = [("registry", "0010_figures_year_rd_index")]
 
     operations = [
         migrations.RunPython(create_bigram_index, drop_bigram_index, elidable=False),

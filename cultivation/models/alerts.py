@@ -139,6 +139,11 @@ class AlertDelivery(models.Model):
             models.Index(
                 fields=["user", "quota_day"], name="delivery_quota", condition=Q(quota_day__isnull=False)
             ),
+            # One person's email rows by status: the digest marks those waiting, then reads back the ones it
+            # marked (by their timestamp) without walking the person's whole email history.
+            models.Index(
+                fields=["user", "status", "sent_at"], name="delivery_email", condition=Q(channel="email")
+            ),
         ]
 
     def __str__(self) -> str:

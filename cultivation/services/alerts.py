@@ -361,7 +361,9 @@ def _grant(user_id: int, delivery_ids: list[int], day: datetime.date) -> tuple[l
     if take:
         AlertDelivery.objects.filter(pk__in=take).update(quota_day=day)
     if rest:
-        AlertDelivery.objects.filter(pk__in=rest).update(status=DeliveryStatus.DIGEST)
+        AlertDelivery.objects.filter(
+            pk__in=rest, status=DeliveryStatus.PENDING, quota_day__isnull=True
+        ).update(status=DeliveryStatus.DIGEST)
     return granted + take, len(rest)
 
 

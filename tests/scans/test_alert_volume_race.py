@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 
 from cultivation.models.alerts import AlertDelivery
+from cultivation.services.alerts import send_daily_digests
 from cultivation.tasks import flush_alert_emails, send_alert_emails
 from tests.concurrency import race
 from tests.factories import UserFactory
@@ -55,3 +56,22 @@ def test_a_flush_beside_the_send_task_sends_each_email_once(settings):
     names = firm_names(mail.outbox)
     assert len(names) == LIMIT == len(set(names))
     assert sum(o["sent"] for o in outcomes) == LIMIT
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_digest_while_the_sender_moves_rows_in_loses_and_repeats_nothing(settings, round_):
+    """The 08:00 digest runs while a chunk's task moves the person's over-cap rows to the digest: each
+    alert reaches the person once, in an email or in one digest, and each digest counts what it quotes."""
+    settings.ALERT_EMAIL_DAILY_LIMIT = 5
+    UserFactory(username="rev", roles=["reviewer"], is_staff=True, email="rev@example.com")
+    assert send_alert_emails(raise_for(8))["digest"] == 3  # three already waiting for the digest
+    later = raise_for(8, start=8)
+
+    outcomes = race(send_daily_digests, lambda: send_alert_emails(later))
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    send_daily_digests()  # whatever arrived after the first digest took its rows
+
+    names = firm_names(mail.outbox)
+    assert names == [f"汇总企业{i:04d}" for i in range(16)]  # every alert once: none lost, none twice
+    for digest in [m for m in mail.outbox if "每日提醒汇总" in m.subject]:
+        assert f"有 {len(firm_names([digest]))} 条提醒" in digest.body

@@ -98,7 +98,11 @@ class DeliveryStatus(models.TextChoices):
 
 
 class AlertDelivery(models.Model):
-    """One alert for one person on one channel; the inbox row is 'sent' as soon as it exists."""
+    """One alert for one person on one channel; the inbox row is 'sent' as soon as it exists.
+
+    An immediate email row gets its ``quota_day`` when the sender grants it one of the person's daily
+    emails (``services.alerts.send_email_deliveries``): from then on it counts against that day whether
+    it is sent at once or only after a retry, so a retried or re-triggered row never takes a second slot."""
 
     alert = models.ForeignKey(
         Alert, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("提醒")
@@ -115,6 +119,12 @@ class AlertDelivery(models.Model):
     last_error = models.TextField(_("最近错误"), blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    quota_day = models.DateField(
+        _("计入即时邮件额度的日期"),
+        null=True,
+        blank=True,
+        help_text=_("即时邮件获准发送时计入该日的每日上限；未计入的邮件超出上限后转入每日汇总。"),
+    )
 
     class Meta:
         ordering = ["-alert__created_at", "-id"]
@@ -123,7 +133,18 @@ class AlertDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["alert", "user", "channel"], name="delivery_unique"),
         ]
-        indexes = [models.Index(fields=["user", "channel", "read_at"], name="delivery_inbox")]
+        indexes = [
+            models.Index(fields=["user", "channel", "read_at"], name="delivery_inbox"),
+            # Today's immediate emails of one person, counted under their lock: only rows ever granted.
+            models.Index(
+                fields=["user", "quota_day"], name="delivery_quota", condition=Q(quota_day__isnull=False)
+            ),
+            # One person's email rows by status: the digest marks those waiting, then reads back the ones it
+            # marked (by their timestamp) without walking the person's whole email history.
+            models.Index(
+                fields=["user", "status", "sent_at"], name="delivery_email", condition=Q(channel="email")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.alert} → {self.user} ({self.channel})"
@@ -136,7 +157,10 @@ class EmailMode(models.TextChoices):
 
 
 class AlertPreference(models.Model):
-    """How a person wants alert emails; the in-app inbox always receives them."""
+    """How a person wants alert emails; the in-app inbox always receives them.
+
+    The row is also the lock behind the daily cap on immediate emails: whoever grants a person emails or
+    sends them their digest locks it first (it is created, with the default mode, when missing)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -33,7 +33,7 @@ from .models import (
     FrozenFiguresError,
     User,
 )
-from .name_search import uses_bigram_index
+from .name_search import sorts_matches
 from .number_fields import NumberFieldsMixin
 from .pagination import EstimatedCountPaginator
 from .resources import AnnualFiguresResource, FirmResource
@@ -311,10 +311,11 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
         return search_firms(queryset, search_term), False
 
     def get_ordering(self, request):
-        """By name; for a search through the bigram index, by name with "nulls first" (names are never null,
-        so the order is the same) so that PostgreSQL sorts the matches read from that index instead of walking
-        the name index until a page of them turns up — 277,000 firms for 巴山 at a million."""
-        if uses_bigram_index(self.model.objects.db, request.GET.get(SEARCH_VAR, "").strip()):
+        """By name; for a search with few matches, by name with "nulls first" (names are never null, so the
+        order is the same) so that PostgreSQL sorts the matches read from the bigram or trigram index instead
+        of walking the name index until a page of them turns up — 277,000 firms for 巴山 at a million
+        (``registry.name_search.sorts_matches``)."""
+        if sorts_matches(self.model.objects.db, request.GET.get(SEARCH_VAR, "")):
             return (F("name").asc(nulls_first=True),)
         return super().get_ordering(request)
 

@@ -26,6 +26,8 @@ Everything here is PostgreSQL only; on SQLite (``make run``) a search is the pla
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import DataContains
 from django.db import connections
@@ -39,6 +41,8 @@ BIGRAM_INDEX = "firm_name_bigram"
 BIGRAM_LENGTH = 2
 # A term in at least this share of the names is searched without the bigram index (see the module docstring).
 COMMON_SHARE = 0.10
+# A list sorts a search's matches itself when the planner expects at most this many (``sorts_matches``).
+SORT_AT_MOST = 100_000
 
 
 class Bigrams(Func):
@@ -96,3 +100,23 @@ def share_of_names(alias: str, term: str) -> float:
         )
         row = cursor.fetchone()
     return float(row[0]) if row else 0.0
+
+
+def sorts_matches(alias: str, term: str) -> bool:
+    """Whether a name-ordered list of a search's matches should sort the matches rather than walk the name
+    index until a page of them turns up.
+
+    The planner walks the name index whenever it expects a page of matches early on, as if they were spread
+    evenly through the alphabet; they are not (巴山仪器: 4,000 matches, 500 ms of walking at a million firms,
+    against 30 ms to read them from the trigram index and sort them). Sorting pays while the matches are few:
+    a two-character term that goes through the bigram index, or a longer one the planner expects in at most
+    ``SORT_AT_MOST`` firms; a common term (有限公司) is still found fastest by the walk."""
+    term = term.strip()
+    if connections[alias].vendor != "postgresql" or len(term) < BIGRAM_LENGTH:
+        return False
+    if len(term) == BIGRAM_LENGTH:
+        return uses_bigram_index(alias, term)
+    from .models import Firm  # the models import this module's neighbours; a late import keeps it simple
+
+    plan = json.loads(Firm.objects.using(alias).filter(name__icontains=term).explain(format="json"))
+    return plan[0]["Plan"]["Plan Rows"] <= SORT_AT_MOST

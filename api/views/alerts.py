@@ -63,8 +63,8 @@ class AlertViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AlertDelivery.objects.none()
-        inbox = inbox_for(self.request.user).annotate(created_at=F("alert__created_at"))
-        return inbox.order_by("-created_at", "-id")
+        inbox = inbox_for(self.request.user).annotate(created_at=F("alert__created_at"))  # for ?ordering=
+        return inbox.order_by("-id")  # newest first on ``delivery_newest``, as the inbox page
 
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models import F, Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -95,3 +97,17 @@ def test_the_page_count_follows_the_filter(client, reviewer):
     narrowed = client.get(INBOX, {"tier": "srdi_sme"})
     assert narrowed.context["page"].paginator.count == 3
     assert {d.alert.tier for d in rows(narrowed)} == {"srdi_sme"}
+
+
+def test_the_api_counts_the_inbox_without_the_alerts_unless_ordered_by_their_time(reviewer):
+    firms = [FirmFactory() for _ in range(3)]
+    for firm in firms:
+        alert_for(firm)
+    api = APIClient()
+    api.force_authenticate(reviewer)
+    with CaptureQueriesContext(connection) as captured:
+        newest = api.get("/api/alerts/").json()
+    [count] = [q["sql"] for q in captured if "COUNT(" in q["sql"]]
+    assert newest["count"] == 3 and '"cultivation_alert"' not in count  # the index alone, no join
+    oldest = api.get("/api/alerts/", {"ordering": "created_at"}).json()["results"]
+    assert [row["id"] for row in oldest] == [row["id"] for row in reversed(newest["results"])]

@@ -13,7 +13,6 @@ for all of it), and the indexes are built concurrently, without blocking new del
 from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import migrations, models, transaction
 
-
 BATCH = 50_000  # about 0.8 s of UPDATE per batch at a million firms
 
 COPY = """

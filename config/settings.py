@@ -238,6 +238,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tiermark@localhost")
 
+# Alert volume (issue 21): a scan may raise thousands of alerts for one person in a night. Each person
+# gets at most ALERT_EMAIL_DAILY_LIMIT immediate alert emails a day; the rest wait for the daily digest,
+# which counts every kind and tier but quotes at most ALERT_DIGEST_MAX_ITEMS alerts (the newest).
+ALERT_EMAIL_DAILY_LIMIT = max(0, int(os.environ.get("ALERT_EMAIL_DAILY_LIMIT", "50")))
+ALERT_DIGEST_MAX_ITEMS = max(1, int(os.environ.get("ALERT_DIGEST_MAX_ITEMS", "50")))
+
 # --- Celery: Redis when REDIS_URL is set, a filesystem queue under var/ otherwise. ---
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"

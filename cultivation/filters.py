@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from registry.credit_code import normalise
 from registry.filters import BooleanFilter, FirmCodeFilter, FirmFilter, YearFilter
 from registry.models import District
+from registry.name_search import search_firms
 from registry.roles import scope_of
 
 from .models import (
@@ -89,10 +89,7 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         """Part of the firm's name, or its credit code however typed: what a caseworker has at hand."""
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(firm__name__icontains=value) | Q(firm__credit_code=normalise(value)))
+        return search_firms(queryset, value, prefix="firm__")
 
     def filter_assigned(self, queryset, name, value):
         """Applications the requesting expert is (or, with ``false``, is not) assigned to score."""

@@ -6,9 +6,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils import timezone
@@ -32,6 +33,7 @@ from .models import (
     FrozenFiguresError,
     User,
 )
+from .name_search import sorts_matches
 from .number_fields import NumberFieldsMixin
 from .pagination import EstimatedCountPaginator
 from .resources import AnnualFiguresResource, FirmResource
@@ -305,8 +307,17 @@ class FirmAdmin(BackgroundImportMixin, ScopedAdminMixin, SimpleHistoryAdmin, Imp
         return super().history_view(request, object_id, context)
 
     def get_search_results(self, request, queryset, search_term):
-        """Name or exact credit code, through the indexes (``registry.admin_lists.search_firms``)."""
+        """Name or exact credit code, through the indexes (``registry.name_search.search_firms``)."""
         return search_firms(queryset, search_term), False
+
+    def get_ordering(self, request):
+        """By name; for a search with few matches, by name with "nulls first" (names are never null, so the
+        order is the same) so that PostgreSQL sorts the matches read from the bigram or trigram index instead
+        of walking the name index until a page of them turns up — 277,000 firms for 巴山 at a million
+        (``registry.name_search.sorts_matches``)."""
+        if sorts_matches(self.model.objects.db, request.GET.get(SEARCH_VAR, "")):
+            return (F("name").asc(nulls_first=True),)
+        return super().get_ordering(request)
 
     def get_inline_instances(self, request, obj=None):
         """The frozen years' table only for a firm that has some (one query on its change page)."""

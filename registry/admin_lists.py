@@ -1,8 +1,9 @@
 """What keeps the caseworkers' admin lists fast at 100,000 firms (issue #9), measured by bench/bench_web.py.
 
-* ``search_firms``: name *or* exact credit code, as the API's ``q`` filter; the code is normalised and
-  compared as stored, so PostgreSQL ORs the name's trigram index with the code's unique index (the admin's
-  default ``=credit_code`` compares ``UPPER(code)``, which no index covers, and so scanned every firm).
+* ``search_firms`` (``registry.name_search``): name *or* exact credit code, as the API's ``q`` filter; the
+  code is normalised and compared as stored, so PostgreSQL ORs the name's trigram (or, for two characters,
+  bigram) index with the code's unique index (the admin's default ``=credit_code`` compares ``UPPER(code)``,
+  which no index covers, and so scanned every firm).
 * ``FiguresOfYearFilter``: the years on offer from ``MIN``/``MAX`` of the year index, instead of ``SELECT
   DISTINCT year`` over every row of figures on each page view.
 """
@@ -11,21 +12,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
-from .credit_code import normalise
+from .name_search import search_firms
 from .years import FIRST_YEAR, LAST_YEAR
 
-
-def search_firms(queryset: QuerySet, term: str, prefix: str = "") -> QuerySet:
-    """Rows whose firm's name contains ``term`` or whose firm has exactly that credit code."""
-    term = term.strip()
-    if not term:
-        return queryset
-    return queryset.filter(
-        Q(**{f"{prefix}name__icontains": term}) | Q(**{f"{prefix}credit_code": normalise(term)})
-    )
+__all__ = ["FiguresOfYearFilter", "fiscal_year", "search_firms"]
 
 
 class FiguresOfYearFilter(admin.SimpleListFilter):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .credit_code import normalise
 from .models import AnnualFigures, Cluster, District, Firm
+from .name_search import search_firms
 from .stages import Stage
 from .years import FIRST_YEAR, LAST_YEAR
 
@@ -98,10 +99,8 @@ class FirmFilter(django_filters.FilterSet):
         )
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code=normalise(value)))
+        """Part of the name or the whole credit code, as the admin's search (``registry.name_search``)."""
+        return search_firms(queryset, value)
 
     def filter_revenue(self, queryset, name, value):
         """Firms whose last fiscal year's operating revenue is within the bound (no figures: excluded)."""

@@ -104,7 +104,10 @@ class AlertDelivery(models.Model):
     never changes them once raised, and with them on the row a reviewer's inbox of 580,000 alerts is
     grouped and filtered from one index, never joining the alerts. Newest first is the row's ``id``: a
     delivery is written in the transaction that raises its alert, so ids follow the alerts' creation.
-    """
+
+    An immediate email row gets its ``quota_day`` when the sender grants it one of the person's daily
+    emails (``services.alerts.send_email_deliveries``): from then on it counts against that day whether
+    it is sent at once or only after a retry, so a retried or re-triggered row never takes a second slot."""
 
     alert = models.ForeignKey(
         Alert, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("提醒")
@@ -123,6 +126,12 @@ class AlertDelivery(models.Model):
     last_error = models.TextField(_("最近错误"), blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    quota_day = models.DateField(
+        _("计入即时邮件额度的日期"),
+        null=True,
+        blank=True,
+        help_text=_("即时邮件获准发送时计入该日的每日上限；未计入的邮件超出上限后转入每日汇总。"),
+    )
 
     class Meta:
         ordering = ["-id"]
@@ -138,6 +147,15 @@ class AlertDelivery(models.Model):
             models.Index(fields=["user", "channel", "read_at", "kind", "tier"], name="delivery_inbox"),
             # The inbox page, newest first: the first 25 rows of 580,000 without sorting them.
             models.Index(fields=["user", "channel", "-id"], name="delivery_newest"),
+            # Today's immediate emails of one person, counted under their lock: only rows ever granted.
+            models.Index(
+                fields=["user", "quota_day"], name="delivery_quota", condition=Q(quota_day__isnull=False)
+            ),
+            # One person's email rows by status: the digest marks those waiting, then reads back the ones it
+            # marked (by their timestamp) without walking the person's whole email history.
+            models.Index(
+                fields=["user", "status", "sent_at"], name="delivery_email", condition=Q(channel="email")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,7 +174,10 @@ class EmailMode(models.TextChoices):
 
 
 class AlertPreference(models.Model):
-    """How a person wants alert emails; the in-app inbox always receives them."""
+    """How a person wants alert emails; the in-app inbox always receives them.
+
+    The row is also the lock behind the daily cap on immediate emails: whoever grants a person emails or
+    sends them their digest locks it first (it is created, with the default mode, when missing)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -7,6 +7,7 @@ have none yet, in the same transaction as the alerts themselves.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -18,8 +19,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -313,19 +315,68 @@ def inbox_groups(deliveries) -> list[dict]:
     ]
 
 
-def send_email_deliveries(queryset) -> dict[str, int]:
-    """Send pending email deliveries, each under a row lock so two workers never send one twice.
+def send_email_deliveries(queryset, *, today: datetime.date | None = None) -> dict[str, int]:
+    """Send pending email deliveries, at most ``ALERT_EMAIL_DAILY_LIMIT`` a day to each person; the rest
+    of that person's rows go to the daily digest. Returns how many were sent, failed, and went to the digest.
 
-    Each row is marked sent in the transaction that holds its lock, right after the mail server took
-    the message. A worker killed between those two steps leaves the row pending, so that one email goes
-    out again: delivery is at-least-once, never lost (docs/RELIABILITY.md).
+    People are taken one by one. For each, one short transaction under the person's lock (``_grant``)
+    decides which of their rows may go out today and moves the others to the digest in one UPDATE, so the
+    queries per person do not grow with their rows: 10,000 alerts for one reviewer cost the same handful
+    of queries plus the emails the cap allows. The granted rows are then sent as before, each under a row
+    lock and marked sent in the transaction that holds it, right after the mail server took the message.
+    A worker killed between those two steps leaves the row pending (and still granted), so that one email
+    goes out again: delivery is at-least-once, never lost (docs/RELIABILITY.md).
     """
-    counts = {"sent": 0, "failed": 0}
-    for delivery_id in list(queryset.values_list("id", flat=True)):
-        outcome = _send_one(delivery_id)
-        if outcome:
-            counts[outcome] += 1
+    day = today or timezone.localdate()
+    people: dict[int, list[int]] = defaultdict(list)
+    for delivery_id, user_id in queryset.values_list("id", "user_id"):
+        people[user_id].append(delivery_id)
+    AlertPreference.objects.bulk_create([AlertPreference(user_id=u) for u in people], ignore_conflicts=True)
+    counts = {"sent": 0, "failed": 0, "digest": 0}
+    for user_id, delivery_ids in people.items():
+        granted, deferred = _grant(user_id, delivery_ids, day)
+        counts["digest"] += deferred
+        for delivery_id in granted:
+            outcome = _send_one(delivery_id)
+            if outcome:
+                counts[outcome] += 1
     return counts
+
+
+@transaction.atomic
+def _grant(user_id: int, delivery_ids: list[int], day: datetime.date) -> tuple[list[int], int]:
+    """Which of the person's pending rows may be emailed now, and how many went to the digest instead.
+
+    The lock is the person's ``AlertPreference`` row (created by the caller when missing) rather than the
+    user row: it belongs to alert emails alone, so holding it delays nothing but a change of that very
+    preference, never a sign-in or an account edit. Under it, two workers sending to one person (a
+    scan chunk's task and the periodic flush, or two chunks) take turns: the second counts the rows the
+    first granted, so together they never grant more than the day's limit. A row granted earlier (a
+    retry after a mail-server failure, a redelivered task) keeps its slot and is not counted again; a
+    person without an email address is granted nothing, and their rows wait in the digest for one.
+    """
+    email = (
+        AlertPreference.objects.select_for_update(of=("self",))
+        .filter(user_id=user_id)
+        .values_list("user__email", flat=True)
+        .first()
+    )
+    rows = AlertDelivery.objects.filter(
+        pk__in=delivery_ids, user_id=user_id, channel=Channel.EMAIL, status=DeliveryStatus.PENDING
+    )
+    waiting = dict(rows.order_by("alert_id", "pk").values_list("pk", "quota_day"))  # the oldest alerts first
+    granted = [pk for pk, quota_day in waiting.items() if quota_day]
+    fresh = [pk for pk, quota_day in waiting.items() if not quota_day]
+    used = AlertDelivery.objects.filter(user_id=user_id, channel=Channel.EMAIL, quota_day=day).count()
+    allowance = max(0, settings.ALERT_EMAIL_DAILY_LIMIT - used) if email else 0
+    take, rest = fresh[:allowance], fresh[allowance:]
+    if take:
+        AlertDelivery.objects.filter(pk__in=take).update(quota_day=day)
+    if rest:
+        AlertDelivery.objects.filter(
+            pk__in=rest, status=DeliveryStatus.PENDING, quota_day__isnull=True
+        ).update(status=DeliveryStatus.DIGEST)
+    return granted + take, len(rest)
 
 
 @transaction.atomic
@@ -354,25 +405,80 @@ def _send_one(delivery_id: int) -> str | None:
 
 
 def send_daily_digests() -> int:
-    """One email per person with every alert waiting for the digest; returns emails sent."""
+    """One bounded email per person with alerts waiting for the digest; returns emails sent.
+
+    A person whose digest fails at the mail server keeps their rows waiting for the next run; the others
+    still get theirs.
+    """
     waiting = AlertDelivery.objects.filter(channel=Channel.EMAIL, status=DeliveryStatus.DIGEST)
+    people = list(waiting.exclude(user__email="").order_by().values_list("user_id", flat=True).distinct())
+    AlertPreference.objects.bulk_create([AlertPreference(user_id=u) for u in people], ignore_conflicts=True)
     sent = 0
-    for user_id in waiting.values_list("user_id", flat=True).distinct():
-        with transaction.atomic():
-            rows = list(
-                waiting.select_for_update(skip_locked=True, of=("self",))
-                .filter(user_id=user_id)
-                .select_related("alert__firm", "user")
+    for user_id in people:
+        try:
+            sent += _send_digest(user_id)
+        except Exception:  # the mail server refused this one; the rows stay waiting
+            log.warning(
+                "could not send the alert digest of user %s; it waits for the next run",
+                user_id,
+                exc_info=True,
             )
-            if not rows or not rows[0].user.email:
-                continue
-            body = "\n\n".join("\n".join(alert_text(row.alert)) for row in rows)
-            send_mail(_("[Tiermark] 每日提醒汇总"), body, settings.DEFAULT_FROM_EMAIL, [rows[0].user.email])
-            AlertDelivery.objects.filter(pk__in=[r.pk for r in rows]).update(
-                status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=1
-            )
-            sent += 1
     return sent
+
+
+@transaction.atomic
+def _send_digest(user_id: int) -> int:
+    """The person's digest in one transaction: mark every waiting row sent in one UPDATE (which locks
+    them), read the counts and the newest texts from the rows just marked, send, commit.
+
+    No row is loaded as a model but the few quoted, however many wait. The person's lock keeps the sender
+    from moving rows in meanwhile and a second digest run from sending the same rows; rows raised while
+    this runs wait for the next digest. If the mail server refuses, everything rolls back and the rows wait
+    for the next run; a worker killed after the server took the email sends it again (at least once).
+    """
+    email = (
+        AlertPreference.objects.select_for_update(of=("self",))
+        .filter(user_id=user_id)
+        .values_list("user__email", flat=True)
+        .first()
+    )
+    if not email:
+        return 0
+    now = timezone.now()
+    marked = AlertDelivery.objects.filter(
+        user_id=user_id, channel=Channel.EMAIL, status=DeliveryStatus.DIGEST
+    ).update(status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1)
+    if not marked:
+        return 0
+    # Immediate emails carry a quota day; the rows this digest marked do not, and carry its timestamp.
+    rows = AlertDelivery.objects.filter(
+        user_id=user_id,
+        channel=Channel.EMAIL,
+        status=DeliveryStatus.SENT,
+        sent_at=now,
+        quota_day__isnull=True,
+    )
+    subject, body = digest_text(rows, user_id)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    return 1
+
+
+def digest_text(rows, user_id: int) -> tuple[str, str]:
+    """Subject and body of a digest over the deliveries ``rows``: how many of each kind and tier (in
+    words), the texts of the newest ``ALERT_DIGEST_MAX_ITEMS``, and how many more the inbox holds."""
+    groups = inbox_groups(rows)
+    total = sum(group["total"] for group in groups)
+    newest = rows.select_related("alert__firm").order_by("-alert__created_at", "-alert_id")
+    items = ["\n".join(alert_text(row.alert, user_id)) for row in newest[: settings.ALERT_DIGEST_MAX_ITEMS]]
+    context = {
+        "total": total,
+        "groups": groups,
+        "items": items,
+        "shown": len(items),
+        "more": total - len(items),
+        "inbox_path": reverse("portal:inbox"),
+    }
+    return _("[Tiermark] 每日提醒汇总"), render_to_string("email/digest.txt", context).strip()
 
 
 def mark_read(*, delivery: AlertDelivery, actor) -> AlertDelivery:

@@ -262,7 +262,7 @@ def test_a_failing_mail_server_is_retried_and_recorded(staff, settings):
     eligible_firm(last_year=LAST_YEAR)
     run("promotion_due")
     pending = AlertDelivery.objects.filter(channel="email", status="pending")
-    assert send_email_deliveries(pending) == {"sent": 0, "failed": 2}
+    assert send_email_deliveries(pending) == {"sent": 0, "failed": 2, "digest": 0}
     row = AlertDelivery.objects.filter(channel="email").first()
     assert row.status == "pending" and row.attempts == 1 and "refused" in row.last_error
 

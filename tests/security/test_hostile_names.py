@@ -126,7 +126,7 @@ def test_a_name_with_a_line_break_cannot_inject_mail_headers(firm, district_case
     )
     mail.outbox.clear()
     counts = send_email_deliveries(AlertDelivery.objects.filter(channel="email", user=district_caseworker))
-    assert counts == {"sent": 1, "failed": 0}
+    assert counts == {"sent": 1, "failed": 0, "digest": 0}
     [message] = [m for m in mail.outbox if m.to == ["cw@example.com"]]
     assert "\n" not in message.subject and "\r" not in message.subject
     assert message.recipients() == ["cw@example.com"]

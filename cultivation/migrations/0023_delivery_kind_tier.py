@@ -39,7 +39,7 @@ def copy_kind_and_tier(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("cultivation", "0021_digital_and_listing_targets")]
+    dependencies = [("cultivation", "0022_alert_email_quota")]
 
     operations = [
         migrations.AlterModelOptions(

@@ -155,10 +155,11 @@ class DesignationFilter(django_filters.FilterSet):
 
 
 class AlertFilter(django_filters.FilterSet):
-    """A user's inbox: by kind, tier, firm, district and read state."""
+    """A user's inbox: by kind, tier, firm, district and read state (kind and tier are the delivery's copy
+    of its alert's, so those filters stay on the inbox's index)."""
 
-    kind = django_filters.ChoiceFilter(field_name="alert__kind", choices=AlertKind.choices, label=_("类型"))
-    tier = django_filters.ChoiceFilter(field_name="alert__tier", choices=TIER_CHOICES, label=_("称号"))
+    kind = django_filters.ChoiceFilter(field_name="kind", choices=AlertKind.choices, label=_("类型"))
+    tier = django_filters.ChoiceFilter(field_name="tier", choices=TIER_CHOICES, label=_("称号"))
     firm = FirmCodeFilter(field_name="alert__firm__credit_code", label=_("统一社会信用代码"))
     district = django_filters.CharFilter(field_name="alert__firm__district__code", label=_("区县代码"))
     unread = BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("未读"))

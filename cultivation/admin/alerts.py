@@ -73,7 +73,7 @@ class InboxAdmin(StaffReadOnly):
 
     list_display = ("alert", "kind", "tier", "created", "read_at")
     list_select_related = ("alert__firm",)
-    list_filter = (ReadFilter, "alert__kind", "alert__tier", "alert__firm__district")
+    list_filter = (ReadFilter, "kind", "tier", "alert__firm__district")  # the delivery's copies: indexed
     search_fields = ("alert__firm__name", "=alert__firm__credit_code")
     actions = ["mark_read"]
     show_full_result_count = False
@@ -87,14 +87,6 @@ class InboxAdmin(StaffReadOnly):
 
     def has_change_permission(self, request, obj=None):
         return is_programme_staff(request.user) and (obj is None or obj.user_id == request.user.pk)
-
-    @admin.display(description=_("类型"))
-    def kind(self, obj):
-        return obj.alert.get_kind_display()
-
-    @admin.display(description=_("称号"))
-    def tier(self, obj):
-        return obj.alert.get_tier_display()
 
     @admin.display(description=_("生成时间"), ordering="alert__created_at")
     def created(self, obj):

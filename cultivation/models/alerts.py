@@ -100,6 +100,11 @@ class DeliveryStatus(models.TextChoices):
 class AlertDelivery(models.Model):
     """One alert for one person on one channel; the inbox row is 'sent' as soon as it exists.
 
+    ``kind`` and ``tier`` are the alert's own, copied when the delivery is made (``for_alert``): an alert
+    never changes them once raised, and with them on the row a reviewer's inbox of 580,000 alerts is
+    grouped and filtered from one index, never joining the alerts. Newest first is the row's ``id``: a
+    delivery is written in the transaction that raises its alert, so ids follow the alerts' creation.
+
     An immediate email row gets its ``quota_day`` when the sender grants it one of the person's daily
     emails (``services.alerts.send_email_deliveries``): from then on it counts against that day whether
     it is sent at once or only after a retry, so a retried or re-triggered row never takes a second slot."""
@@ -114,6 +119,8 @@ class AlertDelivery(models.Model):
         verbose_name=_("接收人"),
     )
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
+    kind = models.CharField(_("类型"), max_length=24, choices=AlertKind.choices, editable=False)
+    tier = models.CharField(_("称号"), max_length=24, choices=TIER_CHOICES, blank=True, editable=False)
     status = models.CharField(_("状态"), max_length=8, choices=DeliveryStatus.choices, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.TextField(_("最近错误"), blank=True)
@@ -127,14 +134,19 @@ class AlertDelivery(models.Model):
     )
 
     class Meta:
-        ordering = ["-alert__created_at", "-id"]
+        ordering = ["-id"]
         verbose_name = _("提醒送达")
         verbose_name_plural = _("提醒送达")
         constraints = [
             models.UniqueConstraint(fields=["alert", "user", "channel"], name="delivery_unique"),
+            models.CheckConstraint(condition=~Q(kind=""), name="delivery_kind_copied"),
         ]
         indexes = [
-            models.Index(fields=["user", "channel", "read_at"], name="delivery_inbox"),
+            # The unread badge (user, channel, unread), the inbox's count and its kind/tier groups and
+            # filters: all read from this index alone (an index-only scan), whatever the inbox's size.
+            models.Index(fields=["user", "channel", "read_at", "kind", "tier"], name="delivery_inbox"),
+            # The inbox page, newest first: the first 25 rows of 580,000 without sorting them.
+            models.Index(fields=["user", "channel", "-id"], name="delivery_newest"),
             # Today's immediate emails of one person, counted under their lock: only rows ever granted.
             models.Index(
                 fields=["user", "quota_day"], name="delivery_quota", condition=Q(quota_day__isnull=False)
@@ -148,6 +160,11 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert} → {self.user} ({self.channel})"
+
+    @classmethod
+    def for_alert(cls, alert: Alert, **fields) -> AlertDelivery:
+        """A delivery of ``alert`` carrying its kind and tier: the one way deliveries are made."""
+        return cls(alert=alert, kind=alert.kind, tier=alert.tier, **fields)
 
 
 class EmailMode(models.TextChoices):

@@ -81,7 +81,7 @@ def firm_home(request: HttpRequest, firm: Firm) -> HttpResponse:
     alerts = list(
         inbox_for(request.user)
         .filter(read_at__isnull=True)
-        .order_by("-alert__created_at", "-id")[:HOME_ALERTS]
+        .order_by("-id")[:HOME_ALERTS]  # newest first, as the inbox
     )
     for delivery in alerts:
         delivery.message = alert_text(delivery.alert)[1]

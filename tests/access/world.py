@@ -139,9 +139,7 @@ def _firm_records(key: str, district_code: str, expert: User, staff: list[User])
     )
     alert = Alert.objects.create(kind=AlertKind.PROMOTION_DUE, firm=firm, tier=SRDI_SME, period=str(last))
     for person in (user, *staff):
-        AlertDelivery.objects.create(
-            alert=alert, user=person, channel=Channel.INBOX, status=DeliveryStatus.SENT
-        )
+        AlertDelivery.for_alert(alert, user=person, channel=Channel.INBOX, status=DeliveryStatus.SENT).save()
     records = FirmRecords(
         firm,
         user,

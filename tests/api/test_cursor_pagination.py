@@ -72,7 +72,7 @@ def test_alerts_page_by_cursor_newest_first(staff):
         for firm in Firm.objects.visible_to(user)
     )
     AlertDelivery.objects.bulk_create(
-        AlertDelivery(alert=alert, user=user, channel="inbox", status="sent") for alert in alerts
+        AlertDelivery.for_alert(alert, user=user, channel="inbox", status="sent") for alert in alerts
     )
     rows = walk(client, "/api/alerts/?pagination=cursor&page_size=3")
     assert len(rows) == len(alerts) == len({row["id"] for row in rows})

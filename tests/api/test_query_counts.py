@@ -139,7 +139,7 @@ def populate(users: list[User]) -> Firm:
         Alert(kind=AlertKind.PROMOTION_DUE, firm=firm, tier="srdi_sme", period="2026") for firm in firms
     )
     AlertDelivery.objects.bulk_create(
-        AlertDelivery(alert=alert, user=user, channel="inbox", status="sent")
+        AlertDelivery.for_alert(alert, user=user, channel="inbox", status="sent")
         for alert in alerts
         for user in users
     )

@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 USERNAME = "demo-caseworker"
+REVIEWER = "demo-reviewer"
 FLOOR_PATH = "/api/me/"
 RUNS = 7
 SLICE_S = 5.0
@@ -126,6 +127,12 @@ def server_times() -> dict:
         client.get(url)  # warm connections, templates and (for the dashboard) the cache
         figures[key] = _median_ms(client, url)
     figures["dashboard_uncached_ms"] = _median_ms(client, "/api/dashboard/", before=invalidate_dashboard)
+    reviewer = Client()  # the city reviewer receives every promotion alert: the largest inbox
+    reviewer.force_login(User.objects.get(username=REVIEWER))
+    reviewer.get("/inbox/")
+    figures["inbox_ms"] = _median_ms(reviewer, "/inbox/")
+    inbox = User.objects.get(username=REVIEWER).alert_deliveries.filter(channel="inbox")
+    figures["inbox_alerts"] = inbox.count()
     return figures
 
 
@@ -350,6 +357,7 @@ def print_table(figures: dict, seconds: float, clients: int) -> None:
             f"{figures['admin_name_search_4_ms']:.1f}",
         ),
         ("admin figures, year filter, ms", f"{figures['admin_figures_year_ms']:.1f}"),
+        (f"the city reviewer's inbox ({figures['inbox_alerts']:,} alerts), ms", f"{figures['inbox_ms']:.1f}"),
     ]
     for label, value in rows:
         key = label.split(" ")[0]

@@ -22,6 +22,35 @@ COPY = """
 """
 
 
+class AddIndexQuietly(AddIndexConcurrently):
+    """Built concurrently on PostgreSQL (new deliveries never wait for it); plainly on SQLite, the embedded
+    database of ``make run``, which has no such thing."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
+class RemoveIndexQuietly(RemoveIndexConcurrently):
+    """Dropped concurrently on PostgreSQL, plainly on SQLite (as ``AddIndexQuietly``)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return migrations.RemoveIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return migrations.RemoveIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+
+
 def copy_kind_and_tier(apps, schema_editor):
     """The deliveries take their alert's kind and tier, one id range at a time (rerunnable: only the
     rows still without a kind are written)."""
@@ -96,12 +125,12 @@ class Migration(migrations.Migration):
             model_name="alertdelivery",
             constraint=models.CheckConstraint(condition=~models.Q(kind=""), name="delivery_kind_copied"),
         ),
-        RemoveIndexConcurrently(model_name="alertdelivery", name="delivery_inbox"),
-        AddIndexConcurrently(
+        RemoveIndexQuietly(model_name="alertdelivery", name="delivery_inbox"),
+        AddIndexQuietly(
             model_name="alertdelivery",
             index=models.Index(fields=["user", "channel", "read_at", "kind", "tier"], name="delivery_inbox"),
         ),
-        AddIndexConcurrently(
+        AddIndexQuietly(
             model_name="alertdelivery",
             index=models.Index(fields=["user", "channel", "-id"], name="delivery_newest"),
         ),

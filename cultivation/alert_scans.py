@@ -338,7 +338,9 @@ def pool_rating(as_of: datetime.date, firms: FirmSet) -> ScanResult:
     """
     members = list(PoolMembership.objects.filter(**firms.lookup()).select_related("firm"))
     revenues: dict[int, dict[int, object]] = defaultdict(dict)
-    figures = AnnualFigures.objects.filter(firm_id__in=[m.firm_id for m in members], year__lt=as_of.year)
+    figures = AnnualFigures.objects.filter(
+        firm_id__in=[m.firm_id for m in members], year__lt=as_of.year
+    ).by_firm()
     for firm_id, year, revenue in figures.values_list("firm_id", "year", "operating_revenue"):
         if revenue is not None:
             revenues[firm_id][year] = revenue

@@ -123,7 +123,9 @@ def _figures(as_of: datetime.date, lookup: dict) -> dict[int, list[YearFigures]]
     rows = list(
         AnnualFigures.objects.filter(
             **lookup, year__gte=as_of.year - YEARS_LOOKED_BACK, year__lt=as_of.year
-        ).values_list(*FIGURE_ROW)
+        )
+        .by_firm()
+        .values_list(*FIGURE_ROW)
     )
     out: dict[int, list[YearFigures]] = defaultdict(list)
     for firm_id, figures in zip(map(_firm_id, rows), _read_figures(rows), strict=True):
@@ -227,7 +229,9 @@ def _scan_figures(as_of: datetime.date, lookup: dict) -> dict[int, dict[int, Fig
     rows = list(
         AnnualFigures.objects.filter(
             **lookup, year__gte=as_of.year - YEARS_LOOKED_BACK, year__lt=as_of.year
-        ).values_list(*FIGURE_ROW)
+        )
+        .by_firm()
+        .values_list(*FIGURE_ROW)
     )
     out: dict[int, dict[int, FigureRow]] = defaultdict(dict)
     for firm_id, figures in zip(map(_firm_id, rows), _read_rows(rows), strict=True):

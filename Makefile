@@ -48,8 +48,8 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python bench/run.py --firms 20000 --years 5 --runs 3 --naive-sample 300
 
-## bench-national: issue 21's figures at 1,000,000 firms × 5 years (the database is seeded once, about 5 minutes,
-## and reused; a run then takes about 15 minutes). The last line printed is the summary.
+## bench-national: issue 21's figures at 1,000,000 firms × 5 years (the database is seeded once, about 4 minutes,
+## and reused; a run then takes about 8 minutes, the first 10 more). The last line printed is the summary.
 bench-national: $(STAMP)
 	$(BIN)/python bench/national.py --firms 1000000 --runs 2
 

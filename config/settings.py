@@ -150,7 +150,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # app's connections turn it off unless DATABASE_JIT=on. Set on the connection, not the server: other
 # databases on the same server keep their own setting. (A PgBouncer in front needs "options" in its
 # ignore_startup_parameters, or DATABASE_JIT=on and jit=off in the role's settings instead.)
-DATABASE_JIT = os.environ.get("DATABASE_JIT", "off").strip().lower() in ("on", "true", "1", "yes")
+DATABASE_JIT = env_bool("DATABASE_JIT", False)
 
 
 def _postgres_options(database: dict) -> None:

@@ -26,6 +26,7 @@ from registry.models import Cluster, District, Firm
 from registry.stages import Stage
 
 from .alert_scans import gc_paused
+from .rules.columns import VERDICT, ChunkVerdicts, Columns, U
 from .rules.evaluator import evaluate, verdicts
 from .rules.facts import RENEWAL, Facts
 from .rules.metrics import Context
@@ -126,11 +127,34 @@ class Judge:
     def __init__(self, rules: InForce, tiers: Sequence[str]) -> None:
         self.rules = rules
         self.tiers = [tier for tier in tiers if rules.rates(tier)]
+        self.columns = ChunkVerdicts(rules, self.tiers)
 
     def __call__(self, firm: Facts | Views, tiers: Iterable[str] | None = None) -> dict[str, bool | None]:
         views = firm if isinstance(firm, Views) else Views(firm)
-        facts = views.facts
         wanted = self.tiers if tiers is None else [t for t in tiers if self.rules.rates(t)]
+        return self._judge(views, wanted)
+
+    def chunk(self, views: Sequence[Views], cols: Columns) -> list[dict[str, bool | None]]:
+        """``self(view)`` for each firm of a chunk, read column-wise first (``rules.columns``): the
+        evaluator runs only for the (firm, tier) pairs the columns leave undecided."""
+        decided = self.columns.decided(cols)
+        found = []
+        for index, view in enumerate(views):
+            verdict = {}
+            ask = []
+            for tier in self.tiers:
+                code = decided[tier][index] if tier in decided else U
+                if code == U:
+                    ask.append(tier)
+                else:
+                    verdict[tier] = VERDICT[code]
+            if ask:
+                verdict.update(self._judge(view, ask))
+            found.append(verdict)
+        return found
+
+    def _judge(self, views: Views, wanted: Sequence[str]) -> dict[str, bool | None]:
+        facts = views.facts
         new = [tier for tier in wanted if tier not in facts.designations]
         held = [tier for tier in wanted if tier in facts.designations]
         out = verdicts(facts, self.rules, new, views.ctx) if new else {}
@@ -277,11 +301,12 @@ def _tally(
     """Judge every firm of the chunks under A and B and count it where it belongs."""
     tiers = list(result.tiers)
     for chunk in chunks:
-        for firm in chunk:
+        views = [Views(firm.facts) for firm in chunk]
+        cols = Columns([view.facts for view in views])
+        judged = zip(chunk, judge_a.chunk(views, cols), judge_b.chunk(views, cols), strict=True)
+        for firm, under_a, judged_b in judged:
             facts = firm.facts
-            views = Views(facts)
-            under_a = judge_a(views)
-            under_b = {**{t: v for t, v in under_a.items() if t in same}, **judge_b(views)}
+            under_b = {**{t: v for t, v in under_a.items() if t in same}, **judged_b}
             keys = {
                 "district": districts.get(firm.district_id, ""),
                 "cluster": facts.cluster or "",
@@ -428,11 +453,12 @@ def sweep(
     result = Sweep(as_of, code, path, param, criterion.params[param], list(values), tiers)
     with gc_paused():
         for chunk in read_register(scope, as_of, progress, chunk_size):
-            for firm in chunk:
-                views = Views(firm.facts)
-                for judge, tally in zip(judges, counts, strict=True):
-                    for tier, verdict in judge(views).items():
-                        tally[tier] += verdict is True
+            views = [Views(firm.facts) for firm in chunk]
+            cols = Columns([view.facts for view in views])
+            for judge, tally in zip(judges, counts, strict=True):
+                for verdict in judge.chunk(views, cols):
+                    for tier, answer in verdict.items():
+                        tally[tier] += answer is True
             result.firms += len(chunk)
     result.counts = [{tier: tally[tier] for tier in tiers} for tally in counts]
     return result

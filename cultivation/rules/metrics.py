@@ -214,6 +214,9 @@ class Metric:
     gap_down: GapFn | None = None  # change that lowers the value to a threshold
     gap_key: str | None = None
     step: Decimal = CENT  # granularity of the firm-side figure the gap is told in
+    # The same computation for a chunk of firms at once (``columns.COLUMN_METRICS`` names the kinds), so
+    # a chunk can rule firms out column-wise; empty: no column form, the per-firm path decides.
+    column: tuple[str, ...] = ()
 
 
 def _field_metric(name: str, label: str, unit: str, gap_key: str, step: Decimal = CENT) -> Metric:
@@ -227,11 +230,13 @@ def _field_metric(name: str, label: str, unit: str, gap_key: str, step: Decimal 
         None,
         gap_key,
         step,
+        ("figure", name),
     )
 
 
 def _ratio_metric(name: str, label: str, num: str, den: str, **extra: Any) -> Metric:
-    return Metric(name, label, "pct", lambda ctx, year=0: _ratio(ctx, num, den, year), ("year",), **extra)
+    compute = lambda ctx, year=0: _ratio(ctx, num, den, year)  # noqa: E731
+    return Metric(name, label, "pct", compute, ("year",), column=("ratio", num, den), **extra)
 
 
 METRICS: dict[str, Metric] = {
@@ -293,6 +298,7 @@ METRICS: dict[str, Metric] = {
             _gap_growth("main_business_revenue"),
             None,
             "main_business_revenue",
+            column=("growth", "main_business_revenue"),
         ),
         Metric(
             "operating_revenue_growth",
@@ -303,6 +309,7 @@ METRICS: dict[str, Metric] = {
             _gap_growth("operating_revenue"),
             None,
             "operating_revenue",
+            column=("growth", "operating_revenue"),
         ),
         Metric(
             "main_business_growth_mean",
@@ -313,6 +320,7 @@ METRICS: dict[str, Metric] = {
             _gap_mean_growth("main_business_revenue"),
             None,
             "main_business_revenue",
+            column=("mean_growth", "main_business_revenue"),
         ),
         Metric(
             "rd_expense_sum",
@@ -323,6 +331,7 @@ METRICS: dict[str, Metric] = {
             _gap_total("rd_expense", False, False),
             None,
             "rd_expense_plain",
+            column=("sum", "rd_expense"),
         ),
         Metric(
             "rd_expense_mean",
@@ -333,6 +342,7 @@ METRICS: dict[str, Metric] = {
             _gap_total("rd_expense", False, True),
             None,
             "rd_expense_plain",
+            column=("mean", "rd_expense"),
         ),
         Metric(
             "main_business_revenue_mean",
@@ -343,6 +353,7 @@ METRICS: dict[str, Metric] = {
             _gap_total("main_business_revenue", False, True),
             None,
             "main_business_revenue",
+            column=("mean", "main_business_revenue"),
         ),
         Metric(
             "equity_financing_sum",
@@ -353,6 +364,7 @@ METRICS: dict[str, Metric] = {
             _gap_total("equity_financing", True, False),
             None,
             "equity_financing",
+            column=("partial_sum", "equity_financing"),
         ),
         Metric(
             "valuation_usd_m",
@@ -363,6 +375,7 @@ METRICS: dict[str, Metric] = {
             _gap_latest("valuation_usd_m"),
             None,
             "valuation_usd_m",
+            column=("latest", "valuation_usd_m"),
         ),
         Metric(
             "cumulative_financing_usd_m",
@@ -373,9 +386,19 @@ METRICS: dict[str, Metric] = {
             _gap_latest("cumulative_financing_usd_m"),
             None,
             "cumulative_financing_usd_m",
+            column=("latest", "cumulative_financing_usd_m"),
         ),
         Metric(
-            "years_in_niche", "从事细分市场年限", "years", _niche, (), _gap_niche, None, "years", Decimal(1)
+            "years_in_niche",
+            "从事细分市场年限",
+            "years",
+            _niche,
+            (),
+            _gap_niche,
+            None,
+            "years",
+            Decimal(1),
+            ("niche",),
         ),
     )
 }

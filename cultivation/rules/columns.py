@@ -546,7 +546,7 @@ COLUMN_POINTS: dict[str, Callable[[Mapping[str, Any]], PointsFn | None]] = {
 
 def _score(rule_criteria: Sequence[Criterion], score: Criterion) -> OutcomeFn | None:
     """``score_at_least`` over the scored criteria: met, pending (on potential points) or not."""
-    if score.check != "score_at_least" or set(score.params) & set(RENEWAL_PARAMS):
+    if score.check != "score_at_least":
         return None
     scored = []
     for criterion in rule_criteria:
@@ -556,8 +556,10 @@ def _score(rule_criteria: Sequence[Criterion], score: Criterion) -> OutcomeFn | 
             if points is None:
                 return None
             scored.append((criterion.score_class, points))
-    total = int(need(score.params, "total"))
-    minimums = {str(c): int(v) for c, v in (score.params.get("classes") or {}).items()}
+    # A new application's pass mark: a 复核's own (``for_renewal``) is never read here.
+    params = {key: value for key, value in score.params.items() if key not in RENEWAL_PARAMS}
+    total = int(need(params, "total"))
+    minimums = {str(c): int(v) for c, v in (params.get("classes") or {}).items()}
 
     def passes(by_class: Mapping[str, np.ndarray], size: int) -> np.ndarray:
         ok = sum(by_class.values(), np.zeros(size, dtype=np.int64)) >= total

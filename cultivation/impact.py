@@ -5,7 +5,8 @@ a tier, how many, where. The register (or one district or cluster) is read once,
 the promotion scan's own fact reading (``selectors.scan_facts``); each firm is then judged under both
 versions as its self-check judges it (a tier it holds as a 复核, the others as new applications).
 A tier whose rules are the same in A and B is judged once and its verdict reused, so a report costs
-about one full evaluation plus the tiers that changed.
+about one full evaluation plus the tiers that changed. Each chunk is judged column-wise first
+(``rules.columns``, ``Judge.chunk``); the per-firm evaluator runs only where the columns cannot tell.
 
 ``sweep`` does the same for a range of values of one threshold of one version: facts read once, the
 tiers the threshold belongs to judged at each value. No HTTP and no storage here: the report model,

@@ -49,7 +49,8 @@ bench-quick: $(STAMP)
 	$(BIN)/python bench/run.py --firms 20000 --years 5 --runs 3 --naive-sample 300
 
 ## bench-national: issue 21's figures at 1,000,000 firms × 5 years (the database is seeded once, about 4 minutes,
-## and reused; a run then takes about 8 minutes, the first 10 more). The last line printed is the summary.
+## and reused; a run then takes about 8 minutes, the first 10 more; three times that on a slower machine).
+## The last line printed is the summary.
 bench-national: $(STAMP)
 	$(BIN)/python bench/national.py --firms 1000000 --runs 2
 

@@ -37,7 +37,7 @@ from .attestations import ATTESTATION_CODES, DISQUALIFICATION_CODES
 from .checks import RENEWAL_PARAMS, RuleError, codes_of, metric_of, need, number
 from .criteria import SCORE, Criterion
 from .facts import NEW, Attest, Facts, add_years
-from .metrics import Metric
+from .metrics import Metric, latest_recorded
 from .ruleset import InForce, RuleSet
 
 # Outcome codes, one int8 per firm: the evaluator's False, None (pending), True, and undecided here.
@@ -97,10 +97,12 @@ class Columns:
         return self._cached(("figure", name, offset), read)
 
     def latest(self, name: str) -> np.ndarray:
-        """The most recent value of a stock figure up to the current year (``metrics._latest``)."""
+        """The most recent value of a stock figure up to the current year (``metrics.latest_recorded``)."""
         return self._cached(
             ("latest", name),
-            lambda: np.fromiter((_latest(f, name) for f in self.facts), dtype=float, count=self.size),
+            lambda: np.fromiter(
+                (_number(latest_recorded(f, name)) for f in self.facts), dtype=float, count=self.size
+            ),
         )
 
     def niche(self) -> np.ndarray:
@@ -134,16 +136,6 @@ class Columns:
 
 def _number(value: Any) -> float:
     return math.nan if value is None else float(value)
-
-
-def _latest(facts: Facts, name: str) -> float:
-    current = facts.as_of.year
-    for year in sorted(facts.years, reverse=True):
-        if year <= current:
-            value = getattr(facts.years[year], name)
-            if value is not None:
-                return float(value)
-    return math.nan
 
 
 def _attest_state(attested: Mapping[str, Attest], codes: frozenset[str]) -> int:

@@ -103,15 +103,22 @@ def _sum(ctx: Context, name: str, years: int, partial: bool) -> Decimal | Missin
     return total if seen else Missing(ctx.last, (name,))
 
 
-def _latest(ctx: Context, name: str) -> Decimal | Missing:
-    """The most recent value recorded up to the current year (valuation and financing are stocks)."""
-    current = ctx.facts.as_of.year
-    for year in sorted(ctx.years, reverse=True):
+def latest_recorded(facts: Facts, name: str) -> Decimal | None:
+    """The most recent value of a stock figure recorded up to the current year (valuation and financing),
+    None when there is none; the per-firm metric and its column form (``columns``) both read it here."""
+    current = facts.as_of.year
+    for year in sorted(facts.years, reverse=True):
         if year <= current:
-            value = getattr(ctx.years[year], name)
+            value = getattr(facts.years[year], name)
             if value is not None:
                 return value
-    return Missing(None, (name,))
+    return None
+
+
+def _latest(ctx: Context, name: str) -> Decimal | Missing:
+    """The most recent value recorded up to the current year (valuation and financing are stocks)."""
+    value = latest_recorded(ctx.facts, name)
+    return Missing(None, (name,)) if value is None else value
 
 
 def _niche(ctx: Context) -> int | Missing:

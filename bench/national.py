@@ -7,12 +7,12 @@ Creates ``tiermark_bench_1000k`` on the local PostgreSQL once (migrate, ``seed_d
 (``bench_seeding``), so a later run on a fresh clone still reports it. Then, each against a baseline in the
 same run where there is one:
 
-* database size (``pg_database_size``) and the largest tables;
 * the promotion scan in one process against the raw-read floor (``bench/bench_scan.py``), ``runs`` pairs;
   the first scan of the year (which raises the year's alerts) is reported apart;
 * the full scan on 2 Celery worker processes (one prefork worker, ``--concurrency=2``) and the peak RSS of
   its processes;
 * the incremental scan after 1% of firms changed, as a share of the full scan;
+* database size (``pg_database_size``) and the largest tables, read after the scans (with the year's alerts);
 * one impact report (every tier, a draft against the sets in force) against the one-process scan;
 * the caseworkers' admin firm list with a district filter and with a name search, the dashboard cached
   and uncached, and the city reviewer's inbox (every promotion alert of the year) (server time,
@@ -305,10 +305,10 @@ def main() -> None:
     from registry.models import Firm
 
     out.figures["firms"] = Firm.objects.count()
-    database_size(database_url, out)
     log_dir = ROOT / "var" / "bench"
     log_dir.mkdir(parents=True, exist_ok=True)
     scan = measure_scans(database_url, args.runs, out, log_dir)
+    database_size(database_url, out)  # after the year's first scan, whose alerts a register in use holds
     loads.append(os.getloadavg()[0])
     measure_impact(scan, out)
     from django.db import connections

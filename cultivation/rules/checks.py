@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from ..tiers import TIERS
 from .attestations import ATTESTATION_CODES, DISQUALIFICATION_CODES
-from .facts import RENEWAL, SECTORS, add_years
+from .facts import RENEWAL, SECTORS, Facts, add_years
 from .metrics import METRICS, Context, Metric, getter
 from .results import CriterionResult, Meta
 from .status import MET, MISSING, NOT_MET, PENDING, TRI, Tri
@@ -346,18 +346,24 @@ def _clean(params: Mapping[str, Any], meta: Meta) -> Run:
     return with_outcome(run, lambda ctx: flags.isdisjoint(ctx.facts.disqualifications))
 
 
-@register("sme_size", "SME by sector: employees below X or operating revenue below Y (§1.8)")
-def _sme(params: Mapping[str, Any], meta: Meta) -> Run:
+def sme_limits(params: Mapping[str, Any]) -> dict[str, dict[str, Decimal]]:
+    """``sme_size``'s limits per sector (employees below, revenue below), every sector required; read here
+    for the per-firm check and its column form (``columns``) alike."""
     sectors = need(params, "sectors")
     if set(sectors) != set(SECTORS):
         raise RuleError(f"sme_size needs limits for exactly {SECTORS}")
-    limits = {
+    return {
         sector: {
             "employees_below": number(spec, "employees_below"),
             "revenue_below": number(spec, "revenue_below"),
         }
         for sector, spec in sectors.items()
     }
+
+
+@register("sme_size", "SME by sector: employees below X or operating revenue below Y (§1.8)")
+def _sme(params: Mapping[str, Any], meta: Meta) -> Run:
+    limits = sme_limits(params)
     year = int(params.get("year", 0))
     staff_get = getter(METRICS["employees"], {"year": year})
     revenue_get = getter(METRICS["operating_revenue"], {"year": year})
@@ -401,18 +407,28 @@ def _founded(params: Mapping[str, Any], meta: Meta) -> Run:
         status = MET if founded >= earliest else NOT_MET
         return CriterionResult(meta, status, founded, earliest, "ge", message_key="founded")
 
-    def outcome(ctx: Context) -> bool:
-        founded = ctx.facts.founded_on
-        return founded is not None and founded >= add_years(ctx.facts.as_of, -years)
+    return with_outcome(run, lambda ctx: founded_within(ctx.facts, years))
 
-    return with_outcome(run, outcome)
+
+def founded_within(facts: Facts, years: int) -> bool:
+    """Founded no more than ``years`` years before the evaluation day (unknown founding: no)."""
+    return facts.founded_on is not None and facts.founded_on >= add_years(facts.as_of, -years)
+
+
+FACT_NAMES = ("listed", "strategic_emerging")  # the yes/no facts ``fact_is`` may ask about
+
+
+def fact_of(params: Mapping[str, Any]) -> tuple[str, bool]:
+    """``fact_is``'s fact (one of ``FACT_NAMES``) and the value it requires."""
+    name, expected = need(params, "fact"), bool(need(params, "value"))
+    if name not in FACT_NAMES:
+        raise RuleError(f"unknown fact {name!r}")
+    return name, expected
 
 
 @register("fact_is", "a yes/no fact about the firm has the required value")
 def _fact(params: Mapping[str, Any], meta: Meta) -> Run:
-    name, expected = need(params, "fact"), bool(need(params, "value"))
-    if name not in ("listed", "strategic_emerging"):
-        raise RuleError(f"unknown fact {name!r}")
+    name, expected = fact_of(params)
     met = CriterionResult(meta, MET, expected, expected, message_key="fact")
     unmet = CriterionResult(meta, NOT_MET, not expected, expected, message_key="fact")
 

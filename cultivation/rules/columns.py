@@ -34,9 +34,19 @@ from registry.figures import COUNT_FIELDS
 
 from ..tiers import TIERS
 from .attestations import ATTESTATION_CODES, DISQUALIFICATION_CODES
-from .checks import RENEWAL_PARAMS, RuleError, codes_of, metric_of, need, number
+from .checks import (
+    RENEWAL_PARAMS,
+    RuleError,
+    codes_of,
+    fact_of,
+    founded_within,
+    metric_of,
+    need,
+    number,
+    sme_limits,
+)
 from .criteria import SCORE, Criterion
-from .facts import NEW, Attest, Facts, add_years
+from .facts import NEW, Attest, Facts
 from .metrics import Metric, latest_recorded
 from .ruleset import InForce, RuleSet
 
@@ -321,8 +331,8 @@ def _part(spec: Mapping[str, Any]) -> OutcomeFn | None:
 def _sme(params: Mapping[str, Any]) -> OutcomeFn:
     """Employees or revenue under the firm's sector limits (missing figures never count)."""
     limits = {
-        sector: (float(number(spec, "employees_below")), float(number(spec, "revenue_below")))
-        for sector, spec in need(params, "sectors").items()
+        sector: (float(limit["employees_below"]), float(limit["revenue_below"]))
+        for sector, limit in sme_limits(params).items()
     }
     year = int(params.get("year", 0))
 
@@ -375,13 +385,11 @@ def _clean(params: Mapping[str, Any]) -> Callable[[Facts], bool]:
 
 def _founded(params: Mapping[str, Any]) -> Callable[[Facts], bool]:
     years = int(need(params, "years"))
-    return lambda f: f.founded_on is not None and f.founded_on >= add_years(f.as_of, -years)
+    return lambda f: founded_within(f, years)
 
 
 def _fact(params: Mapping[str, Any]) -> Callable[[Facts], bool]:
-    name, expected = need(params, "fact"), bool(need(params, "value"))
-    if name not in ("listed", "strategic_emerging"):
-        raise RuleError(f"unknown fact {name!r}")
+    name, expected = fact_of(params)
     return lambda f: getattr(f, name) == expected
 
 
